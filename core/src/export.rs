@@ -1,0 +1,67 @@
+//! Encrypted, passphrase-protected export (backup) and restore.
+//!
+//! An export holds every record of the store in plaintext form, inside the chunked AEAD
+//! container of [`crate::crypto::stream`] under a key derived from an export passphrase
+//! (PBKDF2-HMAC-SHA256, fresh salt per export). Restoring re-encrypts every record under the
+//! new store's own keys; the export passphrase never becomes a store key.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{stream, KdfCost, Passphrase};
+use crate::error::{Error, Result};
+use crate::store::{schema, PlainRecord, Store, Unreadable};
+
+const PAYLOAD_V1: u8 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    /// Version of the app that wrote the export, for support.
+    app_version: String,
+    /// Store schema version at export time.
+    schema_version: u32,
+    records: Vec<PlainRecord>,
+}
+
+/// What an export produced.
+#[derive(Debug)]
+pub struct ExportReport {
+    /// The encrypted file contents.
+    pub bytes: Vec<u8>,
+    /// Records written.
+    pub records: usize,
+    /// Records that could not be opened and so are not in the export.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Everything an export file says about itself without the passphrase: nothing but that it
+/// is one.
+pub fn is_export_file(bytes: &[u8]) -> bool {
+    stream::looks_like_export(bytes)
+}
+
+impl Store {
+    /// Export every record, encrypted with `passphrase`.
+    pub fn export(&self, passphrase: &Passphrase, kdf: KdfCost) -> Result<ExportReport> {
+        let (records, unreadable) = self.dump()?;
+        let n = records.len();
+        let payload = Payload { app_version: env!("CARGO_PKG_VERSION").to_string(), schema_version: schema::VERSION, records };
+        let mut plain = zeroize::Zeroizing::new(vec![PAYLOAD_V1]);
+        postcard::to_io(&payload, &mut *plain).map_err(|_| Error::Export("the records could not be encoded"))?;
+        let bytes = stream::seal(passphrase, kdf.get(), &plain)?;
+        Ok(ExportReport { bytes, records: n, unreadable })
+    }
+
+    /// Restore an export into this store, which must be empty. All or nothing.
+    pub fn import(&self, bytes: &[u8], passphrase: &Passphrase) -> Result<usize> {
+        let plain = stream::open(passphrase, bytes)?;
+        let (v, rest) = plain.split_first().ok_or(Error::Export("the file is empty"))?;
+        if *v != PAYLOAD_V1 {
+            return Err(Error::Export("it was made by a newer version of the app"));
+        }
+        let payload: Payload = postcard::from_bytes(rest).map_err(|_| Error::Export("its contents could not be decoded"))?;
+        if payload.schema_version > schema::VERSION {
+            return Err(Error::Export("it was made by a newer version of the app"));
+        }
+        self.restore(payload.records)
+    }
+}

@@ -1,0 +1,36 @@
+//! The recovery companion's shared core.
+//!
+//! Layers, each depending only on those above it:
+//! - [`clock`], [`time`], [`id`], [`text`], [`error`]: foundations without I/O;
+//! - [`crypto`]: keys, envelopes, export encryption (ring);
+//! - [`store`]: the encrypted SQLite store every feature keeps its records in;
+//! - features: [`urge`] (the urge log), [`export`] (backup and restore), and the modules
+//!   later issues add (surfing, exercises, plan, slips, insights, consent, sync).
+//!
+//! No FFI code lives here: with the `uniffi` feature, core types derive UniFFI traits so the
+//! bindings crate can expose them without mirroring them by hand.
+
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("companion_core");
+
+pub mod clock;
+pub mod crypto;
+pub mod error;
+pub mod export;
+pub mod id;
+pub mod store;
+pub mod text;
+pub mod time;
+pub mod urge;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use clock::{Clock, ManualClock, SystemClock, Zone};
+pub use error::{Error, IntegrityProblem, KeyMethod, Result};
+pub use id::RecordId;
+pub use store::{CreateOptions, RecordKind, Store, Unlock};
+pub use time::LocalStamp;

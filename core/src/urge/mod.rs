@@ -1,0 +1,543 @@
+//! The urge log: what happened, when, how strong, around what, and what the person did.
+//!
+//! Scale: intensity is rated 0 (no urge) to 10 (the strongest imaginable), the same 0-10
+//! scale used for distress ratings elsewhere in the app, so one number means one thing.
+//!
+//! Each entry keeps the moment it began with the UTC offset and zone where it happened; its
+//! local day never moves (see [`crate::time`]). Back-dating is normal: `logged` records when
+//! the entry was written, `occurred` when the urge happened.
+
+mod suggest;
+
+pub use suggest::{BUILTIN_FEELINGS, BUILTIN_TRIGGERS};
+
+use std::fmt;
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::id::RecordId;
+use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
+use crate::text;
+use crate::time::{LocalStamp, Month};
+
+/// Longest urge one entry can describe.
+pub const MAX_DURATION_SECS: u32 = 24 * 3600;
+/// How far ahead of the clock an entry may be dated (clock skew between devices).
+const FUTURE_TOLERANCE_SECS: i64 = 5 * 60;
+/// The scale's top.
+pub const MAX_INTENSITY: u8 = 10;
+
+const HEAD_V1: u8 = 1;
+const BODY_V1: u8 = 1;
+
+/// Whether the person was alone or with others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Company {
+    Alone,
+    WithOthers,
+}
+
+/// What happened with the urge.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Outcome {
+    /// Noticed it and let it pass without acting.
+    Surfed,
+    /// Used a coping strategy (named in the person's words).
+    Coped { strategy: String },
+    /// Acted on it. Information to learn from, not a verdict.
+    Acted,
+}
+
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Surfed => f.write_str("Surfed"),
+            Outcome::Coped { .. } => f.write_str("Coped(<redacted>)"),
+            Outcome::Acted => f.write_str("Acted"),
+        }
+    }
+}
+
+impl Outcome {
+    /// Did the person act on the urge?
+    pub fn acted(&self) -> bool {
+        matches!(self, Outcome::Acted)
+    }
+}
+
+/// A fields that can be cleared by an edit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum UrgeField {
+    Place,
+    Company,
+    Activity,
+    Note,
+    Duration,
+    Outcome,
+    Triggers,
+    Feelings,
+}
+
+/// One urge entry, decrypted.
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Urge {
+    pub id: RecordId,
+    /// When the urge began, where it happened.
+    pub occurred: LocalStamp,
+    /// When the entry was first written.
+    pub logged: LocalStamp,
+    /// When the entry was last changed, if ever (UTC milliseconds).
+    pub edited_utc_ms: Option<i64>,
+    /// 0 (none) to 10 (strongest imaginable).
+    pub intensity: u8,
+    pub triggers: Vec<String>,
+    pub feelings: Vec<String>,
+    /// Where (in the person's words).
+    pub place: Option<String>,
+    pub company: Option<Company>,
+    /// Doing what (in the person's words).
+    pub activity: Option<String>,
+    pub note: Option<String>,
+    /// How long the urge lasted, in seconds.
+    pub duration_secs: Option<u32>,
+    pub outcome: Option<Outcome>,
+    /// The surf session that recorded this urge's wave, if any.
+    pub surf_session: Option<RecordId>,
+}
+
+impl fmt::Debug for Urge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Urge({}, <redacted>)", self.id)
+    }
+}
+
+impl Urge {
+    pub fn local_date(&self) -> NaiveDate {
+        self.occurred.local_date()
+    }
+
+    /// When it ended, if its length is known.
+    pub fn ended_utc_ms(&self) -> Option<i64> {
+        self.duration_secs.map(|d| self.occurred.utc_ms + i64::from(d) * 1000)
+    }
+
+    fn period(&self) -> Period {
+        Period::Month(Month::of(self.local_date()))
+    }
+}
+
+/// A new entry. `occurred` defaults to now; set `duration_secs` or `ended` (not both).
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct NewUrge {
+    pub intensity: u8,
+    pub occurred: Option<LocalStamp>,
+    pub triggers: Vec<String>,
+    pub feelings: Vec<String>,
+    pub place: Option<String>,
+    pub company: Option<Company>,
+    pub activity: Option<String>,
+    pub note: Option<String>,
+    pub duration_secs: Option<u32>,
+    pub ended: Option<LocalStamp>,
+    pub outcome: Option<Outcome>,
+}
+
+impl fmt::Debug for NewUrge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewUrge(<redacted>)")
+    }
+}
+
+/// Changes to an entry: set fields with `Some`, clear optional ones by listing them in `clear`.
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct UrgeEdit {
+    pub intensity: Option<u8>,
+    pub occurred: Option<LocalStamp>,
+    /// Replaces the whole list.
+    pub triggers: Option<Vec<String>>,
+    /// Replaces the whole list.
+    pub feelings: Option<Vec<String>>,
+    pub place: Option<String>,
+    pub company: Option<Company>,
+    pub activity: Option<String>,
+    pub note: Option<String>,
+    pub duration_secs: Option<u32>,
+    pub ended: Option<LocalStamp>,
+    pub outcome: Option<Outcome>,
+    pub clear: Vec<UrgeField>,
+}
+
+impl fmt::Debug for UrgeEdit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("UrgeEdit(<redacted>)")
+    }
+}
+
+impl UrgeEdit {
+    fn is_empty(&self) -> bool {
+        self.intensity.is_none()
+            && self.occurred.is_none()
+            && self.triggers.is_none()
+            && self.feelings.is_none()
+            && self.place.is_none()
+            && self.company.is_none()
+            && self.activity.is_none()
+            && self.note.is_none()
+            && self.duration_secs.is_none()
+            && self.ended.is_none()
+            && self.outcome.is_none()
+            && self.clear.is_empty()
+    }
+
+    fn sets(&self, f: UrgeField) -> bool {
+        match f {
+            UrgeField::Place => self.place.is_some(),
+            UrgeField::Company => self.company.is_some(),
+            UrgeField::Activity => self.activity.is_some(),
+            UrgeField::Note => self.note.is_some(),
+            UrgeField::Duration => self.duration_secs.is_some() || self.ended.is_some(),
+            UrgeField::Outcome => self.outcome.is_some(),
+            UrgeField::Triggers => self.triggers.is_some(),
+            UrgeField::Feelings => self.feelings.is_some(),
+        }
+    }
+}
+
+/// Which entries to list.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct UrgeQuery {
+    /// First local day (inclusive). `None`: from the first entry.
+    pub from: Option<NaiveDate>,
+    /// Last local day (inclusive). `None`: up to the last entry.
+    pub to: Option<NaiveDate>,
+    /// Only entries with this trigger (ignoring case and spacing).
+    pub trigger: Option<String>,
+    /// Also decrypt place, activity and note.
+    pub with_details: bool,
+}
+
+/// Entries found, oldest first, plus any that could not be opened.
+#[derive(Debug, Default)]
+pub struct UrgeListing {
+    pub urges: Vec<Urge>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+// ----- stored payloads ------------------------------------------------------------------
+
+#[derive(Serialize, Deserialize)]
+struct HeadV1 {
+    occurred: LocalStamp,
+    logged: LocalStamp,
+    edited_utc_ms: Option<i64>,
+    intensity: u8,
+    triggers: Vec<String>,
+    feelings: Vec<String>,
+    company: Option<Company>,
+    duration_secs: Option<u32>,
+    outcome: Option<Outcome>,
+    surf_session: Option<RecordId>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct BodyV1 {
+    place: Option<String>,
+    activity: Option<String>,
+    note: Option<String>,
+}
+
+fn encode(u: &Urge) -> Result<(Vec<u8>, Vec<u8>)> {
+    let head = HeadV1 {
+        occurred: u.occurred.clone(),
+        logged: u.logged.clone(),
+        edited_utc_ms: u.edited_utc_ms,
+        intensity: u.intensity,
+        triggers: u.triggers.clone(),
+        feelings: u.feelings.clone(),
+        company: u.company,
+        duration_secs: u.duration_secs,
+        outcome: u.outcome.clone(),
+        surf_session: u.surf_session,
+    };
+    let body = BodyV1 { place: u.place.clone(), activity: u.activity.clone(), note: u.note.clone() };
+    Ok((codec::encode(HEAD_V1, &head)?, codec::encode(BODY_V1, &body)?))
+}
+
+fn decode(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
+    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
+    let b: BodyV1 = match &o.body {
+        Some(b) => codec::decode(b, BODY_V1)?,
+        None => BodyV1::default(),
+    };
+    Ok(Urge {
+        id: o.id,
+        occurred: h.occurred,
+        logged: h.logged,
+        edited_utc_ms: h.edited_utc_ms,
+        intensity: h.intensity,
+        triggers: h.triggers,
+        feelings: h.feelings,
+        place: b.place,
+        company: h.company,
+        activity: b.activity,
+        note: b.note,
+        duration_secs: h.duration_secs,
+        outcome: h.outcome,
+        surf_session: h.surf_session,
+    })
+}
+
+// ----- validation -----------------------------------------------------------------------
+
+fn check_occurred(store: &Store, at: &LocalStamp) -> Result<()> {
+    let now = store.clock().now().timestamp_millis();
+    if at.utc_ms > now + FUTURE_TOLERANCE_SECS * 1000 {
+        return Err(Error::invalid("time", "an urge cannot be logged in the future"));
+    }
+    // 2000-01-01: earlier dates are typos.
+    if at.utc_ms < 946_684_800_000 {
+        return Err(Error::invalid("time", "that date is too far in the past"));
+    }
+    if !(-18 * 3600..=18 * 3600).contains(&at.offset_secs) {
+        return Err(Error::invalid("time", "the time-zone offset is out of range"));
+    }
+    Ok(())
+}
+
+fn duration_from(occurred: &LocalStamp, duration: Option<u32>, ended: Option<&LocalStamp>) -> Result<Option<u32>> {
+    match (duration, ended) {
+        (Some(_), Some(_)) => Err(Error::invalid("duration", "give either how long it lasted or when it ended, not both")),
+        (Some(d), None) => {
+            if d > MAX_DURATION_SECS {
+                return Err(Error::invalid("duration", "one entry can cover at most 24 hours"));
+            }
+            Ok(Some(d))
+        }
+        (None, Some(end)) => {
+            let ms = end.utc_ms - occurred.utc_ms;
+            if ms < 0 {
+                return Err(Error::invalid("end time", "the urge cannot end before it began"));
+            }
+            let secs = ms / 1000;
+            if secs > i64::from(MAX_DURATION_SECS) {
+                return Err(Error::invalid("duration", "one entry can cover at most 24 hours"));
+            }
+            Ok(Some(secs as u32))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn clean_outcome(o: Option<Outcome>) -> Result<Option<Outcome>> {
+    Ok(match o {
+        Some(Outcome::Coped { strategy }) => {
+            Some(Outcome::Coped { strategy: text::label("coping strategy", &strategy, text::LABEL_MAX_CHARS)? })
+        }
+        other => other,
+    })
+}
+
+// ----- operations -----------------------------------------------------------------------
+
+impl Store {
+    /// Log an urge. Durable when this returns.
+    pub fn log_urge(&self, new: NewUrge) -> Result<Urge> {
+        let now = self.clock().now();
+        let zone = self.clock().zone();
+        let logged = LocalStamp::at(now, &zone);
+        let occurred = new.occurred.clone().unwrap_or_else(|| logged.clone());
+        check_occurred(self, &occurred)?;
+        let urge = Urge {
+            id: RecordId::random()?,
+            intensity: text::rating("intensity", new.intensity, MAX_INTENSITY)?,
+            triggers: text::labels("trigger", &new.triggers)?,
+            feelings: text::labels("feeling", &new.feelings)?,
+            place: text::line("place", new.place.as_deref())?,
+            company: new.company,
+            activity: text::line("activity", new.activity.as_deref())?,
+            note: text::note("note", new.note.as_deref(), text::NOTE_MAX_CHARS)?,
+            duration_secs: duration_from(&occurred, new.duration_secs, new.ended.as_ref())?,
+            outcome: clean_outcome(new.outcome)?,
+            occurred,
+            logged,
+            edited_utc_ms: None,
+            surf_session: None,
+        };
+        self.write(|tx| put_urge(tx, &urge))?;
+        Ok(urge)
+    }
+
+    /// One entry with all its details.
+    pub fn urge(&self, id: RecordId) -> Result<Urge> {
+        match self.get(RecordKind::Urge, id, true)? {
+            None => Err(Error::NotFound { kind: RecordKind::Urge, id }),
+            Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Urge, id, problem }),
+        }
+    }
+
+    /// Change an entry. An edit that changes nothing is an error (so a UI bug is noticed).
+    pub fn edit_urge(&self, id: RecordId, edit: UrgeEdit) -> Result<Urge> {
+        if edit.is_empty() {
+            return Err(Error::invalid("edit", "nothing to change"));
+        }
+        for f in &edit.clear {
+            if edit.sets(*f) {
+                return Err(Error::invalid("edit", "a field cannot be both set and cleared"));
+            }
+        }
+        let now = self.clock().now();
+        self.write(|tx| {
+            let mut u = get_urge_tx(tx, id)?;
+            if let Some(i) = edit.intensity {
+                u.intensity = text::rating("intensity", i, MAX_INTENSITY)?;
+            }
+            if let Some(at) = &edit.occurred {
+                check_occurred(self, at)?;
+                // Keep the length: re-derive from a stored end only when given.
+                u.occurred = at.clone();
+            }
+            if let Some(t) = &edit.triggers {
+                u.triggers = text::labels("trigger", t)?;
+            }
+            if let Some(f) = &edit.feelings {
+                u.feelings = text::labels("feeling", f)?;
+            }
+            if let Some(p) = &edit.place {
+                u.place = text::line("place", Some(p))?;
+            }
+            if let Some(c) = edit.company {
+                u.company = Some(c);
+            }
+            if let Some(a) = &edit.activity {
+                u.activity = text::line("activity", Some(a))?;
+            }
+            if let Some(n) = &edit.note {
+                u.note = text::note("note", Some(n), text::NOTE_MAX_CHARS)?;
+            }
+            if edit.duration_secs.is_some() || edit.ended.is_some() {
+                u.duration_secs = duration_from(&u.occurred, edit.duration_secs, edit.ended.as_ref())?;
+            }
+            if edit.outcome.is_some() {
+                u.outcome = clean_outcome(edit.outcome.clone())?;
+            }
+            for f in &edit.clear {
+                match f {
+                    UrgeField::Place => u.place = None,
+                    UrgeField::Company => u.company = None,
+                    UrgeField::Activity => u.activity = None,
+                    UrgeField::Note => u.note = None,
+                    UrgeField::Duration => u.duration_secs = None,
+                    UrgeField::Outcome => u.outcome = None,
+                    UrgeField::Triggers => u.triggers.clear(),
+                    UrgeField::Feelings => u.feelings.clear(),
+                }
+            }
+            u.edited_utc_ms = Some(now.timestamp_millis());
+            put_urge(tx, &u)?;
+            Ok(u)
+        })
+    }
+
+    /// Delete an entry: its bytes are removed from the file, not just flagged.
+    pub fn delete_urge(&self, id: RecordId) -> Result<()> {
+        self.write(|tx| {
+            if tx.delete(RecordKind::Urge, id)? {
+                Ok(())
+            } else {
+                Err(Error::NotFound { kind: RecordKind::Urge, id })
+            }
+        })
+    }
+
+    /// Entries in a range of local days (by the day where each happened), oldest first.
+    pub fn urges(&self, q: &UrgeQuery) -> Result<UrgeListing> {
+        if let (Some(a), Some(b)) = (q.from, q.to) {
+            if b < a {
+                return Err(Error::invalid("date range", "the end comes before the start"));
+            }
+        }
+        let scope = match (q.from, q.to) {
+            (Some(a), Some(b)) => Scope::Months(Month::of(a), Month::of(b)),
+            (Some(a), None) => Scope::Months(Month::of(a), Month::of(self.clock().today().max(a)).max(latest_month(self))),
+            _ => Scope::All,
+        };
+        let listing = self.list(RecordKind::Urge, scope, q.with_details)?;
+        let wanted = q.trigger.as_deref().map(text::fold);
+        let mut out = UrgeListing { urges: Vec::new(), unreadable: listing.unreadable };
+        for o in &listing.records {
+            match decode(o) {
+                Ok(u) => {
+                    let d = u.local_date();
+                    if q.from.is_some_and(|a| d < a) || q.to.is_some_and(|b| d > b) {
+                        continue;
+                    }
+                    if let Some(w) = &wanted {
+                        if !u.triggers.iter().any(|t| &text::fold(t) == w) {
+                            continue;
+                        }
+                    }
+                    out.urges.push(u);
+                }
+                Err(problem) => out.unreadable.push(Unreadable { kind: RecordKind::Urge, id: o.id, problem }),
+            }
+        }
+        out.urges.sort_by_key(|u| (u.occurred.utc_ms, u.logged.utc_ms));
+        Ok(out)
+    }
+
+    /// Entries on one local day.
+    pub fn urges_on(&self, day: NaiveDate, with_details: bool) -> Result<UrgeListing> {
+        self.urges(&UrgeQuery { from: Some(day), to: Some(day), trigger: None, with_details })
+    }
+
+    /// Built-in trigger suggestions merged with the person's own, most used first.
+    pub fn trigger_suggestions(&self, recent_days: i64) -> Result<Vec<String>> {
+        let from = self.clock().today() - Duration::days(recent_days.max(1));
+        let listing = self.urges(&UrgeQuery { from: Some(from), ..Default::default() })?;
+        Ok(suggest::merge(listing.urges.iter().flat_map(|u| u.triggers.iter()), BUILTIN_TRIGGERS))
+    }
+
+    /// Built-in feeling suggestions merged with the person's own, most used first.
+    pub fn feeling_suggestions(&self, recent_days: i64) -> Result<Vec<String>> {
+        let from = self.clock().today() - Duration::days(recent_days.max(1));
+        let listing = self.urges(&UrgeQuery { from: Some(from), ..Default::default() })?;
+        Ok(suggest::merge(listing.urges.iter().flat_map(|u| u.feelings.iter()), BUILTIN_FEELINGS))
+    }
+}
+
+fn latest_month(store: &Store) -> Month {
+    // Entries may be dated up to a few minutes ahead of the clock: include next month too.
+    Month::from_index(Month::of(store.clock().today()).index() + 1)
+}
+
+/// Read one entry inside a transaction (used by features that update an urge, such as
+/// surf sessions recording its wave).
+pub(crate) fn get_urge_tx(tx: &Tx<'_>, id: RecordId) -> Result<Urge> {
+    match tx.get(RecordKind::Urge, id, true)? {
+        None => Err(Error::NotFound { kind: RecordKind::Urge, id }),
+        Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Urge, id, problem }),
+    }
+}
+
+/// Write one entry inside a transaction.
+pub(crate) fn put_urge(tx: &mut Tx<'_>, u: &Urge) -> Result<()> {
+    let (head, body) = encode(u)?;
+    tx.put(RecordKind::Urge, u.id, u.period(), &head, Some(&body))
+}
+
+/// Decode a listed record (heads only, or with bodies) as an urge.
+pub(crate) fn decode_opened(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
+    decode(o)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1 @@
+pub fn run(_args: &[String]) { println!("store benchmark: not yet written"); }
