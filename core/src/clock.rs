@@ -68,10 +68,9 @@ impl Zone {
             Zone::Named(tz) => match tz.from_local_datetime(&local) {
                 LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
                 LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
-                LocalResult::None => Err(Error::invalid(
-                    "time",
-                    "that time was skipped when the clocks changed; pick a time just after",
-                )),
+                LocalResult::None => {
+                    Err(Error::invalid("time", "that time was skipped when the clocks changed; pick a time just after"))
+                }
             },
         }
     }
@@ -247,8 +246,10 @@ mod tests {
         // 2026-10-25 02:30 happens twice: first occurrence is still summer time (+02:00).
         let t = berlin.resolve(nd(2026, 10, 25, 2, 30)).unwrap();
         assert_eq!(t, Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap());
-        assert_eq!(berlin.start_of_day(NaiveDate::from_ymd_opt(2026, 3, 29).unwrap()),
-                   Utc.with_ymd_and_hms(2026, 3, 28, 23, 0, 0).unwrap());
+        assert_eq!(
+            berlin.start_of_day(NaiveDate::from_ymd_opt(2026, 3, 29).unwrap()),
+            Utc.with_ymd_and_hms(2026, 3, 28, 23, 0, 0).unwrap()
+        );
     }
 
     #[test]

@@ -33,9 +33,7 @@ pub enum IntegrityProblem {
 impl fmt::Display for IntegrityProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IntegrityProblem::Tampered => {
-                f.write_str("its contents were altered or moved from another record")
-            }
+            IntegrityProblem::Tampered => f.write_str("its contents were altered or moved from another record"),
             IntegrityProblem::Truncated => f.write_str("it is cut short"),
             IntegrityProblem::UnknownFormat(v) => {
                 write!(f, "it uses format version {v}, which this version of the app does not know")

@@ -44,7 +44,8 @@ impl Store {
     pub fn export(&self, passphrase: &Passphrase, kdf: KdfCost) -> Result<ExportReport> {
         let (records, unreadable) = self.dump()?;
         let n = records.len();
-        let payload = Payload { app_version: env!("CARGO_PKG_VERSION").to_string(), schema_version: schema::VERSION, records };
+        let payload =
+            Payload { app_version: env!("CARGO_PKG_VERSION").to_string(), schema_version: schema::VERSION, records };
         let mut plain = zeroize::Zeroizing::new(vec![PAYLOAD_V1]);
         postcard::to_io(&payload, &mut *plain).map_err(|_| Error::Export("the records could not be encoded"))?;
         let bytes = stream::seal(passphrase, kdf.get(), &plain)?;
@@ -58,7 +59,8 @@ impl Store {
         if *v != PAYLOAD_V1 {
             return Err(Error::Export("it was made by a newer version of the app"));
         }
-        let payload: Payload = postcard::from_bytes(rest).map_err(|_| Error::Export("its contents could not be decoded"))?;
+        let payload: Payload =
+            postcard::from_bytes(rest).map_err(|_| Error::Export("its contents could not be decoded"))?;
         if payload.schema_version > schema::VERSION {
             return Err(Error::Export("it was made by a newer version of the app"));
         }

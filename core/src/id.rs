@@ -81,10 +81,7 @@ impl RecordId {
     pub(crate) fn prefix_range(prefix: &str) -> Result<([u8; 16], [u8; 16])> {
         let p = prefix.trim().to_ascii_lowercase();
         if p.len() < Self::MIN_PREFIX {
-            return Err(Error::invalid(
-                "id",
-                format!("type at least {} characters of the id", Self::MIN_PREFIX),
-            ));
+            return Err(Error::invalid("id", format!("type at least {} characters of the id", Self::MIN_PREFIX)));
         }
         if p.len() > Self::TEXT_LEN {
             return Err(Error::invalid("id", format!("an id has {} characters", Self::TEXT_LEN)));

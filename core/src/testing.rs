@@ -18,7 +18,10 @@ pub struct TestStore {
 
 impl TestStore {
     pub fn new() -> Self {
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 15, 12, 0, 0).unwrap(), Zone::parse("Europe/Berlin").unwrap());
+        let clock = ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 6, 15, 12, 0, 0).unwrap(),
+            Zone::parse("Europe/Berlin").unwrap(),
+        );
         Self::with_clock(clock)
     }
 

@@ -36,11 +36,7 @@ impl LocalStamp {
             Zone::Named(tz) => Some(tz.name().to_string()),
             Zone::Fixed(_) => None,
         };
-        LocalStamp {
-            utc_ms: at.timestamp_millis(),
-            offset_secs: zone.offset_at(at).local_minus_utc(),
-            zone: zone_name,
-        }
+        LocalStamp { utc_ms: at.timestamp_millis(), offset_secs: zone.offset_at(at).local_minus_utc(), zone: zone_name }
     }
 
     /// From an instant that carries its own offset (RFC 3339 input).
@@ -88,15 +84,12 @@ impl LocalStamp {
         let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-            .or_else(|| {
-                chrono::NaiveTime::parse_from_str(t, "%H:%M").ok().map(|tm| today.and_time(tm))
-            });
+            .or_else(|| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok().map(|tm| today.and_time(tm)));
         match naive {
             Some(n) => Ok(Self::at(zone.resolve(n)?, zone)),
-            None => Err(Error::invalid(
-                "time",
-                "use a time such as 2026-03-29T23:30:00+02:00, 2026-03-29 23:30 or 23:30",
-            )),
+            None => {
+                Err(Error::invalid("time", "use a time such as 2026-03-29T23:30:00+02:00, 2026-03-29 23:30 or 23:30"))
+            }
         }
     }
 }
@@ -148,7 +141,8 @@ mod tests {
     fn local_day_is_fixed_by_recorded_offset() {
         let berlin = Zone::parse("Europe/Berlin").unwrap();
         // 23:30 local on the night before clocks go back.
-        let at = berlin.resolve(NaiveDate::from_ymd_opt(2026, 10, 24).unwrap().and_hms_opt(23, 30, 0).unwrap()).unwrap();
+        let at =
+            berlin.resolve(NaiveDate::from_ymd_opt(2026, 10, 24).unwrap().and_hms_opt(23, 30, 0).unwrap()).unwrap();
         let s = LocalStamp::at(at, &berlin);
         assert_eq!(s.local_date(), NaiveDate::from_ymd_opt(2026, 10, 24).unwrap());
         assert_eq!(s.to_rfc3339(), "2026-10-24T23:30:00+02:00");

@@ -1,1 +1,3 @@
-pub fn run(_args: &[String]) { println!("store benchmark: not yet written"); }
+pub fn run(_args: &[String]) {
+    println!("store benchmark: not yet written");
+}

@@ -76,14 +76,22 @@ pub fn seal(keys: &StoreKeys, epoch: u32, binding: &Binding<'_>, plaintext: &[u8
     body.extend_from_slice(plaintext);
     body.push(0x80);
     body.resize(padded_len, 0);
-    let tag = key.seal_in_place_separate_tag(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(&ad), body.as_mut_slice())?;
+    let tag = key.seal_in_place_separate_tag(
+        aead::Nonce::assume_unique_for_key(nonce),
+        aead::Aad::from(&ad),
+        body.as_mut_slice(),
+    )?;
     out.extend_from_slice(&body);
     out.extend_from_slice(tag.as_ref());
     Ok(out)
 }
 
 /// Open a blob sealed by [`seal`] for the same binding.
-pub fn open(keys: &StoreKeys, binding: &Binding<'_>, blob: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, IntegrityProblem> {
+pub fn open(
+    keys: &StoreKeys,
+    binding: &Binding<'_>,
+    blob: &[u8],
+) -> std::result::Result<Zeroizing<Vec<u8>>, IntegrityProblem> {
     let Some(&version) = blob.first() else {
         return Err(IntegrityProblem::Truncated);
     };

@@ -156,7 +156,12 @@ impl DataKey {
     }
 
     /// Wrap with a passphrase-derived KEK. Output: nonce (12) ‖ ciphertext ‖ tag (16).
-    pub fn wrap_with_passphrase(&self, pass: &Passphrase, params: &PassphraseParams, store_id: &[u8; 16]) -> Result<Vec<u8>> {
+    pub fn wrap_with_passphrase(
+        &self,
+        pass: &Passphrase,
+        params: &PassphraseParams,
+        store_id: &[u8; 16],
+    ) -> Result<Vec<u8>> {
         let kek = params.derive_kek(pass)?;
         let key = aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_256_GCM, kek.as_ref())?);
         let nonce: [u8; 12] = random_array()?;
@@ -170,7 +175,12 @@ impl DataKey {
     }
 
     /// Unwrap; a wrong passphrase is `WrongKey`, never anything else.
-    pub fn unwrap_with_passphrase(wrapped: &[u8], pass: &Passphrase, params: &PassphraseParams, store_id: &[u8; 16]) -> Result<Self> {
+    pub fn unwrap_with_passphrase(
+        wrapped: &[u8],
+        pass: &Passphrase,
+        params: &PassphraseParams,
+        store_id: &[u8; 16],
+    ) -> Result<Self> {
         if wrapped.len() != 12 + 32 + 16 {
             return Err(Error::Corrupt("the stored wrapped key has the wrong length"));
         }
@@ -306,7 +316,10 @@ mod tests {
         let back = DataKey::unwrap_with_passphrase(&w, &pass, &p, &id).unwrap();
         assert_eq!(back.expose(), dk.expose());
         let wrong = Passphrase::new(b"correct horsE".to_vec()).unwrap();
-        assert!(matches!(DataKey::unwrap_with_passphrase(&w, &wrong, &p, &id), Err(Error::WrongKey(KeyMethod::Passphrase))));
+        assert!(matches!(
+            DataKey::unwrap_with_passphrase(&w, &wrong, &p, &id),
+            Err(Error::WrongKey(KeyMethod::Passphrase))
+        ));
         // Wrapped key bound to its store id and parameters.
         assert!(DataKey::unwrap_with_passphrase(&w, &pass, &p, &[8u8; 16]).is_err());
         let mut p2 = p.clone();

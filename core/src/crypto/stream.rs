@@ -23,7 +23,7 @@ use std::num::NonZeroU32;
 use ring::aead;
 use zeroize::Zeroizing;
 
-use crate::crypto::keys::{MAX_PBKDF2_ITERATIONS, PassphraseParams};
+use crate::crypto::keys::{PassphraseParams, MAX_PBKDF2_ITERATIONS};
 use crate::crypto::{random_array, Passphrase};
 use crate::error::{Error, KeyMethod, Result};
 
@@ -149,7 +149,10 @@ pub fn open(pass: &Passphrase, bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
             }
             Err(_) if last => {
                 let mut again = Zeroizing::new(bytes[pos..pos + len].to_vec());
-                return if key.open_in_place(nonce(&prefix, index, false), aead::Aad::from(header), again.as_mut()).is_ok() {
+                return if key
+                    .open_in_place(nonce(&prefix, index, false), aead::Aad::from(header), again.as_mut())
+                    .is_ok()
+                {
                     Err(Error::Export("the file is incomplete"))
                 } else {
                     Err(Error::Export("the file is damaged"))

@@ -247,7 +247,12 @@ fn period_bytes(p: Period) -> Vec<u8> {
 
 impl Store {
     /// Create a new store at `path` protected by `unlock`. Fails if a file exists there.
-    pub fn create(path: impl AsRef<Path>, unlock: Unlock<'_>, clock: Arc<dyn Clock>, opts: CreateOptions) -> Result<Store> {
+    pub fn create(
+        path: impl AsRef<Path>,
+        unlock: Unlock<'_>,
+        clock: Arc<dyn Clock>,
+        opts: CreateOptions,
+    ) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if path.exists() {
             return Err(Error::AlreadyExists);
@@ -311,7 +316,8 @@ impl Store {
         if !path.is_file() {
             return Err(Error::NoStore);
         }
-        let mut conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let mut conn =
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure(&conn)?;
         let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version == 0 {
@@ -361,7 +367,12 @@ impl Store {
     }
 
     /// Open, or create when no file exists yet.
-    pub fn open_or_create(path: impl AsRef<Path>, unlock: Unlock<'_>, clock: Arc<dyn Clock>, opts: CreateOptions) -> Result<Store> {
+    pub fn open_or_create(
+        path: impl AsRef<Path>,
+        unlock: Unlock<'_>,
+        clock: Arc<dyn Clock>,
+        opts: CreateOptions,
+    ) -> Result<Store> {
         if path.as_ref().exists() {
             Self::open(path, unlock, clock)
         } else {
@@ -391,8 +402,11 @@ impl Store {
         let id = RecordId::from_bytes(CATALOG_ID);
         match get_in(&conn, &self.keys, RecordKind::Catalog, id, false)? {
             None => Ok(Catalog::default()),
-            Some(o) => codec::decode::<Catalog>(&o.head, CATALOG_VERSION)
-                .map_err(|problem| Error::Integrity { kind: RecordKind::Catalog, id, problem }),
+            Some(o) => codec::decode::<Catalog>(&o.head, CATALOG_VERSION).map_err(|problem| Error::Integrity {
+                kind: RecordKind::Catalog,
+                id,
+                problem,
+            }),
         }
     }
 
@@ -634,7 +648,8 @@ impl Store {
         let n = records.len();
         self.write(|tx| {
             for r in &records {
-                let kind = RecordKind::from_code(r.kind).ok_or(Error::Export("it holds a kind of record this version does not know"))?;
+                let kind = RecordKind::from_code(r.kind)
+                    .ok_or(Error::Export("it holds a kind of record this version does not know"))?;
                 if kind == RecordKind::Catalog {
                     continue;
                 }
@@ -669,9 +684,7 @@ fn write_slot(tx: &rusqlite::Transaction<'_>, keys: &StoreKeys, unlock: Unlock<'
             )?;
         }
         Unlock::Provider(provider) => {
-            let wrapped = provider
-                .wrap_key(keys.data_key().expose().to_vec())
-                .map_err(|e| Error::KeyProvider(e.0))?;
+            let wrapped = provider.wrap_key(keys.data_key().expose().to_vec()).map_err(|e| Error::KeyProvider(e.0))?;
             if wrapped.is_empty() {
                 return Err(Error::KeyProvider("the key store returned an empty wrapped key".into()));
             }
@@ -749,7 +762,13 @@ fn open_row(
     Ok(Opened { id, head, body })
 }
 
-fn get_in(conn: &Connection, keys: &StoreKeys, kind: RecordKind, id: RecordId, with_body: bool) -> Result<Option<Opened>> {
+fn get_in(
+    conn: &Connection,
+    keys: &StoreKeys,
+    kind: RecordKind,
+    id: RecordId,
+    with_body: bool,
+) -> Result<Option<Opened>> {
     let mut stmt = conn.prepare_cached("SELECT kind_tag, head, body FROM record WHERE id = ?1")?;
     let row: Option<(Vec<u8>, Vec<u8>, Option<Vec<u8>>)> =
         stmt.query_row([&id.as_bytes()[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
@@ -758,12 +777,16 @@ fn get_in(conn: &Connection, keys: &StoreKeys, kind: RecordKind, id: RecordId, w
         return Ok(None);
     }
     let body = if with_body { body } else { None };
-    open_row(keys, kind, id, &head, body.as_deref())
-        .map(Some)
-        .map_err(|problem| Error::Integrity { kind, id, problem })
+    open_row(keys, kind, id, &head, body.as_deref()).map(Some).map_err(|problem| Error::Integrity { kind, id, problem })
 }
 
-fn list_in(conn: &Connection, keys: &StoreKeys, kind: RecordKind, periods: &[Period], with_body: bool) -> Result<Listing> {
+fn list_in(
+    conn: &Connection,
+    keys: &StoreKeys,
+    kind: RecordKind,
+    periods: &[Period],
+    with_body: bool,
+) -> Result<Listing> {
     let sql = if with_body {
         "SELECT id, kind_tag, head, body FROM record WHERE tag = ?1"
     } else {
@@ -837,7 +860,14 @@ impl Tx<'_> {
     }
 
     /// Insert or replace a record.
-    pub fn put(&mut self, kind: RecordKind, id: RecordId, period: Period, head: &[u8], body: Option<&[u8]>) -> Result<()> {
+    pub fn put(
+        &mut self,
+        kind: RecordKind,
+        id: RecordId,
+        period: Period,
+        head: &[u8],
+        body: Option<&[u8]>,
+    ) -> Result<()> {
         let head_ct = self.seal(kind, &id, Column::Head, head)?;
         let body_ct = match body {
             Some(b) => Some(self.seal(kind, &id, Column::Body, b)?),
@@ -857,7 +887,9 @@ impl Tx<'_> {
             }
         }
         self.tx
-            .prepare_cached("INSERT OR REPLACE INTO record (id, tag, kind_tag, head, body) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .prepare_cached(
+                "INSERT OR REPLACE INTO record (id, tag, kind_tag, head, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
             .execute(params![&id.as_bytes()[..], &tag[..], kt, head_ct, body_ct])?;
         if let Period::Month(m) = period {
             if kind != RecordKind::Catalog && self.catalog.months.entry(kind.code()).or_default().insert(m.index()) {
@@ -913,7 +945,9 @@ impl Tx<'_> {
         let tag = period_tag(self.keys, RecordKind::Catalog, Period::Timeless);
         let kt = kind_tag(self.keys, RecordKind::Catalog, &id);
         self.tx
-            .prepare_cached("INSERT OR REPLACE INTO record (id, tag, kind_tag, head, body) VALUES (?1, ?2, ?3, ?4, NULL)")?
+            .prepare_cached(
+                "INSERT OR REPLACE INTO record (id, tag, kind_tag, head, body) VALUES (?1, ?2, ?3, ?4, NULL)",
+            )?
             .execute(params![&id.as_bytes()[..], &tag[..], kt, head_ct])?;
         Ok(())
     }

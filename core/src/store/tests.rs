@@ -68,7 +68,9 @@ fn put_get_list_delete() {
     assert_eq!(got.body.as_deref().map(|b| &b[..]), Some(&b"body-a"[..]));
     // Wrong kind: not found, not an error.
     assert!(s.get(RecordKind::Slip, a, true).unwrap().is_none());
-    let l = s.list(RecordKind::Urge, Scope::Months(Month { year: 2026, month: 1 }, Month { year: 2026, month: 12 }), false).unwrap();
+    let l = s
+        .list(RecordKind::Urge, Scope::Months(Month { year: 2026, month: 1 }, Month { year: 2026, month: 12 }), false)
+        .unwrap();
     assert_eq!(l.records.len(), 1);
     assert!(l.records[0].body.is_none());
     assert_eq!(s.list(RecordKind::Urge, Scope::All, false).unwrap().records.len(), 1);
@@ -100,7 +102,12 @@ fn reopen_with_passphrase_and_wrong_passphrase() {
         Err(Error::NoStore)
     ));
     assert!(matches!(
-        Store::create(&path, Unlock::Passphrase(&pass("pw")), Arc::new(clock()), CreateOptions::insecure_fast_for_tests()),
+        Store::create(
+            &path,
+            Unlock::Passphrase(&pass("pw")),
+            Arc::new(clock()),
+            CreateOptions::insecure_fast_for_tests()
+        ),
         Err(Error::AlreadyExists)
     ));
 }
@@ -157,7 +164,8 @@ fn rekey_and_key_provider() {
 
 fn tamper(path: &std::path::Path, id: &RecordId, f: impl FnOnce(&mut Vec<u8>)) {
     let c = Connection::open(path).unwrap();
-    let mut head: Vec<u8> = c.query_row("SELECT head FROM record WHERE id = ?1", [&id.as_bytes()[..]], |r| r.get(0)).unwrap();
+    let mut head: Vec<u8> =
+        c.query_row("SELECT head FROM record WHERE id = ?1", [&id.as_bytes()[..]], |r| r.get(0)).unwrap();
     f(&mut head);
     c.execute("UPDATE record SET head = ?2 WHERE id = ?1", rusqlite::params![&id.as_bytes()[..], head]).unwrap();
 }
@@ -204,7 +212,9 @@ fn damaged_records_are_typed_errors_and_the_rest_stays_readable() {
         ]
     );
     match s.get(RecordKind::Urge, ids[3], true) {
-        Err(Error::Integrity { kind: RecordKind::Urge, id, problem: IntegrityProblem::Truncated }) => assert_eq!(id, ids[3]),
+        Err(Error::Integrity { kind: RecordKind::Urge, id, problem: IntegrityProblem::Truncated }) => {
+            assert_eq!(id, ids[3])
+        }
         other => panic!("unexpected {other:?}"),
     }
     let msg = s.get(RecordKind::Urge, ids[0], true).unwrap_err().to_string();
@@ -230,8 +240,10 @@ fn swapped_rows_do_not_open() {
     }
     {
         let c = Connection::open(&path).unwrap();
-        let ha: Vec<u8> = c.query_row("SELECT head FROM record WHERE id = ?1", [&a.as_bytes()[..]], |r| r.get(0)).unwrap();
-        let hb: Vec<u8> = c.query_row("SELECT head FROM record WHERE id = ?1", [&b.as_bytes()[..]], |r| r.get(0)).unwrap();
+        let ha: Vec<u8> =
+            c.query_row("SELECT head FROM record WHERE id = ?1", [&a.as_bytes()[..]], |r| r.get(0)).unwrap();
+        let hb: Vec<u8> =
+            c.query_row("SELECT head FROM record WHERE id = ?1", [&b.as_bytes()[..]], |r| r.get(0)).unwrap();
         c.execute("UPDATE record SET head = ?2 WHERE id = ?1", rusqlite::params![&a.as_bytes()[..], hb]).unwrap();
         c.execute("UPDATE record SET head = ?2 WHERE id = ?1", rusqlite::params![&b.as_bytes()[..], ha]).unwrap();
         // And move a body into the head column of the same row.
@@ -255,7 +267,8 @@ fn epochs_rotate_and_old_records_still_open() {
     for id in &ids {
         s.write(|tx| tx.put(RecordKind::Goal, *id, Period::Timeless, id.as_bytes(), None)).unwrap();
     }
-    let epochs: i64 = Connection::open(&path).unwrap().query_row("SELECT count(*) FROM key_epoch", [], |r| r.get(0)).unwrap();
+    let epochs: i64 =
+        Connection::open(&path).unwrap().query_row("SELECT count(*) FROM key_epoch", [], |r| r.get(0)).unwrap();
     assert!(epochs >= 3, "only {epochs} epochs");
     drop(s);
     let s = Store::open(&path, Unlock::Passphrase(&pass("pw")), Arc::new(clock())).unwrap();
@@ -310,12 +323,21 @@ fn schema_of(conn: &Connection) -> Vec<String> {
     let rows: Vec<(String, String, String, Option<String>)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect();
     for (ty, name, tbl, sql) in rows {
-        out.push(format!("{ty} {name} on {tbl}: {}", sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")));
+        out.push(format!(
+            "{ty} {name} on {tbl}: {}",
+            sql.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
         if ty == "table" {
             let mut info = conn.prepare(&format!("PRAGMA table_xinfo('{name}')")).unwrap();
             let cols: Vec<String> = info
                 .query_map([], |r| {
-                    Ok(format!("{}:{}:{}:{}", r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(5)?))
+                    Ok(format!(
+                        "{}:{}:{}:{}",
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(5)?
+                    ))
                 })
                 .unwrap()
                 .map(|r| r.unwrap())

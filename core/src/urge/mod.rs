@@ -315,7 +315,9 @@ fn check_occurred(store: &Store, at: &LocalStamp) -> Result<()> {
 
 fn duration_from(occurred: &LocalStamp, duration: Option<u32>, ended: Option<&LocalStamp>) -> Result<Option<u32>> {
     match (duration, ended) {
-        (Some(_), Some(_)) => Err(Error::invalid("duration", "give either how long it lasted or when it ended, not both")),
+        (Some(_), Some(_)) => {
+            Err(Error::invalid("duration", "give either how long it lasted or when it ended, not both"))
+        }
         (Some(d), None) => {
             if d > MAX_DURATION_SECS {
                 return Err(Error::invalid("duration", "one entry can cover at most 24 hours"));
@@ -467,7 +469,9 @@ impl Store {
         }
         let scope = match (q.from, q.to) {
             (Some(a), Some(b)) => Scope::Months(Month::of(a), Month::of(b)),
-            (Some(a), None) => Scope::Months(Month::of(a), Month::of(self.clock().today().max(a)).max(latest_month(self))),
+            (Some(a), None) => {
+                Scope::Months(Month::of(a), Month::of(self.clock().today().max(a)).max(latest_month(self)))
+            }
             _ => Scope::All,
         };
         let listing = self.list(RecordKind::Urge, scope, q.with_details)?;
