@@ -40,32 +40,41 @@ pub enum Company {
     WithOthers,
 }
 
-/// What happened with the urge.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What happened with the urge. Which coping strategies were used is kept separately in
+/// [`Urge::strategies`], so "tried calling a friend, and still acted" is recordable too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Outcome {
     /// Noticed it and let it pass without acting.
     Surfed,
-    /// Used a coping strategy (named in the person's words).
-    Coped { strategy: String },
+    /// Used one or more coping strategies (named in `strategies`) and did not act.
+    Coped,
     /// Acted on it. Information to learn from, not a verdict.
     Acted,
-}
-
-impl fmt::Debug for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Outcome::Surfed => f.write_str("Surfed"),
-            Outcome::Coped { .. } => f.write_str("Coped(<redacted>)"),
-            Outcome::Acted => f.write_str("Acted"),
-        }
-    }
 }
 
 impl Outcome {
     /// Did the person act on the urge?
     pub fn acted(&self) -> bool {
         matches!(self, Outcome::Acted)
+    }
+
+    /// Parse `surfed`, `coped` or `acted`.
+    pub fn parse(s: &str) -> Result<Outcome> {
+        match text::fold(s).as_str() {
+            "surfed" | "surf" | "passed" => Ok(Outcome::Surfed),
+            "coped" | "cope" | "used a strategy" => Ok(Outcome::Coped),
+            "acted" | "act" | "acted on it" => Ok(Outcome::Acted),
+            _ => Err(Error::invalid("outcome", "use surfed, coped or acted")),
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Surfed => "surfed",
+            Outcome::Coped => "coped",
+            Outcome::Acted => "acted",
+        }
     }
 }
 
@@ -81,6 +90,7 @@ pub enum UrgeField {
     Outcome,
     Triggers,
     Feelings,
+    Strategies,
 }
 
 /// One urge entry, decrypted.
@@ -107,6 +117,8 @@ pub struct Urge {
     /// How long the urge lasted, in seconds.
     pub duration_secs: Option<u32>,
     pub outcome: Option<Outcome>,
+    /// Coping strategies used, in the person's words (as named in their plan when picked there).
+    pub strategies: Vec<String>,
     /// The surf session that recorded this urge's wave, if any.
     pub surf_session: Option<RecordId>,
 }
@@ -147,6 +159,7 @@ pub struct NewUrge {
     pub duration_secs: Option<u32>,
     pub ended: Option<LocalStamp>,
     pub outcome: Option<Outcome>,
+    pub strategies: Vec<String>,
 }
 
 impl fmt::Debug for NewUrge {
@@ -172,6 +185,8 @@ pub struct UrgeEdit {
     pub duration_secs: Option<u32>,
     pub ended: Option<LocalStamp>,
     pub outcome: Option<Outcome>,
+    /// Replaces the whole list.
+    pub strategies: Option<Vec<String>>,
     pub clear: Vec<UrgeField>,
 }
 
@@ -194,6 +209,7 @@ impl UrgeEdit {
             && self.duration_secs.is_none()
             && self.ended.is_none()
             && self.outcome.is_none()
+            && self.strategies.is_none()
             && self.clear.is_empty()
     }
 
@@ -207,6 +223,7 @@ impl UrgeEdit {
             UrgeField::Outcome => self.outcome.is_some(),
             UrgeField::Triggers => self.triggers.is_some(),
             UrgeField::Feelings => self.feelings.is_some(),
+            UrgeField::Strategies => self.strategies.is_some(),
         }
     }
 }
@@ -245,6 +262,7 @@ struct HeadV1 {
     company: Option<Company>,
     duration_secs: Option<u32>,
     outcome: Option<Outcome>,
+    strategies: Vec<String>,
     surf_session: Option<RecordId>,
 }
 
@@ -265,7 +283,8 @@ fn encode(u: &Urge) -> Result<(Vec<u8>, Vec<u8>)> {
         feelings: u.feelings.clone(),
         company: u.company,
         duration_secs: u.duration_secs,
-        outcome: u.outcome.clone(),
+        outcome: u.outcome,
+        strategies: u.strategies.clone(),
         surf_session: u.surf_session,
     };
     let body = BodyV1 { place: u.place.clone(), activity: u.activity.clone(), note: u.note.clone() };
@@ -292,6 +311,7 @@ fn decode(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProble
         note: b.note,
         duration_secs: h.duration_secs,
         outcome: h.outcome,
+        strategies: h.strategies,
         surf_session: h.surf_session,
     })
 }
@@ -339,13 +359,11 @@ fn duration_from(occurred: &LocalStamp, duration: Option<u32>, ended: Option<&Lo
     }
 }
 
-fn clean_outcome(o: Option<Outcome>) -> Result<Option<Outcome>> {
-    Ok(match o {
-        Some(Outcome::Coped { strategy }) => {
-            Some(Outcome::Coped { strategy: text::label("coping strategy", &strategy, text::LABEL_MAX_CHARS)? })
-        }
-        other => other,
-    })
+fn check_outcome(outcome: Option<Outcome>, strategies: &[String]) -> Result<()> {
+    if outcome == Some(Outcome::Coped) && strategies.is_empty() {
+        return Err(Error::invalid("strategies", "name the coping strategy you used"));
+    }
+    Ok(())
 }
 
 // ----- operations -----------------------------------------------------------------------
@@ -368,12 +386,14 @@ impl Store {
             activity: text::line("activity", new.activity.as_deref())?,
             note: text::note("note", new.note.as_deref(), text::NOTE_MAX_CHARS)?,
             duration_secs: duration_from(&occurred, new.duration_secs, new.ended.as_ref())?,
-            outcome: clean_outcome(new.outcome)?,
+            outcome: new.outcome,
+            strategies: text::labels("coping strategy", &new.strategies)?,
             occurred,
             logged,
             edited_utc_ms: None,
             surf_session: None,
         };
+        check_outcome(urge.outcome, &urge.strategies)?;
         self.write(|tx| put_urge(tx, &urge))?;
         Ok(urge)
     }
@@ -429,7 +449,10 @@ impl Store {
                 u.duration_secs = duration_from(&u.occurred, edit.duration_secs, edit.ended.as_ref())?;
             }
             if edit.outcome.is_some() {
-                u.outcome = clean_outcome(edit.outcome.clone())?;
+                u.outcome = edit.outcome;
+            }
+            if let Some(st) = &edit.strategies {
+                u.strategies = text::labels("coping strategy", st)?;
             }
             for f in &edit.clear {
                 match f {
@@ -441,8 +464,10 @@ impl Store {
                     UrgeField::Outcome => u.outcome = None,
                     UrgeField::Triggers => u.triggers.clear(),
                     UrgeField::Feelings => u.feelings.clear(),
+                    UrgeField::Strategies => u.strategies.clear(),
                 }
             }
+            check_outcome(u.outcome, &u.strategies)?;
             u.edited_utc_ms = Some(now.timestamp_millis());
             put_urge(tx, &u)?;
             Ok(u)
