@@ -18,6 +18,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What is wrong with one stored record that failed to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum IntegrityProblem {
     /// The authentication tag did not verify: the ciphertext, its header or its nonce was
     /// changed, or it was moved here from another row or column.
@@ -45,6 +46,7 @@ impl fmt::Display for IntegrityProblem {
 
 /// Which way the store was asked to be unlocked, for error messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum KeyMethod {
     Passphrase,
     KeyProvider,

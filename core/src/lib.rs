@@ -26,6 +26,9 @@ pub mod text;
 pub mod time;
 pub mod urge;
 
+#[cfg(feature = "uniffi")]
+mod uniffi_glue;
+
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 
 /// An instant plus the UTC offset (and zone name, when known) where it happened.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LocalStamp {
     /// Milliseconds since the Unix epoch, UTC.
     pub utc_ms: i64,

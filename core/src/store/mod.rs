@@ -127,6 +127,7 @@ impl fmt::Debug for Opened {
 
 /// A record that could not be opened, with what is wrong (it stays in the file untouched).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Unreadable {
     pub kind: RecordKind,
     pub id: RecordId,
@@ -182,6 +183,7 @@ const CATALOG_VERSION: u8 = 1;
 
 /// Counts of records per kind, for diagnostics (never shown to anyone but the user).
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StoreStats {
     pub records: u64,
     pub file_bytes: u64,

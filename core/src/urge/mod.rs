@@ -149,16 +149,27 @@ impl Urge {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewUrge {
     pub intensity: u8,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub occurred: Option<LocalStamp>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub triggers: Vec<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub feelings: Vec<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub place: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub company: Option<Company>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub activity: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub duration_secs: Option<u32>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ended: Option<LocalStamp>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub outcome: Option<Outcome>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub strategies: Vec<String>,
 }
 
@@ -172,21 +183,34 @@ impl fmt::Debug for NewUrge {
 #[derive(Clone, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UrgeEdit {
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub intensity: Option<u8>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub occurred: Option<LocalStamp>,
     /// Replaces the whole list.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub triggers: Option<Vec<String>>,
     /// Replaces the whole list.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub feelings: Option<Vec<String>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub place: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub company: Option<Company>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub activity: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub duration_secs: Option<u32>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ended: Option<LocalStamp>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub outcome: Option<Outcome>,
     /// Replaces the whole list.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub strategies: Option<Vec<String>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub clear: Vec<UrgeField>,
 }
 
@@ -233,17 +257,22 @@ impl UrgeEdit {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UrgeQuery {
     /// First local day (inclusive). `None`: from the first entry.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub from: Option<NaiveDate>,
     /// Last local day (inclusive). `None`: up to the last entry.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub to: Option<NaiveDate>,
     /// Only entries with this trigger (ignoring case and spacing).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trigger: Option<String>,
     /// Also decrypt place, activity and note.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub with_details: bool,
 }
 
 /// Entries found, oldest first, plus any that could not be opened.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UrgeListing {
     pub urges: Vec<Urge>,
     pub unreadable: Vec<Unreadable>,

@@ -1,0 +1,57 @@
+//! UniFFI bindings of the recovery companion: one API for Kotlin, Swift and Python.
+//!
+//! Everything an app shows comes from one object, [`CompanionCore`], opened on an encrypted
+//! store with a passphrase or the app's platform [`KeyProvider`]. Each feature's methods live
+//! in their own file: `keys.rs` (unlock methods, rekeying), `urges.rs` (the urge log),
+//! `backup.rs` (encrypted export and restore). Errors are one small enum,
+//! [`CompanionError`], mapped from the core's rich error in `error.rs`.
+//!
+//! Namespaces: the core's records and enums (`Urge`, `NewUrge`, `LocalStamp`, ...) are
+//! defined once, in `companion-core`, and generated into its own namespace
+//! (`companion_core`; Kotlin package `app.companion.core`); this crate's API is the
+//! `companion_api` namespace (Kotlin package `app.companion`). Python gets both in the package
+//! `companion`; Swift gets both in the module `Companion`. See `uniffi.toml`.
+//!
+//! # Threading
+//! [`CompanionCore`] is `Send + Sync`: call it from any thread. Calls on one store are
+//! serialised on its SQLite connection.
+//! - No I/O: `is_backup_file`, `path`, `is_locked`, `lock`, `time_zone`, `set_time_zone`,
+//!   `now`, `today`, `stamp_at`.
+//! - Disk I/O, milliseconds (every write is fsync'd before it returns): everything else.
+//!   Call from a background dispatcher (Kotlin `Dispatchers.IO`, a Swift `Task.detached`).
+//! - Key derivation or whole-store work, hundreds of milliseconds: `create`, `open`,
+//!   `unlock`, `set_unlock_method`, `export_backup`, `restore_backup`. Each has an async
+//!   variant (`create_store_async`, `open_store_async`, `unlock_async`,
+//!   `set_unlock_method_async`, `export_backup_async`, `restore_backup_async`) that runs on its
+//!   own thread: a Kotlin `suspend fun`, a Swift `async func`, a Python coroutine.
+//!
+//! # Failures
+//! Every fallible call returns [`CompanionError`]. A key provider that throws becomes
+//! `KeyProviderFailed`. A bug that panics inside an exported function unwinds (the release
+//! profile keeps `panic = "unwind"`) and reaches the app as UniFFI's internal-error exception
+//! (Kotlin `InternalException`, Swift `InternalError`, Python `InternalError`); the process
+//! and the store go on.
+
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+uniffi::setup_scaffolding!("companion_api");
+
+// Dates cross as the core's custom type (ISO 8601 text).
+use chrono::NaiveDate;
+uniffi::use_remote_type!(companion_core::NaiveDate);
+
+mod backup;
+mod blocking;
+mod clock;
+mod companion;
+mod error;
+mod keys;
+#[cfg(feature = "test-hooks")]
+mod testing;
+mod urges;
+
+pub use backup::{is_backup_file, Backup};
+pub use companion::{create_store_async, open_store_async, CompanionCore};
+pub use error::CompanionError;
+pub use keys::{KeyProvider, KeyProviderError, Unlock};
