@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Run the foreign-language test suites of the bindings: Python and Kotlin (on the JVM), against
+# the test-hooks build of companion-ffi, then check that together they call every exported
+# function and method and that each triggers every error variant.
+#
+# Usage: bindings/scripts/run-foreign-tests.sh
+# Needs: what bindings/scripts/install-toolchains.sh installs (it is called first, and does
+# nothing when everything is present), and `unshare` (util-linux) to give the suites a small
+# private file system for the "storage full" tests: as root a private mount namespace, otherwise
+# an unprivileged user namespace. Nothing outside this process tree sees the mount.
+# Work files go to ${CARGO_TARGET_DIR:-target}/companion-bindings/foreign-tests.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+work="$target/companion-bindings/foreign-tests"
+cache="${COMPANION_TOOLCHAIN_CACHE:-$HOME/.cache/companion-toolchains}"
+kotlin_version="${KOTLIN_COMPILER_VERSION:-2.3.21}"
+kotlin_home="$cache/kotlin-compiler-$kotlin_version"
+
+if [ "${COMPANION_FOREIGN_INNER:-}" != 1 ]; then
+    "$here/install-toolchains.sh"
+    test_out="$("$here/build-bindings.sh" --test-hooks | tail -n 1)"
+    prod_out="$("$here/build-bindings.sh" | tail -n 1)"
+    mkdir -p "$work"
+    export COMPANION_FOREIGN_INNER=1 COMPANION_TEST_OUT="$test_out" COMPANION_PROD_OUT="$prod_out"
+    if [ "$(id -u)" -eq 0 ] && unshare --mount --propagation private true 2>/dev/null; then
+        exec unshare --mount --propagation private "$0" "$@"
+    elif unshare --user --map-root-user --mount true 2>/dev/null; then
+        exec unshare --user --map-root-user --mount "$0" "$@"
+    else
+        echo "run-foreign-tests: cannot create a private mount namespace (unshare); the storage-full" >&2
+        echo "tests need one. Run as root, or enable unprivileged user namespaces." >&2
+        exit 1
+    fi
+fi
+
+# Inside the private mount namespace from here on.
+full_dir="$work/full-disk"
+mkdir -p "$full_dir"
+mount -t tmpfs -o size=2m companion-full "$full_dir"
+export COMPANION_FULL_DIR="$full_dir"
+# Deliberate panics print their message; keep the log readable.
+export RUST_BACKTRACE=0
+
+status=0
+
+echo "== Python suite"
+PYTHONPATH="$COMPANION_TEST_OUT/python" python3 "$root/bindings/tests/python/run.py" "$work/python-called.json" \
+    || status=1
+
+echo "== Kotlin suite"
+kotlin_sources=(
+    "$COMPANION_TEST_OUT"/kotlin/app/companion/companion_api.kt
+    "$COMPANION_TEST_OUT"/kotlin/app/companion/core/companion_core.kt
+    "$root"/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt
+    "$root"/bindings/tests/kotlin/*.kt
+)
+classpath="/usr/share/java/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"
+jar="$work/kotlin-tests.jar"
+stamp="$(cat "${kotlin_sources[@]}" | sha256sum | cut -c1-16)"
+if [ ! -f "$jar" ] || [ "$(cat "$jar.sha" 2>/dev/null)" != "$stamp" ]; then
+    rm -f "$jar"
+    "$kotlin_home/bin/kotlinc" -nowarn -jvm-target 17 -cp "$classpath" -d "$jar" "${kotlin_sources[@]}"
+    echo "$stamp" > "$jar.sha"
+fi
+java -Djna.library.path="$COMPANION_TEST_OUT/lib" \
+    -cp "$jar:$classpath:$kotlin_home/lib/kotlin-stdlib.jar" app.companion.tests.MainKt || status=1
+
+echo "== API coverage"
+python3 "$root/bindings/tests/check_api_coverage.py" \
+    --test-bindings "$COMPANION_TEST_OUT/python/companion" \
+    --prod-bindings "$COMPANION_PROD_OUT/python/companion" \
+    --python-called "$work/python-called.json" \
+    --python-tests "$root/bindings/tests/python" \
+    --kotlin-tests "$root/bindings/tests/kotlin" "$root/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt" \
+    || status=1
+
+umount "$full_dir" 2>/dev/null || true
+exit $status

@@ -1,0 +1,10 @@
+// Entry point of the Kotlin suite: registers every test group and runs them.
+package app.companion.tests
+
+import kotlin.system.exitProcess
+
+fun main() {
+    registerCompanionTests()
+    val failures = Tests.runAll()
+    exitProcess(if (failures == 0) 0 else 1)
+}
