@@ -17,7 +17,8 @@
 //!   reasons:       { <id>: Reason },         // reasons for recovery
 //! }
 //! Item     = { name: str, rank: f64, strategies: { <id>: Strategy } }
-//! Strategy = { text: str, kind: str, rank: f64 }     // kind: StrategyKind::as_str
+//! Strategy = { text: str, kind: str, rank: f64, formerly: [str]? }
+//!            // kind: StrategyKind::as_str; formerly: earlier words, newest last (renames)
 //! Line     = { text: str, rank: f64 }
 //! Reason   = { text: Text, rank: f64 }
 //! Contact  = { name: str, how: str?, availability: [ { days: Int, from: Int, to: Int } ],
@@ -69,6 +70,9 @@ const K_RANK: &str = "rank";
 const K_NAME: &str = "name";
 const K_TEXT: &str = "text";
 const K_KIND: &str = "kind";
+const K_FORMERLY: &str = "formerly";
+/// Earlier words kept per strategy (so outcomes logged under an old name still count).
+const FORMERLY_MAX: usize = 10;
 const K_STRATEGIES: &str = "strategies";
 const K_HOW: &str = "how";
 const K_AVAILABILITY: &str = "availability";
@@ -176,15 +180,6 @@ impl PlanDoc {
         Ok(PlanDoc { doc })
     }
 
-    /// Start from genesis and merge stored snapshots or change chunks into it.
-    pub(crate) fn from_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Result<PlanDoc> {
-        let mut d = PlanDoc::genesis()?;
-        for p in parts {
-            d.merge_bytes(p)?;
-        }
-        Ok(d)
-    }
-
     /// Merge a saved document or change chunk (from storage, an import or a peer).
     /// Returns how many changes were new. Bytes that are not automerge data are an error.
     pub(crate) fn merge_bytes(&mut self, bytes: &[u8]) -> Result<usize> {
@@ -251,6 +246,27 @@ impl PlanDoc {
         }
     }
 
+    /// A list of strings (scalar or Text items); anything else reads as empty.
+    fn string_list(&self, obj: &ObjId, key: &str) -> Vec<String> {
+        let list = match self.doc.get(obj, key) {
+            Ok(Some((Value::Object(ObjType::List), id))) => id,
+            _ => return Vec::new(),
+        };
+        let mut out = Vec::new();
+        for i in 0..self.doc.length(&list) {
+            match self.doc.get(&list, i) {
+                Ok(Some((Value::Scalar(v), _))) => {
+                    if let ScalarValue::Str(s) = v.as_ref() {
+                        out.push(s.to_string());
+                    }
+                }
+                Ok(Some((Value::Object(ObjType::Text), id))) => out.extend(self.doc.text(&id).ok()),
+                _ => {}
+            }
+        }
+        out
+    }
+
     fn number(&self, obj: &ObjId, key: &str) -> Option<f64> {
         match self.doc.get(obj, key).ok().flatten()? {
             (Value::Scalar(v), _) => match v.as_ref() {
@@ -309,7 +325,8 @@ impl PlanDoc {
             .string(&r.obj, K_KIND)
             .and_then(|k| StrategyKind::parse(&k))
             .unwrap_or_else(|| StrategyKind::guess(&text));
-        Some(Strategy { id: r.id, text, kind })
+        let formerly = self.string_list(&r.obj, K_FORMERLY);
+        Some(Strategy { id: r.id, text, kind, formerly })
     }
 
     fn read_strategies(&self, raws: &[Raw], skipped: &mut u32) -> Vec<Strategy> {
@@ -839,8 +856,29 @@ impl PlanDoc {
             }
         };
         let section = if is_strategy { Section::Strategies } else { loc.section };
+        if is_strategy {
+            self.remember_former_words(&loc.obj, &value)?;
+        }
         for m in self.members(&loc, id) {
             self.put_text(section, &m.obj, &value)?;
+        }
+        Ok(())
+    }
+
+    /// Keep a strategy's current words in its `formerly` list before they change.
+    fn remember_former_words(&mut self, obj: &ObjId, new: &str) -> Result<()> {
+        let Some(old) = self.string(obj, K_TEXT) else { return Ok(()) };
+        if text::fold(&old) == text::fold(new) {
+            return Ok(());
+        }
+        let list = match self.doc.get(obj, K_FORMERLY) {
+            Ok(Some((Value::Object(ObjType::List), id))) => id,
+            _ => self.doc.put_object(obj, K_FORMERLY, ObjType::List).map_err(doc_err)?,
+        };
+        let n = self.doc.length(&list);
+        self.doc.insert(&list, n, old.as_str()).map_err(doc_err)?;
+        if n + 1 > FORMERLY_MAX {
+            self.doc.delete(&list, 0usize).map_err(doc_err)?;
         }
         Ok(())
     }

@@ -8,17 +8,23 @@
 //! - `doc`: the automerge document (schema, reading, edits); `rank`: order that merges;
 //! - `storage`: snapshot + change chunks + per-install actor in the encrypted store;
 //! - `lexicon`, `matcher`: typo-, inflection- and synonym-tolerant matching;
+//! - `lookup`: ranked strategies and reachable people for a hard moment ([`Store::find_in_plan`]);
+//! - `learning`: strategy uses and outcomes, effectiveness per trigger ([`Store::strategy_stats`]);
+//! - `suggestions`: built-in strategies for an empty plan or an unmatched feeling.
 //!
 //! Edits come in two shapes: [`PlanEdit`], by entry id (what the plan screen and the CLI use),
 //! and [`PlanChange`], by name (what other features use, such as "add this to my plan" after a
 //! slip; adding what is already there changes nothing).
 
 mod doc;
+mod learning;
 mod lexicon;
+mod lookup;
 mod matcher;
 pub mod model;
 mod rank;
 mod storage;
+mod suggestions;
 
 #[cfg(test)]
 mod tests;
@@ -28,6 +34,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use doc::{MAX_ENTRIES, MAX_STRATEGIES, REASON_MAX_CHARS};
+pub use learning::{DayRange, StrategyStat, StrategyStats, StrategyUse, UseContext};
+pub use lookup::{
+    prior_mean, smoothed_score, ContactStep, Lookup, LookupQuery, MatchHow, MatchedItem, PlanIndex, RankedStrategy,
+    StrategySource, HIGH_INTENSITY, PRIOR_FLOOR, PRIOR_STEP, PRIOR_STRENGTH, PRIOR_TOP, QUERY_MAX_CHARS,
+};
 pub use model::{
     Availability, Contact, CopingPlan, ItemKind, PlanEntry, PlanItem, PlanListing, Strategy, StrategyKind, ALL_DAYS,
 };
@@ -215,6 +226,21 @@ impl Store {
     /// clinician's suggested edits) into this one. Both sides' edits are kept.
     pub fn merge_plan(&self, bytes: &[u8]) -> Result<CopingPlan> {
         self.with_plan(|doc| doc.merge_bytes(bytes).map(|_| ())).map(|(plan, ())| plan)
+    }
+
+    /// The plan prepared for lookups, with everything learned from outcomes so far. An app
+    /// keeps it while the plan screen is open and builds a new one after an edit or an outcome.
+    pub fn plan_index(&self) -> Result<PlanIndex> {
+        let plan = self.plan()?.plan;
+        let (events, _unreadable) = self.strategy_events(&plan, DayRange::default())?;
+        Ok(PlanIndex::new(plan, &events))
+    }
+
+    /// Strategies for what the client typed or tapped, ranked, with who can be reached now
+    /// (see [`PlanIndex::lookup`] for how).
+    pub fn find_in_plan(&self, query: &LookupQuery) -> Result<Lookup> {
+        let now = self.clock().zone().local(self.clock().now());
+        self.plan_index()?.lookup(query, now)
     }
 
     /// Load the plan in a write transaction, change it with `f`, store the change.

@@ -350,6 +350,9 @@ pub struct Strategy {
     pub id: RecordId,
     pub text: String,
     pub kind: StrategyKind,
+    /// Earlier words of this strategy (after renames), oldest first: outcomes logged under
+    /// them still count for it.
+    pub formerly: Vec<String>,
 }
 
 impl fmt::Debug for Strategy {

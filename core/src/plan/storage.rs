@@ -171,3 +171,25 @@ impl Loaded {
         (self.snapshots.len(), self.chunks.len())
     }
 }
+
+/// Write a chunk record with arbitrary bytes and claimed heads (tests of damaged storage).
+#[cfg(test)]
+pub(crate) fn put_raw_chunk(tx: &mut Tx<'_>, heads: Vec<[u8; 32]>, bytes: &[u8]) -> Result<RecordId> {
+    let id = RecordId::random()?;
+    tx.put(RecordKind::Plan, id, Period::Timeless, &codec::encode(HEAD_V1, &Head::Chunk { heads })?, Some(bytes))?;
+    Ok(id)
+}
+
+/// Snapshot and chunk counts as stored now.
+#[cfg(test)]
+pub(crate) fn record_counts(store: &crate::store::Store) -> Result<(usize, usize)> {
+    let l = load(store.list(RecordKind::Plan, crate::store::Scope::Timeless, true)?)?;
+    Ok(l.record_counts())
+}
+
+/// The actor this store writes the plan with, if it has one yet.
+#[cfg(test)]
+pub(crate) fn actor_of(store: &crate::store::Store) -> Result<Option<[u8; 16]>> {
+    let l = load(store.list(RecordKind::Plan, crate::store::Scope::Timeless, true)?)?;
+    Ok(l.actors.iter().find(|a| &a.2 == store.keys().store_id()).map(|a| a.1))
+}
