@@ -121,7 +121,8 @@ fn period(u: &StrategyUse) -> Period {
 #[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StrategyStat {
-    /// The trigger as the client names it (`None`: urges with no trigger named, or, in
+    /// The trigger: the plan's name for it when it maps to a plan trigger or warning sign,
+    /// else as the client logged it (`None`: urges with no trigger named, or, in
     /// [`StrategyStats::overall`], every trigger together).
     pub trigger: Option<String>,
     /// The plan trigger or warning sign it maps to, if any.
@@ -398,28 +399,55 @@ pub(crate) fn events(plan: &CopingPlan, urges: &[urge::Urge], uses: &[StrategyUs
     out
 }
 
-/// Counts per (trigger, strategy) and per strategy.
+/// Which trigger an outcome counts for: a plan item when the label (or the use) maps to one,
+/// else the label as written, else none named.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum TriggerKey {
+    Item(RecordId),
+    Label(String),
+    Unnamed,
+}
+
+/// Counts per (trigger, strategy) and per strategy: the one place effectiveness is computed.
+/// A label maps to a plan trigger or warning sign when it names it (same words, or the same
+/// meaning: "loneliness" counts for "Lonely"); several labels of one urge that map to the same
+/// item count once.
 pub(crate) fn aggregate(plan: &CopingPlan, events: &[Event]) -> StrategyStats {
-    // Key: (folded trigger or None, folded strategy). Display: first spelling seen.
-    let mut per: HashMap<(Option<String>, String), StrategyStat> = HashMap::new();
+    let mut per: HashMap<(TriggerKey, String), StrategyStat> = HashMap::new();
     let mut overall: HashMap<String, StrategyStat> = HashMap::new();
-    let mut item_of: HashMap<String, Option<RecordId>> = HashMap::new();
+    let mut label_item: HashMap<String, Option<(RecordId, String)>> = HashMap::new();
+    let item_by_id =
+        |id: RecordId| plan.items().find(|i| i.id == id || i.merged_ids.contains(&id)).map(|i| (i.id, i.name.clone()));
     for e in events {
-        let mut triggers: Vec<Option<String>> = e.triggers.iter().cloned().map(Some).collect();
-        if triggers.is_empty() {
-            triggers.push(None);
+        let mut keys: Vec<(TriggerKey, Option<String>, Option<RecordId>)> = Vec::new();
+        let add = |keys: &mut Vec<(TriggerKey, Option<String>, Option<RecordId>)>,
+                   k: TriggerKey,
+                   display: Option<String>,
+                   item: Option<RecordId>| {
+            if !keys.iter().any(|(o, _, _)| *o == k) {
+                keys.push((k, display, item));
+            }
+        };
+        if let Some((id, name)) = e.item.and_then(item_by_id) {
+            add(&mut keys, TriggerKey::Item(id), Some(name), Some(id));
         }
-        for t in triggers {
-            let key = (t.as_deref().map(text::fold), e.strategy.clone());
-            let item = match (&t, e.item) {
-                (_, Some(i)) => Some(i),
-                (Some(label), None) => *item_of
-                    .entry(text::fold(label))
-                    .or_insert_with(|| super::doc::find_item(plan, label).map(|i| i.id)),
-                (None, None) => None,
-            };
-            let s = per.entry(key).or_insert_with(|| StrategyStat {
-                trigger: t.clone(),
+        for label in &e.triggers {
+            let folded = text::fold(label);
+            let found = label_item
+                .entry(folded.clone())
+                .or_insert_with(|| super::doc::find_item(plan, label).map(|i| (i.id, i.name.clone())))
+                .clone();
+            match found {
+                Some((id, name)) => add(&mut keys, TriggerKey::Item(id), Some(name), Some(id)),
+                None => add(&mut keys, TriggerKey::Label(folded), Some(label.clone()), None),
+            }
+        }
+        if keys.is_empty() {
+            add(&mut keys, TriggerKey::Unnamed, None, None);
+        }
+        for (k, display, item) in keys {
+            let s = per.entry((k, e.strategy.clone())).or_insert_with(|| StrategyStat {
+                trigger: display,
                 trigger_item: item,
                 strategy: e.strategy_display.clone(),
                 strategy_id: e.strategy_id,

@@ -5,10 +5,13 @@
 //! The query and every trigger and warning sign are reduced to terms ([`super::matcher`]:
 //! typos, inflections, synonyms). An item *matches fully* when all its terms are in the query
 //! (or it was tapped, or its name equals the query); *partly* when some are. Late at night
-//! (22:00-05:00 local), items about the night join the partial matches.
+//! (22:00-05:00 local), items about the night join the partial matches. A partly matched item
+//! that is the best match for one of the query's terms ranks with the full matches, so each
+//! thing the client names brings its own strategies up.
 //!
 //! # Ranking
-//! Strategies come in tiers: (0) those of fully matched items, (1) of partly matched items,
+//! Strategies come in tiers: (0) those of fully matched items (and of the best match for a
+//! term), (1) of other partly matched items,
 //! (2) other strategies whose own words match the query, (3) general strategies (for any
 //! moment). When nothing matched, (4) every other strategy of the plan, then (5) built-in
 //! suggestions for the feelings recognised. An empty plan gives built-in suggestions only.
@@ -39,7 +42,7 @@ use std::fmt;
 
 use chrono::{NaiveDateTime, Timelike};
 
-use super::learning::Event;
+use super::learning::{self, Event, StrategyStats};
 use super::matcher::{self, TermKey, Vocabulary};
 use super::model::{Contact, CopingPlan, ItemKind, PlanEntry, StrategyKind};
 use super::suggestions;
@@ -261,6 +264,12 @@ fn is_night(t: NaiveDateTime) -> bool {
 impl PlanIndex {
     /// Index `plan` with learned outcomes `events` (see [`super::learning`]).
     pub(crate) fn new(plan: CopingPlan, events: &[Event]) -> PlanIndex {
+        let stats = learning::aggregate(&plan, events);
+        Self::with_stats(plan, &stats)
+    }
+
+    /// Index `plan` with statistics from [`Store::strategy_stats`](crate::store::Store::strategy_stats).
+    pub fn with_stats(plan: CopingPlan, stats: &StrategyStats) -> PlanIndex {
         let mut terms: HashMap<TermKey, u32> = HashMap::new();
         let night_concept = matcher::Lexicon::concept_named("night").map(TermKey::Concept);
         let mut items = Vec::new();
@@ -311,47 +320,27 @@ impl PlanIndex {
             words.push(&s.text);
         }
         let vocab = Vocabulary::new(words);
-        let mut ix = PlanIndex { plan: CopingPlan::default(), vocab, terms, items, strategies };
-        ix.learn(&plan, events);
-        ix.plan = plan;
+        let mut ix = PlanIndex { plan, vocab, terms, items, strategies };
+        ix.learn(stats);
         ix
     }
 
-    /// Fold outcome events into per-(item, strategy) and per-strategy counts.
-    fn learn(&mut self, plan: &CopingPlan, events: &[Event]) {
-        let mut per_item: HashMap<(usize, &str), (u32, u32)> = HashMap::new();
-        let mut overall: HashMap<&str, (u32, u32)> = HashMap::new();
-        let mut label_item: HashMap<String, Option<usize>> = HashMap::new();
+    /// Take per-(item, strategy) and per-strategy counts from the learned statistics.
+    fn learn(&mut self, stats: &StrategyStats) {
         let by_id: HashMap<RecordId, usize> =
             self.items.iter().enumerate().flat_map(|(i, it)| it.ids.iter().map(move |id| (*id, i))).collect();
-        for e in events {
-            let mut hit: Vec<usize> = Vec::new();
-            if let Some(i) = e.item.and_then(|id| by_id.get(&id)) {
-                hit.push(*i);
+        let mut per_item: HashMap<(usize, String), (u32, u32)> = HashMap::new();
+        for s in &stats.by_trigger {
+            if let Some(i) = s.trigger_item.and_then(|id| by_id.get(&id)) {
+                per_item.insert((*i, text::fold(&s.strategy)), (s.used, s.helped));
             }
-            for label in &e.triggers {
-                let found = *label_item
-                    .entry(text::fold(label))
-                    .or_insert_with(|| super::doc::find_item(plan, label).and_then(|it| by_id.get(&it.id).copied()));
-                if let Some(i) = found {
-                    if !hit.contains(&i) {
-                        hit.push(i);
-                    }
-                }
-            }
-            for i in hit {
-                let c = per_item.entry((i, e.strategy.as_str())).or_default();
-                c.0 += 1;
-                c.1 += u32::from(e.helped);
-            }
-            let c = overall.entry(e.strategy.as_str()).or_default();
-            c.0 += 1;
-            c.1 += u32::from(e.helped);
         }
+        let overall: HashMap<String, (u32, u32)> =
+            stats.overall.iter().map(|s| (text::fold(&s.strategy), (s.used, s.helped))).collect();
         for s in &mut self.strategies {
             let c = match s.item {
-                Some(i) => per_item.get(&(i, s.folded.as_str())),
-                None => overall.get(s.folded.as_str()),
+                Some(i) => per_item.get(&(i, s.folded.clone())),
+                None => overall.get(&s.folded),
             };
             if let Some((used, helped)) = c {
                 s.used = *used;
@@ -387,50 +376,61 @@ impl PlanIndex {
             }
         }
 
-        // Items.
-        let mut matched: Vec<(usize, MatchHow, f32)> = Vec::new();
+        // Items: (index, how, score, terms of the query it holds).
+        let mut found: Vec<(usize, MatchHow, f32, Vec<u32>)> = Vec::new();
         for (i, it) in self.items.iter().enumerate() {
             if q.item.is_some_and(|id| it.ids.contains(&id)) {
-                matched.push((i, MatchHow::Tapped, 1.0));
+                found.push((i, MatchHow::Tapped, 1.0, Vec::new()));
                 continue;
             }
             if !folded_query.is_empty() && it.folded == folded_query {
-                matched.push((i, MatchHow::Full, 1.0));
+                found.push((i, MatchHow::Full, 1.0, it.terms.clone()));
                 continue;
             }
             if it.terms.is_empty() {
                 continue;
             }
-            let mut found = 0usize;
-            let mut quality = 0.0f32;
-            for t in &it.terms {
-                if let Some(qq) = qterms.get(t) {
-                    found += 1;
-                    quality += qq;
-                }
-            }
-            if found == 0 {
+            let held: Vec<u32> = it.terms.iter().copied().filter(|t| qterms.contains_key(t)).collect();
+            if held.is_empty() {
                 continue;
             }
+            let quality: f32 = held.iter().filter_map(|t| qterms.get(t)).sum();
             let score = quality / it.terms.len() as f32;
-            let how = if found == it.terms.len() { MatchHow::Full } else { MatchHow::Partial };
-            matched.push((i, how, score));
+            let how = if held.len() == it.terms.len() { MatchHow::Full } else { MatchHow::Partial };
+            found.push((i, how, score, held));
         }
+        // An item is in the first tier when tapped or fully matched, or when it is the best
+        // match for one of the query's terms ("tired and stressed" with items "Can't sleep"
+        // and "Stress at work": both lead).
+        let mut best_for_term: HashMap<u32, f32> = HashMap::new();
+        for (_, _, score, held) in &found {
+            for t in held {
+                let b = best_for_term.entry(*t).or_insert(0.0);
+                *b = b.max(*score);
+            }
+        }
+        let mut matched: Vec<(usize, MatchHow, f32, u8)> = found
+            .iter()
+            .map(|(i, how, score, held)| {
+                let best = held.iter().any(|t| best_for_term.get(t).is_some_and(|b| score >= b));
+                let tier = match how {
+                    MatchHow::Tapped | MatchHow::Full => 0,
+                    _ if best => 0,
+                    _ => 1,
+                };
+                (*i, *how, *score, tier)
+            })
+            .collect();
         if is_night(now) {
             for (i, it) in self.items.iter().enumerate() {
                 if it.night && !matched.iter().any(|m| m.0 == i) {
-                    matched.push((i, MatchHow::TimeOfDay, 0.0));
+                    matched.push((i, MatchHow::TimeOfDay, 0.0, 1));
                 }
             }
         }
-        let tier_of = |how: MatchHow| match how {
-            MatchHow::Tapped | MatchHow::Full => 0u8,
-            MatchHow::Partial | MatchHow::TimeOfDay => 1,
-        };
         // Best first: tier, then score, then the client's order of items.
-        matched.sort_by(|a, b| tier_of(a.1).cmp(&tier_of(b.1)).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
-        let item_rank: HashMap<usize, (u8, usize)> =
-            matched.iter().enumerate().map(|(r, m)| (m.0, (tier_of(m.1), r))).collect();
+        matched.sort_by(|a, b| a.3.cmp(&b.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let item_rank: HashMap<usize, (u8, usize)> = matched.iter().enumerate().map(|(r, m)| (m.0, (m.3, r))).collect();
 
         // Candidates: (tier, score, item rank, position, strategy index).
         let mut cands: Vec<(u8, f64, usize, usize, usize)> = Vec::new();
@@ -538,7 +538,7 @@ impl PlanIndex {
         Ok(Lookup {
             matched: matched
                 .iter()
-                .map(|(i, how, score)| {
+                .map(|(i, how, score, _)| {
                     let it = &self.items[*i];
                     MatchedItem { id: it.id, kind: it.kind, name: it.name.clone(), how: *how, score: *score }
                 })

@@ -3,7 +3,7 @@
 //!
 //! Pipeline for a text: split into words (apostrophes dropped, so "can't" is "cant"; other
 //! punctuation splits) → correct a word that is not known (Damerau-Levenshtein distance 1 for
-//! words of 4-5 letters, 2 from 6 letters, against the built-in vocabulary plus the words of
+//! words of 4-7 letters, 2 from 8 letters, against the built-in vocabulary plus the words of
 //! the client's plan) → stem ([`lexicon::stem`]) → multi-word phrases of the synonym map
 //! ("can't sleep", "no one") → single words to concepts ("alone" → *lonely*) → drop stopwords.
 //! What remains is a set of terms: a concept, or a stem that is in no concept.
@@ -198,7 +198,7 @@ impl Vocabulary {
         if n < 4 {
             return None;
         }
-        let max = if n >= 6 { 2 } else { 1 };
+        let max = if n >= 8 { 2 } else { 1 };
         let lex = lexicon();
         let mut best: Option<(usize, bool, &str)> = None;
         for len in n.saturating_sub(max)..=(n + max) {

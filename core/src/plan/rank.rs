@@ -24,7 +24,7 @@ pub(crate) fn between(prev: Option<f64>, next: Option<f64>, jitter: f64) -> Opti
         (None, Some(b)) => b - 1.0 - j * 0.5,
         (Some(a), Some(b)) => {
             let gap = b - a;
-            if !(gap > MIN_GAP) || !gap.is_finite() {
+            if gap.is_nan() || gap <= MIN_GAP || !gap.is_finite() {
                 return None;
             }
             a + gap * (0.35 + 0.3 * j)

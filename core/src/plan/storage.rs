@@ -41,6 +41,9 @@ enum Head {
     Actor { actor: [u8; 16], store_id: [u8; 16] },
 }
 
+/// A stored piece of the document: record, is it a snapshot, the heads it claims, its bytes.
+type Part<'a> = (RecordId, bool, Vec<[u8; 32]>, &'a [u8]);
+
 /// The plan document as loaded from storage, with what the store holds for it.
 pub(crate) struct Loaded {
     pub doc: PlanDoc,
@@ -63,7 +66,7 @@ pub(crate) fn load(listing: Listing) -> Result<Loaded> {
     let mut actors = Vec::new();
     let bad = |id, problem| Unreadable { kind: RecordKind::Plan, id, problem };
     // Snapshots first: chunks usually build on them.
-    let mut parts: Vec<(RecordId, bool, Vec<[u8; 32]>, &[u8])> = Vec::new();
+    let mut parts: Vec<Part<'_>> = Vec::new();
     for o in &listing.records {
         match codec::decode::<Head>(&o.head, HEAD_V1) {
             Ok(Head::Actor { actor, store_id }) => actors.push((o.id, actor, store_id)),

@@ -17,12 +17,11 @@ pub(super) fn texts(s: &[Strategy]) -> Vec<&str> {
     s.iter().map(|s| s.text.as_str()).collect()
 }
 
+/// A trigger or warning sign with its strategies, for [`build`].
+pub(super) type ItemSpec<'a> = (ItemKind, &'a str, &'a [(&'a str, StrategyKind)]);
+
 /// Build a plan: items with their strategies, then general strategies. Returns item ids.
-pub(super) fn build(
-    store: &Store,
-    items: &[(ItemKind, &str, &[(&str, StrategyKind)])],
-    general: &[(&str, StrategyKind)],
-) -> Vec<RecordId> {
+pub(super) fn build(store: &Store, items: &[ItemSpec<'_>], general: &[(&str, StrategyKind)]) -> Vec<RecordId> {
     let adds: Vec<PlanEdit> = items
         .iter()
         .map(|(k, n, _)| match k {

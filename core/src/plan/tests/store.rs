@@ -267,13 +267,13 @@ fn each_install_and_each_restore_writes_with_its_own_actor() {
     // Both go on editing: the original and its restored copy.
     a.apply_plan_change(PlanChange::AddReason { text: "Written on the old phone".into() }).unwrap();
     c.apply_plan_change(PlanChange::AddReason { text: "Written on the new phone".into() }).unwrap();
-    let actor_c = storage::actor_of(&c).unwrap().unwrap();
-    assert_ne!(actor_c, actor_a);
     // Their edits merge (a reused actor would collide on sequence numbers and lose one).
     let merged = a.merge_plan(&c.plan_document().unwrap()).unwrap();
     let mut reasons: Vec<&str> = merged.reasons.iter().map(|r| r.text.as_str()).collect();
     reasons.sort();
     assert_eq!(reasons, vec!["Written on the new phone", "Written on the old phone"]);
+    let actor_c = storage::actor_of(&c).unwrap().unwrap();
+    assert_ne!(actor_c, actor_a);
 }
 
 #[test]
