@@ -393,6 +393,7 @@ impl Store {
     }
 
     /// Keys of this store, for modules that derive their own subkeys.
+    #[allow(dead_code)]
     pub(crate) fn keys(&self) -> &StoreKeys {
         &self.keys
     }

@@ -706,10 +706,5 @@ pub(crate) fn put_urge(tx: &mut Tx<'_>, u: &Urge) -> Result<()> {
     tx.put(RecordKind::Urge, u.id, u.period(), &head, Some(&body))
 }
 
-/// Decode a listed record (heads only, or with bodies) as an urge.
-pub(crate) fn decode_opened(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
-    decode(o)
-}
-
 #[cfg(test)]
 mod tests;
