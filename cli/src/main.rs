@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::large_enum_variant)] // parsed once per process
 
 mod app;
 mod backup;

@@ -53,7 +53,7 @@ fn log_with(dir: &std::path::Path, c: &[(&str, String)], at: &str) -> String {
 fn time_forms(rfc3339: &str, utc_ms: i64) -> Vec<Vec<u8>> {
     vec![
         rfc3339.as_bytes().to_vec(),
-        rfc3339[..16].as_bytes().to_vec(),
+        rfc3339.as_bytes()[..16].to_vec(),
         utc_ms.to_le_bytes().to_vec(),
         utc_ms.to_be_bytes().to_vec(),
         (utc_ms / 1000).to_le_bytes().to_vec(),

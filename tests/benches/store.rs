@@ -52,7 +52,7 @@ fn sample_urge(i: usize, at: Option<LocalStamp>) -> NewUrge {
         note: Some("Noticed it early and put the phone in the kitchen.".into()),
         duration_secs: Some(600 + (i as u32 % 1800)),
         ended: None,
-        outcome: Some(if i % 7 == 0 { Outcome::Acted } else { Outcome::Surfed }),
+        outcome: Some(if i.is_multiple_of(7) { Outcome::Acted } else { Outcome::Surfed }),
         strategies: vec![],
     }
 }

@@ -786,7 +786,8 @@ fn get_in(
     with_body: bool,
 ) -> Result<Option<Opened>> {
     let mut stmt = conn.prepare_cached("SELECT kind_tag, head, body FROM record WHERE id = ?1")?;
-    let row: Option<(Vec<u8>, Vec<u8>, Option<Vec<u8>>)> =
+    type Row = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+    let row: Option<Row> =
         stmt.query_row([&id.as_bytes()[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
     let Some((kt, head, body)) = row else { return Ok(None) };
     if kt != kind_tag(keys, kind, &id) {
