@@ -54,6 +54,30 @@ impl Store {
 
     /// Restore an export into this store, which must be empty. All or nothing.
     pub fn import(&self, bytes: &[u8], passphrase: &Passphrase) -> Result<usize> {
+        let contents = ExportContents::open(bytes, passphrase)?;
+        self.restore_export(contents)
+    }
+
+    /// Restore contents already opened with [`ExportContents::open`].
+    pub fn restore_export(&self, contents: ExportContents) -> Result<usize> {
+        self.restore(contents.records)
+    }
+}
+
+/// A decrypted export, checked and ready to restore.
+pub struct ExportContents {
+    records: Vec<PlainRecord>,
+}
+
+impl std::fmt::Debug for ExportContents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ExportContents({} records)", self.records.len())
+    }
+}
+
+impl ExportContents {
+    /// Decrypt and decode an export file. A wrong passphrase is `WrongKey`.
+    pub fn open(bytes: &[u8], passphrase: &Passphrase) -> Result<Self> {
         let plain = stream::open(passphrase, bytes)?;
         let (v, rest) = plain.split_first().ok_or(Error::Export("the file is empty"))?;
         if *v != PAYLOAD_V1 {
@@ -64,6 +88,15 @@ impl Store {
         if payload.schema_version > schema::VERSION {
             return Err(Error::Export("it was made by a newer version of the app"));
         }
-        self.restore(payload.records)
+        Ok(ExportContents { records: payload.records })
+    }
+
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
     }
 }

@@ -75,8 +75,10 @@ impl LocalStamp {
     }
 
     /// Parse what a person typed for "when": RFC 3339 with an offset, or a local
-    /// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` read in `zone`, or `HH:MM` today.
-    pub fn parse_user(text: &str, zone: &Zone, today: NaiveDate) -> Result<Self> {
+    /// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` read in `zone`, or `HH:MM` alone,
+    /// which means the most recent such time (today, or yesterday if that is still ahead).
+    pub fn parse_user(text: &str, zone: &Zone, now: DateTime<Utc>) -> Result<Self> {
+        let today = zone.date_of(now);
         let t = text.trim();
         if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
             return Ok(Self::from_fixed(dt, Some(zone)));
@@ -84,7 +86,14 @@ impl LocalStamp {
         let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-            .or_else(|| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok().map(|tm| today.and_time(tm)));
+            .or_else(|| {
+                let tm = chrono::NaiveTime::parse_from_str(t, "%H:%M").ok()?;
+                let candidate = today.and_time(tm);
+                match zone.resolve(candidate) {
+                    Ok(u) if u > now + Duration::minutes(5) => today.pred_opt().map(|y| y.and_time(tm)),
+                    _ => Some(candidate),
+                }
+            });
         match naive {
             Some(n) => Ok(Self::at(zone.resolve(n)?, zone)),
             None => {
@@ -152,14 +161,19 @@ mod tests {
     fn parse_user_forms() {
         let z = Zone::parse("America/New_York").unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-        let a = LocalStamp::parse_user("2026-07-01T08:00:00-04:00", &z, today).unwrap();
+        // 12:00 in New York.
+        let now = Utc.with_ymd_and_hms(2026, 7, 1, 16, 0, 0).unwrap();
+        let a = LocalStamp::parse_user("2026-07-01T08:00:00-04:00", &z, now).unwrap();
         assert_eq!(a.zone.as_deref(), Some("America/New_York"));
-        let b = LocalStamp::parse_user("08:00", &z, today).unwrap();
+        let b = LocalStamp::parse_user("08:00", &z, now).unwrap();
         assert_eq!(a.utc_ms, b.utc_ms);
-        let c = LocalStamp::parse_user("2026-07-01T08:00:00+09:00", &z, today).unwrap();
+        // 23:30 has not happened yet today: it means last night.
+        let late = LocalStamp::parse_user("23:30", &z, now).unwrap();
+        assert_eq!(late.local_date(), NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+        let c = LocalStamp::parse_user("2026-07-01T08:00:00+09:00", &z, now).unwrap();
         assert_eq!(c.zone, None);
         assert_eq!(c.local_date(), today);
-        assert!(LocalStamp::parse_user("yesterday-ish", &z, today).is_err());
+        assert!(LocalStamp::parse_user("yesterday-ish", &z, now).is_err());
     }
 
     #[test]
