@@ -27,7 +27,7 @@ use crate::id::RecordId;
 use crate::store::{codec, Period, RecordKind, Scope, Store, Unreadable};
 use crate::text;
 use crate::time::{LocalStamp, Month};
-use crate::urge::{self, UrgeQuery};
+use crate::urge;
 
 const HEAD_V1: u8 = 1;
 
@@ -290,11 +290,24 @@ impl Store {
 
     /// Outcome events in a range, resolved against the current plan.
     pub(crate) fn strategy_events(&self, plan: &CopingPlan, range: DayRange) -> Result<(Vec<Event>, Vec<Unreadable>)> {
-        let urges = self.urges(&UrgeQuery { from: range.from, to: range.to, trigger: None, with_details: false })?;
         // Uses may be linked to urges outside the range: read them all, filter below.
         let (uses, mut bad) = self.strategy_uses(DayRange::default())?;
-        bad.extend(urges.unreadable);
-        Ok((events(plan, &urges.urges, &uses, range), bad))
+        let linked: std::collections::HashSet<RecordId> = uses.iter().filter_map(|u| u.urge).collect();
+        let mut urges = Vec::new();
+        // The fast scan of urge heads; strings are copied only for urges that count.
+        bad.extend(self.visit_urge_facts(range.from, range.to, |f| {
+            let Some(outcome) = f.outcome else { return };
+            if f.strategies.is_empty() && !linked.contains(&f.id) {
+                return;
+            }
+            urges.push(UrgeOutcome {
+                id: f.id,
+                helped: !outcome.acted(),
+                triggers: f.triggers.iter().map(|t| t.to_string()).collect(),
+                strategies: f.strategies.iter().map(|t| t.to_string()).collect(),
+            });
+        })?);
+        Ok((events(plan, &urges, &uses, range), bad))
     }
 
     /// Per-(trigger, strategy) effectiveness over a range of local days: how often each
@@ -333,8 +346,17 @@ fn resolve(plan: &CopingPlan, id: Option<RecordId>, words: &str) -> (String, Opt
     }
 }
 
+/// What learning needs of an urge entry with an outcome.
+pub(crate) struct UrgeOutcome {
+    pub id: RecordId,
+    /// The urge passed without acting.
+    pub helped: bool,
+    pub triggers: Vec<String>,
+    pub strategies: Vec<String>,
+}
+
 /// Events from urges and uses. Pure, so tests and benchmarks can feed it directly.
-pub(crate) fn events(plan: &CopingPlan, urges: &[urge::Urge], uses: &[StrategyUse], range: DayRange) -> Vec<Event> {
+pub(crate) fn events(plan: &CopingPlan, urges: &[UrgeOutcome], uses: &[StrategyUse], range: DayRange) -> Vec<Event> {
     let mut by_urge: HashMap<RecordId, Vec<&StrategyUse>> = HashMap::new();
     for u in uses {
         if let Some(urge) = u.urge {
@@ -344,7 +366,6 @@ pub(crate) fn events(plan: &CopingPlan, urges: &[urge::Urge], uses: &[StrategyUs
     let mut out = Vec::new();
     let mut counted_urges = std::collections::HashSet::new();
     for u in urges {
-        let Some(outcome) = u.outcome else { continue };
         counted_urges.insert(u.id);
         let linked = by_urge.get(&u.id).map(Vec::as_slice).unwrap_or(&[]);
         let mut seen: Vec<String> = Vec::new();
@@ -360,7 +381,7 @@ pub(crate) fn events(plan: &CopingPlan, urges: &[urge::Urge], uses: &[StrategyUs
                 strategy: folded,
                 strategy_display: display,
                 strategy_id: id,
-                helped: !outcome.acted(),
+                helped: u.helped,
             });
         };
         // Linked uses first: they know the strategy's id (and so its current words).
