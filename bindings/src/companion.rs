@@ -70,6 +70,10 @@ impl CompanionCore {
         guard.clone().ok_or_else(|| CompanionError::not_allowed("the store is locked; unlock it first"))
     }
 
+    pub(crate) fn clock_arc(&self) -> Arc<DeviceClock> {
+        Arc::clone(&self.clock)
+    }
+
     #[cfg(feature = "test-hooks")]
     pub(crate) fn device_clock(&self) -> &DeviceClock {
         &self.clock

@@ -3,7 +3,8 @@
 //! Everything an app shows comes from one object, [`CompanionCore`], opened on an encrypted
 //! store with a passphrase or the app's platform [`KeyProvider`]. Each feature's methods live
 //! in their own file: `keys.rs` (unlock methods, rekeying), `urges.rs` (the urge log),
-//! `backup.rs` (encrypted export and restore). Errors are one small enum,
+//! `backup.rs` (encrypted export and restore), `plan.rs` (the coping plan, its lookup and
+//! what it learns). Errors are one small enum,
 //! [`CompanionError`], mapped from the core's rich error in `error.rs`.
 //!
 //! Namespaces: the core's records and enums (`Urge`, `NewUrge`, `LocalStamp`, ...) are
@@ -47,6 +48,7 @@ mod clock;
 mod companion;
 mod error;
 mod keys;
+mod plan;
 #[cfg(feature = "test-hooks")]
 mod testing;
 mod urges;
@@ -55,3 +57,4 @@ pub use backup::{is_backup_file, Backup};
 pub use companion::{create_store_async, open_store_async, CompanionCore};
 pub use error::CompanionError;
 pub use keys::{KeyProvider, KeyProviderError, Unlock};
+pub use plan::{guess_strategy_kind, parse_availability, PlanEditResult, PlanFinder, StrategyUseListing};

@@ -5,6 +5,7 @@ import kotlin.system.exitProcess
 
 fun main() {
     registerCompanionTests()
+    registerPlanTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }

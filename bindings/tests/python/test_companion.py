@@ -18,19 +18,30 @@ from companion import (
     Company,
     CompanionCore,
     CompanionError,
+    DayRange,
     InternalError,
+    ItemKind,
     KeyMethod,
     KeyProviderError,
+    LookupQuery,
+    MatchHow,
     NewUrge,
     Outcome,
+    PlanChange,
+    PlanEdit,
+    StrategyKind,
+    StrategySource,
     Unlock,
     UrgeEdit,
     UrgeField,
     UrgeQuery,
+    UseContext,
     create_store_async,
+    guess_strategy_kind,
     is_backup_file,
     open_store_async,
     panic_for_test,
+    parse_availability,
 )
 from keystores import CrashingKeystore, ForgetfulKeystore, RefusingKeystore, SoftKeystore
 
@@ -219,6 +230,133 @@ class UrgeTests(StoreTest):
                 self.assertEqual(e.exception.field, field)
                 self.assertTrue(e.exception.detail.startswith(field), e.exception.detail)
         self.assertEqual(len(core.urges(UrgeQuery()).urges), 1, "nothing invalid was stored")
+
+
+class PlanTests(StoreTest):
+    def build_plan(self, core):
+        first = core.edit_plan([PlanEdit.ADD_TRIGGER(name="lonely"), PlanEdit.ADD_WARNING_SIGN(name="scrolling late at night")])
+        lonely, scrolling = first.added
+        second = core.edit_plan(
+            [
+                PlanEdit.ADD_STRATEGY(for_item=lonely, text="call Sam Example", kind=None),
+                PlanEdit.ADD_STRATEGY(for_item=lonely, text="go for a run", kind=StrategyKind.VALUED_ACTIVITY),
+                PlanEdit.ADD_STRATEGY(for_item=None, text="wait fifteen minutes", kind=StrategyKind.DELAY),
+                PlanEdit.ADD_PERSON(name="Sam Example", how="555-0100", availability=[parse_availability("daily 18-22")]),
+                PlanEdit.ADD_PROFESSIONAL(name="Example crisis line", how="000", availability=[], crisis_line=True),
+                PlanEdit.ADD_DISTRACTION(text="the climbing gym"),
+                PlanEdit.ADD_ENVIRONMENT_CHANGE(text="the phone charges in the kitchen"),
+                PlanEdit.ADD_REASON(text="to be present with my family"),
+            ]
+        )
+        return lonely, scrolling, second
+
+    def test_an_empty_plan_offers_suggestions(self):
+        core = self.new_store()
+        listing = core.plan()
+        self.assertEqual(listing.plan.triggers, [])
+        self.assertEqual(listing.unreadable, [])
+        found = core.find_in_plan(LookupQuery(text="lonely"))
+        self.assertTrue(found.strategies)
+        self.assertTrue(all(s.source == StrategySource.SUGGESTION and s.id is None for s in found.strategies))
+
+    def test_edit_the_plan_and_look_up_strategies(self):
+        core = self.new_store()
+        lonely, scrolling, edited = self.build_plan(core)
+        plan = edited.plan
+        self.assertEqual([t.name for t in plan.triggers], ["lonely"])
+        self.assertEqual(plan.warning_signs[0].kind, ItemKind.WARNING_SIGN)
+        call, run = plan.triggers[0].strategies
+        self.assertEqual(call.kind, StrategyKind.REACH_OUT, "a kind is guessed from the words")
+        self.assertEqual(guess_strategy_kind("call Sam Example"), StrategyKind.REACH_OUT)
+        self.assertEqual(len(edited.added), 8)
+        self.assertEqual(plan.people[0].availability[0].from_minute, 18 * 60)
+        self.assertTrue(plan.professionals[0].crisis_line)
+
+        # Typos and inflections still find the trigger; at high intensity reach out first.
+        found = core.find_in_plan(LookupQuery(text="feeling lonley tonight", intensity=8))
+        self.assertTrue(found.high_intensity)
+        self.assertEqual(found.matched[0].id, lonely)
+        self.assertEqual(found.matched[0].how, MatchHow.FULL)
+        self.assertEqual(found.strategies[0].text, "call Sam Example")
+        self.assertEqual(found.contacts[0].contact.name, "Example crisis line")
+        self.assertTrue(found.contacts[0].reachable_now)
+        self.assertFalse(found.contacts[1].reachable_now, "Sam Example is reachable 18-22; it is 11:00")
+        self.assertEqual(found.reasons[0].text, "to be present with my family")
+
+        finder = core.plan_finder()
+        self.assertEqual(finder.plan(), plan)
+        tapped = finder.find(LookupQuery(text="", item=lonely, limit=1))
+        self.assertEqual(len(tapped.strategies), 1)
+        self.assertEqual(tapped.matched[0].how, MatchHow.TAPPED)
+
+        changed = core.edit_plan(
+            [
+                PlanEdit.MOVE(id=run.id, position=0),
+                PlanEdit.RENAME(id=lonely, text="loneliness"),
+                PlanEdit.SET_KIND(id=run.id, kind=StrategyKind.DISTRACT),
+                PlanEdit.SET_HOW(id=plan.people[0].id, how=None),
+                PlanEdit.SET_AVAILABILITY(id=plan.people[0].id, availability=[]),
+                PlanEdit.SET_CRISIS_LINE(id=plan.professionals[0].id, crisis_line=False),
+                PlanEdit.REMOVE(id=scrolling),
+            ]
+        ).plan
+        self.assertEqual([s.text for s in changed.triggers[0].strategies], ["go for a run", "call Sam Example"])
+        self.assertEqual(changed.triggers[0].name, "loneliness")
+        self.assertEqual(changed.triggers[0].strategies[0].kind, StrategyKind.DISTRACT)
+        self.assertIsNone(changed.people[0].how)
+        self.assertEqual(changed.warning_signs, [])
+        self.assertEqual(core.plan().plan, changed)
+
+        core.apply_plan_change(PlanChange.ADD_STRATEGY(for_item="stressed", text="box breathing", kind=StrategyKind.GROUND_OR_BREATHE))
+        core.apply_plan_change(PlanChange.ADD_TRIGGER(name="Loneliness"))  # already there: nothing changes
+        core.apply_plan_change(PlanChange.ADD_WARNING_SIGN(text="skipping meals"))
+        core.apply_plan_change(PlanChange.ADD_ENVIRONMENT_CHANGE(text="no phone in the bedroom"))
+        core.apply_plan_change(PlanChange.ADD_REASON(text="my health"))
+        after = core.plan().plan
+        self.assertEqual(sorted(t.name for t in after.triggers), ["loneliness", "stressed"])
+        self.assertEqual(len(after.environment), 2)
+
+        for call_, field in [
+            (lambda: core.edit_plan([]), "edit"),
+            (lambda: parse_availability("whenever Sam Example is free"), "availability"),
+            (lambda: core.find_in_plan(LookupQuery(text="x", intensity=11)), "intensity"),
+        ]:
+            with self.subTest(field=field):
+                with self.assertRaises(CompanionError.InvalidInput) as e:
+                    call_()
+                self.assertEqual(e.exception.field, field)
+        with self.assertRaises(CompanionError.InvalidInput):
+            core.edit_plan([PlanEdit.REMOVE(id="0" * 26)])
+
+    def test_strategy_uses_teach_the_ranking(self):
+        core = self.new_store()
+        lonely, _, edited = self.build_plan(core)
+        run = edited.plan.triggers[0].strategies[1]
+        use = core.start_strategy(run.id, UseContext(for_item=lonely, intensity=6))
+        self.assertEqual(use.strategy_text, "go for a run")
+        self.assertIsNone(use.helped)
+        self.assertTrue(core.finish_strategy(use.id, True).helped)
+        urge = core.log_urge(NewUrge(intensity=4, triggers=["lonely"]))
+        self.assertEqual(core.link_strategy_use(use.id, urge.id).urge, urge.id)
+        uses = core.strategy_uses(DayRange(_from=TODAY, to=TODAY))
+        self.assertEqual([u.id for u in uses.uses], [use.id])
+        stats = core.strategy_stats(DayRange())
+        self.assertEqual([(s.strategy, s.used, s.helped) for s in stats.overall], [("go for a run", 1, 1)])
+        with self.assertRaises(CompanionError.NotFound):
+            core.finish_strategy(urge.id, True)
+        with self.assertRaises(CompanionError.InvalidInput):
+            core.start_strategy("nope", UseContext())
+
+    def test_two_copies_merge(self):
+        mine = self.new_store()
+        self.build_plan(mine)
+        theirs = self.new_store("clinician.db")
+        theirs.apply_plan_change(PlanChange.ADD_REASON(text="my health"))
+        merged = theirs.merge_plan(mine.plan_document())
+        self.assertEqual([t.name for t in merged.triggers], ["lonely"])
+        self.assertEqual(sorted(r.text for r in merged.reasons), ["my health", "to be present with my family"])
+        with self.assertRaises(CompanionError.StorageCorrupt):
+            theirs.merge_plan(b"not a plan document")
 
 
 class LockAndRekeyTests(StoreTest):

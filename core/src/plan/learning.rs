@@ -64,9 +64,12 @@ impl fmt::Debug for StrategyUse {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UseContext {
     /// The trigger or warning sign the lookup matched (the strategy's own item when `None`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub for_item: Option<RecordId>,
     /// The urge entry being coped with, if it is already logged.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub urge: Option<RecordId>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub intensity: Option<u8>,
 }
 
@@ -156,6 +159,7 @@ impl StrategyStat {
 
 /// Strategy effectiveness over a range of days.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StrategyStats {
     /// Per (trigger, strategy), by trigger then most used first.
     pub by_trigger: Vec<StrategyStat>,
@@ -183,7 +187,9 @@ pub(crate) struct Event {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DayRange {
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub from: Option<NaiveDate>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub to: Option<NaiveDate>,
 }
 

@@ -71,10 +71,13 @@ pub struct LookupQuery {
     /// Free text, a trigger's or feeling's name, or empty.
     pub text: String,
     /// A trigger or warning sign tapped in the plan.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub item: Option<RecordId>,
     /// Urge intensity now, 0-10.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub intensity: Option<u8>,
     /// At most this many strategies (all when `None`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit: Option<u32>,
 }
 

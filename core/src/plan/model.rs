@@ -518,6 +518,7 @@ impl CopingPlan {
 
 /// A loaded plan plus any stored pieces of it that could not be opened.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PlanListing {
     pub plan: CopingPlan,
     /// Encrypted plan records that failed to open: the plan shown may miss the edits they hold.
