@@ -4,8 +4,10 @@
 //! - [`clock`], [`time`], [`id`], [`text`], [`error`]: foundations without I/O;
 //! - [`crypto`]: keys, envelopes, export encryption (ring);
 //! - [`store`]: the encrypted SQLite store every feature keeps its records in;
-//! - features: [`urge`] (the urge log), [`export`] (backup and restore), and the modules
-//!   later issues add (surfing, exercises, plan, slips, insights, consent, sync).
+//! - features: [`urge`] (the urge log), [`surf`] (urge-surfing sessions and their waves),
+//!   [`exercise`] (guided exercises), [`notify`] (what the app schedules as notifications),
+//!   [`export`] (backup and restore), and the modules later issues add (plan, slips,
+//!   insights, consent, sync).
 //!
 //! No FFI code lives here: with the `uniffi` feature, core types derive UniFFI traits so the
 //! bindings crate can expose them without mirroring them by hand.
@@ -19,9 +21,12 @@ uniffi::setup_scaffolding!("companion_core");
 pub mod clock;
 pub mod crypto;
 pub mod error;
+pub mod exercise;
 pub mod export;
 pub mod id;
+pub mod notify;
 pub mod store;
+pub mod surf;
 pub mod text;
 pub mod time;
 pub mod urge;
