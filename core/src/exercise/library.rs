@@ -221,7 +221,7 @@ fn pmr_short() -> ExerciseDef {
     pmr(
         "pmr-short",
         "Muscle relaxation (short)",
-        "Tense and release four muscle groups, about three minutes.",
+        "Tense and release four muscle groups, a little over two minutes.",
         &[
             "Hands and arms: make fists and tighten your arms. Hold the tension.",
             "Face, neck and shoulders: scrunch your face and lift your shoulders towards your ears. Hold.",
