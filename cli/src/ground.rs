@@ -207,11 +207,8 @@ fn exercise_frame(def: &ExerciseDef, run: &ExerciseRun, pos: &Position) -> Vec<S
         l.push(String::new());
     } else {
         // A hold after breathing in stays full; after breathing out it stays empty.
-        let prev_full = t
-            .steps()
-            .get((pos.step as usize).wrapping_sub(1))
-            .map(|s| s.phase == Phase::Inhale)
-            .unwrap_or(true);
+        let prev_full =
+            t.steps().get((pos.step as usize).wrapping_sub(1)).map(|s| s.phase == Phase::Inhale).unwrap_or(true);
         let cue = pos.phase.cue().to_uppercase();
         l.push(format!("     {cue:<12} {secs_left}"));
         l.push(format!("     {}", breath_bar(pos.phase, pos.progress, if prev_full { 1.0 } else { 0.0 }, 30)));
@@ -272,7 +269,9 @@ fn preview(ctx: &Ctx, def: &ExerciseDef, adjust: &Adjust) -> CliResult {
                 json!({ "start_ms": ms, "phase": p.phase.as_str(), "ms": p.to_next_ms, "text": t.text(&p) })
             })
             .collect();
-        return print_json(&json!({ "key": def.key, "version": def.version, "total_ms": t.total_ms(), "steps": steps }));
+        return print_json(
+            &json!({ "key": def.key, "version": def.version, "total_ms": t.total_ms(), "steps": steps }),
+        );
     }
     println!("{} ({}), {}", def.title, def.key, term::mmss(t.total_ms()));
     for ms in starts {
@@ -308,7 +307,10 @@ pub fn exercises(ctx: &Ctx, a: ExercisesArgs) -> CliResult {
             if ctx.json {
                 return print_json(&json!({ "id": c.id.to_text(), "key": c.def.key, "version": c.def.version }));
             }
-            println!("Added “{}” (version {}). Start it with `companion ground {}`.", c.def.title, c.def.version, c.def.key);
+            println!(
+                "Added “{}” (version {}). Start it with `companion ground {}`.",
+                c.def.title, c.def.version, c.def.key
+            );
             Ok(())
         }
         ExercisesCommand::Remove { name } => {

@@ -10,9 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
 use companion_core::notify::{NotificationPlan, Wording};
-use companion_core::surf::{
-    SurfEnd, SurfOutcome, SurfSession, SurfSettings, SurfStart, SurfState, SurfStatus,
-};
+use companion_core::surf::{SurfEnd, SurfOutcome, SurfSession, SurfSettings, SurfStart, SurfState, SurfStatus};
 use companion_core::Store;
 use serde_json::{json, Value};
 
@@ -327,7 +325,15 @@ fn wave_chart(s: &SurfSession, st: &SurfStatus, width: usize) -> Vec<String> {
         out.push(format!("{label}{}", row.iter().collect::<String>()));
     }
     let axis: String = (0..width)
-        .map(|c| if missed[c] != ' ' { '×' } else if c == now_col && st.state != SurfState::Ended { '▲' } else { '─' })
+        .map(|c| {
+            if missed[c] != ' ' {
+                '×'
+            } else if c == now_col && st.state != SurfState::Ended {
+                '▲'
+            } else {
+                '─'
+            }
+        })
         .collect();
     out.push(format!("    └{axis}"));
     let minutes = length / 60_000;
@@ -544,9 +550,6 @@ fn list(ctx: &Ctx, store: &Store) -> CliResult {
     }
     let passed = listing.sessions.iter().filter(|s| s.summary().passed_without_acting == Some(true)).count();
     let n = listing.sessions.len();
-    println!(
-        "\n{n} {}; {passed} passed without acting.",
-        if n == 1 { "session" } else { "sessions" }
-    );
+    println!("\n{n} {}; {passed} passed without acting.", if n == 1 { "session" } else { "sessions" });
     Ok(())
 }

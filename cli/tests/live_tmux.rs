@@ -115,7 +115,8 @@ fn surf_live_as_a_person_would() {
     // The wave was stored, and the urge it created carries the outcome.
     let list = json(dir.path(), &["surf", "--list"]);
     let sess = &list[0];
-    let ratings: Vec<u64> = sess["points"].as_array().unwrap().iter().map(|p| p["intensity"].as_u64().unwrap()).collect();
+    let ratings: Vec<u64> =
+        sess["points"].as_array().unwrap().iter().map(|p| p["intensity"].as_u64().unwrap()).collect();
     assert_eq!(ratings, vec![6, 8, 2]);
     assert_eq!(sess["ended"]["outcome"], "passed");
     assert_eq!(sess["summary"]["peak"], 8);

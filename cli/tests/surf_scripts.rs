@@ -81,7 +81,10 @@ fn exercises_listed_previewed_and_bad_definitions_refused() {
 
     let bad = d.join("bad.json");
     for (json_text, words) in [
-        (r#"{"key": "calm", "title": "Calm", "steps": [{"text": "In", "seconds": 0}]}"#, "step 1: must be more than zero"),
+        (
+            r#"{"key": "calm", "title": "Calm", "steps": [{"text": "In", "seconds": 0}]}"#,
+            "step 1: must be more than zero",
+        ),
         (r#"{"key": "calm", "title": "Calm", "steps": []}"#, "at least one step"),
         (r#"{"key": "calm", "title": "Calm", "steps": [{"text": "x", "seconds": 4, "phase": "hum"}]}"#, "phase"),
     ] {

@@ -287,15 +287,15 @@ impl ExerciseDef {
         let summary = opt_str(&o, "summary")?.unwrap_or_default();
         let category = match opt_str(&o, "category")? {
             None => Category::Mindfulness,
-            Some(c) => Category::parse(&c).ok_or_else(|| {
-                bad("category", "use breathing, grounding, relaxation, mindfulness or compassion")
-            })?,
+            Some(c) => Category::parse(&c)
+                .ok_or_else(|| bad("category", "use breathing, grounding, relaxation, mindfulness or compassion"))?,
         };
         let version = match o.get("version") {
             None => 1,
-            Some(v) => v.as_u64().filter(|n| (1..=u64::from(u32::MAX)).contains(n)).ok_or_else(|| {
-                bad("version", "must be a whole number, 1 or more")
-            })? as u32,
+            Some(v) => v
+                .as_u64()
+                .filter(|n| (1..=u64::from(u32::MAX)).contains(n))
+                .ok_or_else(|| bad("version", "must be a whole number, 1 or more"))? as u32,
         };
         let blocks = match (o.get("blocks"), o.get("steps")) {
             (Some(_), Some(_)) => return Err(bad("steps", "give either \"steps\" or \"blocks\", not both")),

@@ -178,7 +178,10 @@ fn five_senses() -> ExerciseDef {
         Category::Grounding,
         vec![once(vec![
             rest(10, "Pause for a moment. You are here, in this place, right now. Let your senses bring you back."),
-            rest(40, "Look around and name five things you can see. Take each one in: its colour, its shape, its edges."),
+            rest(
+                40,
+                "Look around and name five things you can see. Take each one in: its colour, its shape, its edges.",
+            ),
             rest(
                 35,
                 "Now four things you can touch or feel: your feet on the floor, the seat under you, the fabric of \

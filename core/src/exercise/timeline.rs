@@ -250,7 +250,10 @@ impl Timeline {
         }
         out.total_ticks = at;
         if out.total_ms() > MAX_TOTAL_MS {
-            return Err(Error::invalid("exercise length", format!("can be at most {} hours", MAX_TOTAL_MS / 3_600_000)));
+            return Err(Error::invalid(
+                "exercise length",
+                format!("can be at most {} hours", MAX_TOTAL_MS / 3_600_000),
+            ));
         }
         Ok(out)
     }

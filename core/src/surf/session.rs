@@ -13,8 +13,7 @@
 //! - A clock that moves backwards counts as no time passing.
 
 use super::{
-    ClosedBy, Pause, PointKind, SurfEnding, SurfOutcome, SurfSession, SurfState, SurfStatus, WavePoint,
-    MAX_POINTS,
+    ClosedBy, Pause, PointKind, SurfEnding, SurfOutcome, SurfSession, SurfState, SurfStatus, WavePoint, MAX_POINTS,
 };
 use crate::error::{Error, Result};
 
@@ -188,7 +187,9 @@ impl SurfSession {
 
     fn check_room(&self) -> Result<()> {
         if self.points.len() >= MAX_POINTS {
-            return Err(Error::State("this surf session holds as many check-ins as it can; end it and start a new one"));
+            return Err(Error::State(
+                "this surf session holds as many check-ins as it can; end it and start a new one",
+            ));
         }
         Ok(())
     }
@@ -207,7 +208,14 @@ impl SurfSession {
             }
             None => (PointKind::Anytime, None),
         };
-        self.insert_point(WavePoint { at_utc_ms: now, active_ms: active, kind, prompt, intensity: Some(intensity), note });
+        self.insert_point(WavePoint {
+            at_utc_ms: now,
+            active_ms: active,
+            kind,
+            prompt,
+            intensity: Some(intensity),
+            note,
+        });
         Ok(())
     }
 

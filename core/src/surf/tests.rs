@@ -177,9 +177,7 @@ fn surfing_a_logged_urge_with_the_plan_or_acting() {
     assert!(sess.points.is_empty(), "no starting rating given, none invented");
     // The same urge cannot get a second session.
     advance_to(&s, t0, 4 * MIN);
-    let e = s
-        .start_surf(SurfStart { urge: Some(logged.id), intensity: Some(3), ..Default::default() })
-        .unwrap_err();
+    let e = s.start_surf(SurfStart { urge: Some(logged.id), intensity: Some(3), ..Default::default() }).unwrap_err();
     assert!(matches!(e, Error::State(_)), "another session is open: {e}");
     s.surf_checkin(sess.id, 0, None).unwrap();
     advance_to(&s, t0, 5 * MIN);
@@ -211,7 +209,10 @@ fn surfing_a_logged_urge_with_the_plan_or_acting() {
     assert_eq!(b.summary().passed_without_acting, Some(false));
     let c = start(&s, 7);
     let c = s
-        .end_surf(c.id, SurfEnd { outcome: SurfOutcome::StillStrong, intensity: Some(7), note: None, strategies: vec![] })
+        .end_surf(
+            c.id,
+            SurfEnd { outcome: SurfOutcome::StillStrong, intensity: Some(7), note: None, strategies: vec![] },
+        )
         .unwrap();
     let u = s.urge(c.urge.unwrap()).unwrap();
     assert_eq!((u.outcome, u.duration_secs), (None, None));
@@ -320,11 +321,13 @@ fn deleting_a_session_unlinks_its_urge_and_the_wave_is_encrypted() {
     assert_eq!(s.urge(sess.urge.unwrap()).unwrap().surf_session, None);
     assert!(matches!(s.surf_session(sess.id), Err(Error::NotFound { .. })));
     // The urge can be surfed again, and a deleted urge does not stop a session from ending.
-    let again =
-        s.start_surf(SurfStart { urge: sess.urge, intensity: Some(4), ..Default::default() }).unwrap();
+    let again = s.start_surf(SurfStart { urge: sess.urge, intensity: Some(4), ..Default::default() }).unwrap();
     s.delete_urge(sess.urge.unwrap()).unwrap();
     let ended = s
-        .end_surf(again.id, SurfEnd { outcome: SurfOutcome::Passed, intensity: Some(0), note: None, strategies: vec![] })
+        .end_surf(
+            again.id,
+            SurfEnd { outcome: SurfOutcome::Passed, intensity: Some(0), note: None, strategies: vec![] },
+        )
         .unwrap();
     assert_eq!(ended.urge, None);
 }
@@ -346,10 +349,10 @@ fn wave_figures() {
     assert_eq!(w.peak_to_half_ms, Some(9 * MIN as u64));
     assert_eq!((w.missed, w.ratings, w.passed_without_acting), (1, 5, None));
     assert_eq!(wave::summarize(&[p(0, Some(0))], 0, None).peak_to_half_ms, None);
-    assert_eq!(wave::summarize(&[], 0, Some(SurfOutcome::Acted)), WaveSummary {
-        passed_without_acting: Some(false),
-        ..Default::default()
-    });
+    assert_eq!(
+        wave::summarize(&[], 0, Some(SurfOutcome::Acted)),
+        WaveSummary { passed_without_acting: Some(false), ..Default::default() }
+    );
     // The urge ended at the first 0 that stayed 0.
     let pts = vec![p(0, Some(5)), p(3, Some(0)), p(6, Some(2)), p(9, Some(0)), p(12, None)];
     assert_eq!(wave::ended_at(&pts, 20 * MIN), 9 * MIN);
