@@ -374,6 +374,7 @@ impl ExerciseDef {
 }
 
 /// "6" or "6.5".
+#[allow(clippy::manual_is_multiple_of)] // `is_multiple_of` needs Rust 1.87; the MSRV is 1.85.
 pub fn tenths(t: u32) -> String {
     if t % 10 == 0 {
         format!("{}", t / 10)

@@ -351,7 +351,28 @@ impl Store {
     /// running are recorded as missed, and sessions left open too long are closed (persisted).
     pub fn active_surf(&self) -> Result<Option<SurfSession>> {
         let now = self.now_ms();
-        self.write(|tx| self.open_session_tx(tx, now))
+        // Read first: usually nothing needs writing, and a read takes no write lock.
+        let today = self.clock().today();
+        let scope = Scope::Months(
+            Month::of(today - Duration::days(ACTIVE_LOOKBACK_DAYS)),
+            Month::of(today + Duration::days(1)),
+        );
+        let listing = self.list(RecordKind::SurfSession, scope, true)?;
+        let mut open: Option<SurfSession> = None;
+        for o in &listing.records {
+            let Ok(s) = decode(o) else { continue };
+            if s.ending.is_some() {
+                continue;
+            }
+            if s.clone().catch_up(now) {
+                // Something to record (a missed prompt, a closing): do it all in one write.
+                return self.write(|tx| self.open_session_tx(tx, now));
+            }
+            if open.as_ref().is_none_or(|b| b.started.utc_ms < s.started.utc_ms) {
+                open = Some(s);
+            }
+        }
+        Ok(open)
     }
 
     /// Apply `f` to session `id` at now, in one transaction, finishing the urge when it ends.

@@ -16,28 +16,18 @@ impl SurfSession {
     pub fn notification_plan(&self, now: i64, wording: Wording) -> NotificationPlan {
         let group = self.notification_group();
         let st = self.status(now);
+        let minutes = self.settings.length_secs.div_ceil(60);
+        let note = |key: String, at_utc_ms: i64, kind: NotificationKind| {
+            let (title, body) = words(kind, wording, minutes);
+            ScheduledNotification { key, at_utc_ms, kind, title: title.to_string(), body }
+        };
         let mut upcoming = Vec::new();
         if st.state == SurfState::Running {
-            let minutes = self.settings.length_secs.div_ceil(60);
             for (k, at) in self.future_prompts(now) {
-                let (title, body) = words(NotificationKind::CheckIn, wording, minutes);
-                upcoming.push(ScheduledNotification {
-                    key: format!("{group}-prompt-{k}"),
-                    at_utc_ms: at,
-                    kind: NotificationKind::CheckIn,
-                    title: title.to_string(),
-                    body,
-                });
+                upcoming.push(note(format!("{group}-prompt-{k}"), at, NotificationKind::CheckIn));
             }
             if let Some(at) = st.time_up_at_utc_ms {
-                let (title, body) = words(NotificationKind::TimeUp, wording, minutes);
-                upcoming.push(ScheduledNotification {
-                    key: format!("{group}-time-up"),
-                    at_utc_ms: at,
-                    kind: NotificationKind::TimeUp,
-                    title: title.to_string(),
-                    body,
-                });
+                upcoming.push(note(format!("{group}-time-up"), at, NotificationKind::TimeUp));
             }
         }
         upcoming.sort_by_key(|n| n.at_utc_ms);

@@ -147,20 +147,25 @@ impl SurfSession {
             if self.window_close(k) > active {
                 break;
             }
-            let due = self.prompt_due_active(k);
-            let at = self.wall_at_active(due).unwrap_or(now);
-            self.insert_point(WavePoint {
-                at_utc_ms: at,
-                active_ms: due,
-                kind: PointKind::Prompt,
-                prompt: Some(k),
-                intensity: None,
-                note: None,
-            });
-            self.prompts_resolved = k;
+            self.record_missed(k, now);
             changed = true;
         }
         changed
+    }
+
+    /// Record prompt `k` as missed (no rating), placed at the wall time it fell due.
+    fn record_missed(&mut self, k: u32, now: i64) {
+        let due = self.prompt_due_active(k);
+        let at = self.wall_at_active(due).unwrap_or(now);
+        self.insert_point(WavePoint {
+            at_utc_ms: at,
+            active_ms: due,
+            kind: PointKind::Prompt,
+            prompt: Some(k),
+            intensity: None,
+            note: None,
+        });
+        self.prompts_resolved = k;
     }
 
     /// Keep points in time order (missed prompts are inserted after the fact).
@@ -272,17 +277,7 @@ impl SurfSession {
             }
             None => {
                 if let Some(k) = pending {
-                    let due = self.prompt_due_active(k);
-                    let at = self.wall_at_active(due).unwrap_or(now);
-                    self.insert_point(WavePoint {
-                        at_utc_ms: at,
-                        active_ms: due,
-                        kind: PointKind::Prompt,
-                        prompt: Some(k),
-                        intensity: None,
-                        note: None,
-                    });
-                    self.prompts_resolved = k;
+                    self.record_missed(k, now);
                 }
                 if note.is_some() {
                     self.note = note;
