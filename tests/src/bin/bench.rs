@@ -1,5 +1,5 @@
 //! `bench`: the project's benchmarks. `cargo run --release -p companion-tests --bin bench -- <name>`
-//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store` (and more as
+//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store`, `surf` (and more as
 //! features land). `all` runs every one.
 
 fn main() {
@@ -12,11 +12,18 @@ fn main() {
         companion_tests_bench_store::run(rest);
         ran = true;
     }
+    if all || which == "surf" {
+        companion_tests_bench_surf::run(rest);
+        ran = true;
+    }
     if !ran {
-        eprintln!("unknown benchmark {which:?}; try: all, store");
+        eprintln!("unknown benchmark {which:?}; try: all, store, surf");
         std::process::exit(2);
     }
 }
 
 #[path = "../../benches/store.rs"]
 mod companion_tests_bench_store;
+
+#[path = "../../benches/surf.rs"]
+mod companion_tests_bench_surf;
