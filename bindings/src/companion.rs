@@ -74,7 +74,6 @@ impl CompanionCore {
         Arc::clone(&self.clock)
     }
 
-    #[cfg(feature = "test-hooks")]
     pub(crate) fn device_clock(&self) -> &DeviceClock {
         &self.clock
     }

@@ -47,14 +47,19 @@ mod blocking;
 mod clock;
 mod companion;
 mod error;
+mod exercises;
 mod keys;
+mod notifications;
 mod plan;
 #[cfg(feature = "test-hooks")]
 mod testing;
+mod surf;
 mod urges;
 
 pub use backup::{is_backup_file, Backup};
 pub use companion::{create_store_async, open_store_async, CompanionCore};
 pub use error::CompanionError;
+pub use exercises::{exercise_from_json, exercise_to_json, ExerciseLibrary, ExerciseRunner};
 pub use keys::{KeyProvider, KeyProviderError, Unlock};
+pub use surf::surf_summary;
 pub use plan::{guess_strategy_kind, parse_availability, PlanEditResult, PlanFinder, StrategyUseListing};

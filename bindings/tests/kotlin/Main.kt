@@ -6,6 +6,7 @@ import kotlin.system.exitProcess
 fun main() {
     registerCompanionTests()
     registerPlanTests()
+    registerSurfAndExerciseTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }

@@ -81,6 +81,7 @@ impl ExerciseSession {
 
 /// Sessions found, oldest first, and any that could not be opened.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ExerciseSessionListing {
     pub sessions: Vec<ExerciseSession>,
     pub unreadable: Vec<Unreadable>,
@@ -88,6 +89,7 @@ pub struct ExerciseSessionListing {
 
 /// Custom exercises found, and any that could not be opened.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CustomListing {
     pub exercises: Vec<CustomExercise>,
     pub unreadable: Vec<Unreadable>,

@@ -94,12 +94,15 @@ impl Block {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Adjust {
     /// Rounds of the adjustable block (overrides its default `repeat`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub rounds: Option<u32>,
     /// Play the adjustable block for at least this many minutes (whole rounds; the last one
     /// finishes). Ignored when `rounds` is given.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub minutes: Option<u32>,
     /// Breaths a minute in tenths (60 = 6.0), for exercises with an adjustable pace: one pass of
     /// the adjustable block is one breath, re-timed keeping the proportions of its steps.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pace_tenths: Option<u32>,
 }
 

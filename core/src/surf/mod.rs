@@ -43,7 +43,9 @@ pub const MAX_INTENSITY: u8 = 10;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SurfSettings {
+    #[cfg_attr(feature = "uniffi", uniffi(default = 1200))]
     pub length_secs: u32,
+    #[cfg_attr(feature = "uniffi", uniffi(default = 180))]
     pub interval_secs: u32,
 }
 

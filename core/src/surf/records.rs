@@ -36,10 +36,14 @@ pub const PLAN_STRATEGY: &str = "my coping plan";
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SurfStart {
     /// Surf an urge already logged; `None` logs a new one (then `intensity` is required).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub urge: Option<RecordId>,
     /// How strong it is now, 0-10.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub intensity: Option<u8>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub settings: SurfSettings,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
 }
 
@@ -55,9 +59,12 @@ impl fmt::Debug for SurfStart {
 pub struct SurfEnd {
     pub outcome: SurfOutcome,
     /// How strong it is now, 0-10 (answers a prompt that is due).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub intensity: Option<u8>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
     /// Coping strategies used, in the person's words (added to the urge entry).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub strategies: Vec<String>,
 }
 
@@ -69,6 +76,7 @@ impl fmt::Debug for SurfEnd {
 
 /// Sessions found, oldest first, and any that could not be opened.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SurfListing {
     pub sessions: Vec<SurfSession>,
     pub unreadable: Vec<Unreadable>,
