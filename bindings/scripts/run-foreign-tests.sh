@@ -55,6 +55,7 @@ kotlin_sources=(
     "$COMPANION_TEST_OUT"/kotlin/app/companion/companion_api.kt
     "$COMPANION_TEST_OUT"/kotlin/app/companion/core/companion_core.kt
     "$root"/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt
+    "$root"/android/app/src/main/kotlin/app/companion/android/data/CompanionRepository.kt
     "$root"/bindings/tests/kotlin/*.kt
 )
 classpath="/usr/share/java/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"

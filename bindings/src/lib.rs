@@ -3,23 +3,29 @@
 //! Everything an app shows comes from one object, [`CompanionCore`], opened on an encrypted
 //! store with a passphrase or the app's platform [`KeyProvider`]. Each feature's methods live
 //! in their own file: `keys.rs` (unlock methods, rekeying), `urges.rs` (the urge log),
-//! `backup.rs` (encrypted export and restore), `plan.rs` (the coping plan, its lookup and
-//! what it learns). Errors are one small enum,
-//! [`CompanionError`], mapped from the core's rich error in `error.rs`.
+//! `surf.rs` (urge surfing), `exercises.rs` (guided exercises and the live
+//! [`ExerciseRunner`]), `plan.rs` (the coping plan, its lookup and what it learns, with the
+//! in-memory [`PlanFinder`]), `notifications.rs` (notification wording), `backup.rs`
+//! (encrypted export and restore). Errors are one small enum, [`CompanionError`], mapped from
+//! the core's rich error in `error.rs`. `testing.rs` holds test hooks, compiled only with the
+//! `test-hooks` feature.
 //!
-//! Namespaces: the core's records and enums (`Urge`, `NewUrge`, `LocalStamp`, ...) are
-//! defined once, in `companion-core`, and generated into its own namespace
-//! (`companion_core`; Kotlin package `app.companion.core`); this crate's API is the
+//! Namespaces: the core's records and enums (`Urge`, `NewUrge`, `LocalStamp`, `CopingPlan`,
+//! `SurfSession`, ...) are defined once, in `companion-core`, and generated into its own
+//! namespace (`companion_core`; Kotlin package `app.companion.core`); this crate's API is the
 //! `companion_api` namespace (Kotlin package `app.companion`). Python gets both in the package
 //! `companion`; Swift gets both in the module `Companion`. See `uniffi.toml`.
 //!
 //! # Threading
 //! [`CompanionCore`] is `Send + Sync`: call it from any thread. Calls on one store are
 //! serialised on its SQLite connection.
-//! - No I/O: `is_backup_file`, `path`, `is_locked`, `lock`, `time_zone`, `set_time_zone`,
-//!   `now`, `today`, `stamp_at`.
+//! - No I/O (safe on the main thread, every frame if need be): `is_backup_file`, `path`,
+//!   `is_locked`, `lock`, `time_zone`, `set_time_zone`, `now`, `today`, `stamp_at`,
+//!   `surf_status`, `surf_summary`, every [`ExerciseRunner`] method, [`PlanFinder::find`] and
+//!   [`PlanFinder::plan`], `parse_availability`, `guess_strategy_kind`, `exercise_from_json`,
+//!   `exercise_to_json`.
 //! - Disk I/O, milliseconds (every write is fsync'd before it returns): everything else.
-//!   Call from a background dispatcher (Kotlin `Dispatchers.IO`, a Swift `Task.detached`).
+//!   Call from a background dispatcher (Kotlin `Dispatchers.IO`, a Swift `Task`).
 //! - Key derivation or whole-store work, hundreds of milliseconds: `create`, `open`,
 //!   `unlock`, `set_unlock_method`, `export_backup`, `restore_backup`. Each has an async
 //!   variant (`create_store_async`, `open_store_async`, `unlock_async`,
@@ -28,10 +34,13 @@
 //!
 //! # Failures
 //! Every fallible call returns [`CompanionError`]. A key provider that throws becomes
-//! `KeyProviderFailed`. A bug that panics inside an exported function unwinds (the release
-//! profile keeps `panic = "unwind"`) and reaches the app as UniFFI's internal-error exception
-//! (Kotlin `InternalException`, Swift `InternalError`, Python `InternalError`); the process
-//! and the store go on.
+//! `KeyProviderFailed`. Ids passed as arguments are `String`s, so a malformed one is
+//! `InvalidInput` on "id"; ids inside records (a `PlanEdit`, a `LookupQuery`) are lifted by
+//! UniFFI, and a malformed one there (only a programming error: ids come from the core) is
+//! UniFFI's internal-error exception. A bug that panics inside an exported function unwinds
+//! (the release profile keeps `panic = "unwind"`) and reaches the app as that internal-error
+//! exception (Kotlin `InternalException`, Swift `InternalError`, Python `InternalError`); the
+//! process and the store go on.
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -51,9 +60,9 @@ mod exercises;
 mod keys;
 mod notifications;
 mod plan;
+mod surf;
 #[cfg(feature = "test-hooks")]
 mod testing;
-mod surf;
 mod urges;
 
 pub use backup::{is_backup_file, Backup};
@@ -61,5 +70,5 @@ pub use companion::{create_store_async, open_store_async, CompanionCore};
 pub use error::CompanionError;
 pub use exercises::{exercise_from_json, exercise_to_json, ExerciseLibrary, ExerciseRunner};
 pub use keys::{KeyProvider, KeyProviderError, Unlock};
-pub use surf::surf_summary;
 pub use plan::{guess_strategy_kind, parse_availability, PlanEditResult, PlanFinder, StrategyUseListing};
+pub use surf::surf_summary;

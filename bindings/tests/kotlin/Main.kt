@@ -7,6 +7,7 @@ fun main() {
     registerCompanionTests()
     registerPlanTests()
     registerSurfAndExerciseTests()
+    registerRepositoryTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }

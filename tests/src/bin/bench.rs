@@ -1,5 +1,5 @@
 //! `bench`: the project's benchmarks. `cargo run --release -p companion-tests --bin bench -- <name>`
-//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store`, `surf` (and more as
+//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store`, `surf`, `ffi` (and more as
 //! features land). `all` runs every one.
 
 fn main() {
@@ -16,8 +16,12 @@ fn main() {
         companion_tests_bench_surf::run(rest);
         ran = true;
     }
+    if all || which == "ffi" {
+        companion_tests_bench_ffi::run(rest);
+        ran = true;
+    }
     if !ran {
-        eprintln!("unknown benchmark {which:?}; try: all, store, surf");
+        eprintln!("unknown benchmark {which:?}; try: all, store, surf, ffi");
         std::process::exit(2);
     }
 }
@@ -27,3 +31,6 @@ mod companion_tests_bench_store;
 
 #[path = "../../benches/surf.rs"]
 mod companion_tests_bench_surf;
+
+#[path = "../../benches/ffi.rs"]
+mod companion_tests_bench_ffi;
