@@ -8,6 +8,8 @@ mod app;
 mod backup;
 mod format;
 mod keys;
+mod plan;
+mod plan_view;
 mod urge;
 
 use std::path::PathBuf;
@@ -53,6 +55,9 @@ enum Command {
     /// Log, list, show, edit and delete urges.
     #[command(subcommand)]
     Urge(urge::UrgeCommand),
+    /// Your coping plan: show it, edit it, and find what helps now.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
     /// Write an encrypted, passphrase-protected backup of everything.
     Export(backup::ExportArgs),
     /// Restore a backup into a new, empty store.
@@ -69,6 +74,7 @@ fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Init(a) => keys::init(&ctx, a),
         Command::Urge(c) => urge::run(&ctx, c),
+        Command::Plan(c) => plan::run(&ctx, c),
         Command::Export(a) => backup::export(&ctx, a),
         Command::Import(a) => backup::import(&ctx, a),
         Command::Passphrase(c) => keys::passphrase(&ctx, c),

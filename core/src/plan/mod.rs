@@ -186,6 +186,14 @@ impl fmt::Debug for PlanEdit {
     }
 }
 
+impl CopingPlan {
+    /// The trigger or warning sign someone means by `name`: the same words ignoring case and
+    /// spacing, else the same meaning after stemming and synonyms ("loneliness" finds "Lonely").
+    pub fn find_item(&self, name: &str) -> Option<&PlanItem> {
+        doc::find_item(self, name)
+    }
+}
+
 /// A fresh entry id and a random number in [0, 1) for placing it.
 pub(crate) fn fresh() -> Result<(RecordId, f64)> {
     let id = RecordId::random()?;
