@@ -1,6 +1,6 @@
 //! `bench`: the project's benchmarks. `cargo run --release -p companion-tests --bin bench -- <name>`
-//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store` (and more as
-//! features land). `all` runs every one.
+//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store`, `plan` (and more
+//! as features land). `all` runs every one.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -12,11 +12,18 @@ fn main() {
         companion_tests_bench_store::run(rest);
         ran = true;
     }
+    if all || which == "plan" {
+        companion_tests_bench_plan::run(rest);
+        ran = true;
+    }
     if !ran {
-        eprintln!("unknown benchmark {which:?}; try: all, store");
+        eprintln!("unknown benchmark {which:?}; try: all, store, plan");
         std::process::exit(2);
     }
 }
 
 #[path = "../../benches/store.rs"]
 mod companion_tests_bench_store;
+
+#[path = "../../benches/plan.rs"]
+mod companion_tests_bench_plan;
