@@ -269,11 +269,9 @@ fn resolve(p: &CopingPlan, text: &str) -> CliResult<RecordId> {
         if let Ok(n) = n.trim().parse::<usize>() {
             let item_id = resolve_item(p, item)?;
             let item = p.items().find(|i| i.id == item_id).ok_or_else(|| Failure::new("no such trigger"))?;
-            return n
-                .checked_sub(1)
-                .and_then(|i| item.strategies.get(i))
-                .map(|s| s.id)
-                .ok_or_else(|| Failure::new(format!("{} has {} strategies", item.name, item.strategies.len())));
+            return n.checked_sub(1).and_then(|i| item.strategies.get(i)).map(|s| s.id).ok_or_else(|| {
+                Failure::new(format!("that trigger or warning sign has {} strategies", item.strategies.len()))
+            });
         }
     }
     let f = fold(t);
@@ -466,7 +464,8 @@ fn use_strategy(ctx: &Ctx, a: UseArgs) -> CliResult {
     let plan = load(ctx, &store)?;
     let id = resolve(&plan, &a.strategy)?;
     if plan.strategy(id).is_none() {
-        return Err(Failure::new(format!("the {} is not a coping strategy", describe(&plan, id))));
+        let what = entries(&plan).into_iter().find(|e| e.id == id).map(|e| e.what).unwrap_or("entry");
+        return Err(Failure::new(format!("that entry is a {what}, not a coping strategy")));
     }
     let for_item = a.for_item.as_deref().map(|t| resolve_item(&plan, t)).transpose()?;
     let urge = a.urge.as_deref().map(|u| store.resolve_id(RecordKind::Urge, u)).transpose()?;
