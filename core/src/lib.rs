@@ -16,11 +16,15 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("companion_core");
 
+pub mod checkin;
 pub mod clock;
 pub mod crypto;
 pub mod error;
 pub mod export;
+pub mod goal;
 pub mod id;
+pub mod insights;
+pub mod slip;
 pub mod store;
 pub mod text;
 pub mod time;
