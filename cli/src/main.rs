@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::large_enum_variant)] // parsed once per process
 
 mod app;
 mod backup;
@@ -26,7 +27,7 @@ stderr; nothing is deleted).";
 
 /// A private companion for riding out urges, learning from them, and following your plan.
 #[derive(Parser)]
-#[command(name = "companion", version, about, after_help = AFTER_HELP, propagate_version = true)]
+#[command(name = "companion", version, after_help = AFTER_HELP, propagate_version = true)]
 struct Cli {
     /// Directory holding the encrypted store.
     #[arg(long, global = true, value_name = "DIR")]

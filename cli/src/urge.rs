@@ -84,7 +84,7 @@ pub struct Fields {
     /// Anything you want to remember about it.
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
-    /// When it began: 2026-03-29T23:30:00+02:00, "2026-03-29 23:30" or 23:30 (today).
+    /// When it began: 2026-03-29T23:30:00+02:00, "2026-03-29 23:30", or 23:30 (the most recent 23:30).
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
     /// What happened.

@@ -31,6 +31,7 @@ pub const HEADER_LEN: usize = 21;
 pub const TAG_LEN: usize = 16;
 const PAD_BLOCK: usize = 64;
 const AAD_LABEL: &[u8] = b"companion/v1/record";
+const AAD_LEN: usize = AAD_LABEL.len() + 2 + 16 + 1 + HEADER_LEN;
 
 /// Which column of a record a blob belongs to (part of the associated data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,16 +49,6 @@ pub struct Binding<'a> {
     pub column: Column,
 }
 
-fn aad(b: &Binding<'_>, header: &[u8]) -> Vec<u8> {
-    let mut a = Vec::with_capacity(AAD_LABEL.len() + 2 + 16 + 1 + HEADER_LEN);
-    a.extend_from_slice(AAD_LABEL);
-    a.extend_from_slice(&b.kind.to_be_bytes());
-    a.extend_from_slice(b.id);
-    a.push(b.column as u8);
-    a.extend_from_slice(header);
-    a
-}
-
 /// Seal `plaintext` for `binding` under the record key of `epoch`.
 pub fn seal(keys: &StoreKeys, epoch: u32, binding: &Binding<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
     let key = keys.record_key(epoch)?;
@@ -70,7 +61,8 @@ pub fn seal(keys: &StoreKeys, epoch: u32, binding: &Binding<'_>, plaintext: &[u8
     out.extend_from_slice(&epoch.to_be_bytes());
     out.extend_from_slice(&(ct_len as u32).to_be_bytes());
     out.extend_from_slice(&nonce);
-    let ad = aad(binding, &out[..HEADER_LEN]);
+    let mut ad = [0u8; AAD_LEN];
+    fill_aad(binding, &out[..HEADER_LEN], &mut ad);
 
     let mut body = Zeroizing::new(Vec::with_capacity(ct_len));
     body.extend_from_slice(plaintext);
@@ -92,6 +84,20 @@ pub fn open(
     binding: &Binding<'_>,
     blob: &[u8],
 ) -> std::result::Result<Zeroizing<Vec<u8>>, IntegrityProblem> {
+    let mut buf = Zeroizing::new(Vec::new());
+    let n = open_into(keys, binding, blob, &mut buf)?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// Open into a reusable buffer (for scans); returns the plaintext length at the start of
+/// `buf`. The caller zeroizes `buf` when done.
+pub fn open_into(
+    keys: &StoreKeys,
+    binding: &Binding<'_>,
+    blob: &[u8],
+    buf: &mut Vec<u8>,
+) -> std::result::Result<usize, IntegrityProblem> {
     let Some(&version) = blob.first() else {
         return Err(IntegrityProblem::Truncated);
     };
@@ -113,21 +119,31 @@ pub fn open(
     let mut nonce = [0u8; 12];
     nonce.copy_from_slice(&blob[9..HEADER_LEN]);
     let key = keys.record_key(epoch).map_err(|_| IntegrityProblem::Tampered)?;
-    let ad = aad(binding, &blob[..HEADER_LEN]);
-    let mut buf = Zeroizing::new(blob[HEADER_LEN..].to_vec());
+    let mut ad = [0u8; AAD_LEN];
+    fill_aad(binding, &blob[..HEADER_LEN], &mut ad);
+    buf.clear();
+    buf.extend_from_slice(&blob[HEADER_LEN..]);
     let plain_len = key
-        .open_in_place(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(&ad), buf.as_mut_slice())
+        .open_in_place(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(&ad[..]), buf.as_mut_slice())
         .map_err(|_| IntegrityProblem::Tampered)?
         .len();
-    buf.truncate(plain_len);
     // Remove the padding: trailing zeros, then the 0x80 marker.
-    while buf.last() == Some(&0) {
-        buf.pop();
+    let mut n = plain_len;
+    while n > 0 && buf[n - 1] == 0 {
+        n -= 1;
     }
-    if buf.pop() != Some(0x80) {
+    if n == 0 || buf[n - 1] != 0x80 {
         return Err(IntegrityProblem::Undecodable);
     }
-    Ok(buf)
+    Ok(n - 1)
+}
+
+fn fill_aad(b: &Binding<'_>, header: &[u8], out: &mut [u8]) {
+    let mut i = 0;
+    for part in [AAD_LABEL, &b.kind.to_be_bytes()[..], &b.id[..], &[b.column as u8][..], header] {
+        out[i..i + part.len()].copy_from_slice(part);
+        i += part.len();
+    }
 }
 
 #[cfg(test)]

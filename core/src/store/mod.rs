@@ -393,6 +393,7 @@ impl Store {
     }
 
     /// Keys of this store, for modules that derive their own subkeys.
+    #[allow(dead_code)]
     pub(crate) fn keys(&self) -> &StoreKeys {
         &self.keys
     }
@@ -491,6 +492,21 @@ impl Store {
         let periods = self.periods(kind, scope);
         let conn = lock(&self.conn);
         list_in(&conn, &self.keys, kind, &periods, with_body)
+    }
+
+    /// Decrypt records of a kind in a scope one at a time, without collecting them: the fast
+    /// path for scans such as insights. Returns the records that could not be opened (or that
+    /// `f` rejected with `Error::Integrity`).
+    pub fn visit(
+        &self,
+        kind: RecordKind,
+        scope: Scope,
+        with_body: bool,
+        f: impl FnMut(RecordId, &[u8], Option<&[u8]>) -> Result<()>,
+    ) -> Result<Vec<Unreadable>> {
+        let periods = self.periods(kind, scope);
+        let conn = lock(&self.conn);
+        visit_in(&conn, &self.keys, kind, &periods, with_body, f)
     }
 
     /// Find the one record of `kind` whose printed id starts with `prefix`.
@@ -770,7 +786,8 @@ fn get_in(
     with_body: bool,
 ) -> Result<Option<Opened>> {
     let mut stmt = conn.prepare_cached("SELECT kind_tag, head, body FROM record WHERE id = ?1")?;
-    let row: Option<(Vec<u8>, Vec<u8>, Option<Vec<u8>>)> =
+    type Row = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+    let row: Option<Row> =
         stmt.query_row([&id.as_bytes()[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
     let Some((kt, head, body)) = row else { return Ok(None) };
     if kt != kind_tag(keys, kind, &id) {
@@ -787,13 +804,39 @@ fn list_in(
     periods: &[Period],
     with_body: bool,
 ) -> Result<Listing> {
+    let mut records = Vec::new();
+    let unreadable = visit_in(conn, keys, kind, periods, with_body, |id, head, body| {
+        records.push(Opened {
+            id,
+            head: Zeroizing::new(head.to_vec()),
+            body: body.map(|b| Zeroizing::new(b.to_vec())),
+        });
+        Ok(())
+    })?;
+    Ok(Listing { records, unreadable })
+}
+
+/// Decrypt every record of `kind` in `periods`, handing each to `f` as borrowed plaintext
+/// (decrypted into reused, zeroized buffers: no per-record allocation). Records that fail to
+/// open are returned, never skipped silently. `f` may reject a record's payload by returning
+/// `Err(Error::Integrity {..})` for it, which is collected the same way.
+fn visit_in(
+    conn: &Connection,
+    keys: &StoreKeys,
+    kind: RecordKind,
+    periods: &[Period],
+    with_body: bool,
+    mut f: impl FnMut(RecordId, &[u8], Option<&[u8]>) -> Result<()>,
+) -> Result<Vec<Unreadable>> {
     let sql = if with_body {
-        "SELECT id, kind_tag, head, body FROM record WHERE tag = ?1"
+        "SELECT id, head, body FROM record WHERE tag = ?1"
     } else {
-        "SELECT id, kind_tag, head, NULL FROM record WHERE tag = ?1"
+        "SELECT id, head, NULL FROM record WHERE tag = ?1"
     };
     let mut stmt = conn.prepare_cached(sql)?;
-    let mut listing = Listing::default();
+    let mut unreadable = Vec::new();
+    let mut head_buf = Zeroizing::new(Vec::with_capacity(512));
+    let mut body_buf = Zeroizing::new(Vec::with_capacity(512));
     for p in periods {
         let tag = period_tag(keys, kind, *p);
         let mut rows = stmt.query([&tag[..]])?;
@@ -802,21 +845,27 @@ fn list_in(
             let Some(id) = RecordId::from_slice(idb) else {
                 return Err(Error::Corrupt("a record id has the wrong length"));
             };
-            let kt = r.get_ref(1)?.as_blob().map_err(|_| Error::Corrupt("a record kind tag is not a blob"))?;
-            if kt != kind_tag(keys, kind, &id).as_slice() {
-                // Same tag but another kind cannot happen unless the row was moved: report it.
-                listing.unreadable.push(Unreadable { kind, id, problem: IntegrityProblem::Tampered });
-                continue;
-            }
-            let head = r.get_ref(2)?.as_blob().map_err(|_| Error::Corrupt("a record head is not a blob"))?;
-            let body = r.get_ref(3)?.as_blob_or_null().map_err(|_| Error::Corrupt("a record body is not a blob"))?;
-            match open_row(keys, kind, id, head, body) {
-                Ok(o) => listing.records.push(o),
-                Err(problem) => listing.unreadable.push(Unreadable { kind, id, problem }),
+            // No kind-tag check here: the kind is in every ciphertext's associated data, so a
+            // row moved under another kind's tag fails to open and is reported below.
+            let head = r.get_ref(1)?.as_blob().map_err(|_| Error::Corrupt("a record head is not a blob"))?;
+            let body = r.get_ref(2)?.as_blob_or_null().map_err(|_| Error::Corrupt("a record body is not a blob"))?;
+            let b = Binding { kind: kind.code(), id: id.as_bytes(), column: Column::Head };
+            let opened = envelope::open_into(keys, &b, head, &mut head_buf).and_then(|hn| match body {
+                Some(bb) => envelope::open_into(keys, &Binding { column: Column::Body, ..b }, bb, &mut body_buf)
+                    .map(|bn| (hn, Some(bn))),
+                None => Ok((hn, None)),
+            });
+            match opened {
+                Ok((hn, bn)) => match f(id, &head_buf[..hn], bn.map(|n| &body_buf[..n])) {
+                    Ok(()) => {}
+                    Err(Error::Integrity { kind, id, problem }) => unreadable.push(Unreadable { kind, id, problem }),
+                    Err(e) => return Err(e),
+                },
+                Err(problem) => unreadable.push(Unreadable { kind, id, problem }),
             }
         }
     }
-    Ok(listing)
+    Ok(unreadable)
 }
 
 /// A write transaction. Every change made through it commits together, durably.

@@ -292,13 +292,21 @@ fn encode(u: &Urge) -> Result<(Vec<u8>, Vec<u8>)> {
 }
 
 fn decode(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
-    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
-    let b: BodyV1 = match &o.body {
+    decode_parts(o.id, &o.head, o.body.as_deref().map(|b| &b[..]))
+}
+
+fn decode_parts(
+    id: RecordId,
+    head: &[u8],
+    body: Option<&[u8]>,
+) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
+    let h: HeadV1 = codec::decode(head, HEAD_V1)?;
+    let b: BodyV1 = match body {
         Some(b) => codec::decode(b, BODY_V1)?,
         None => BodyV1::default(),
     };
     Ok(Urge {
-        id: o.id,
+        id,
         occurred: h.occurred,
         logged: h.logged,
         edited_utc_ms: h.edited_utc_ms,
@@ -311,6 +319,96 @@ fn decode(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProble
         note: b.note,
         duration_secs: h.duration_secs,
         outcome: h.outcome,
+        strategies: h.strategies,
+        surf_session: h.surf_session,
+    })
+}
+
+/// The fields of an urge that scans need (insights, lookups), borrowed from the decrypted
+/// buffer: no string is copied. Handed out by [`Store::visit_urge_facts`].
+pub struct UrgeFacts<'a> {
+    pub id: RecordId,
+    pub occurred_utc_ms: i64,
+    pub offset_secs: i32,
+    pub intensity: u8,
+    pub duration_secs: Option<u32>,
+    pub outcome: Option<Outcome>,
+    pub company: Option<Company>,
+    pub triggers: Vec<&'a str>,
+    pub feelings: Vec<&'a str>,
+    pub strategies: Vec<&'a str>,
+    pub surf_session: Option<RecordId>,
+}
+
+impl fmt::Debug for UrgeFacts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "UrgeFacts({}, <redacted>)", self.id)
+    }
+}
+
+impl UrgeFacts<'_> {
+    /// Wall-clock time where it happened.
+    pub fn local(&self) -> chrono::NaiveDateTime {
+        chrono::DateTime::from_timestamp_millis(self.occurred_utc_ms).unwrap_or_default().naive_utc()
+            + Duration::seconds(i64::from(self.offset_secs))
+    }
+
+    /// The local day where it happened.
+    pub fn local_date(&self) -> NaiveDate {
+        self.local().date()
+    }
+}
+
+#[derive(Deserialize)]
+struct StampRef<'a> {
+    utc_ms: i64,
+    offset_secs: i32,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    zone: Option<&'a str>,
+}
+
+/// Borrowing twin of `HeadV1`: same fields, same order, so postcard decodes either.
+#[derive(Deserialize)]
+struct HeadV1Ref<'a> {
+    #[serde(borrow)]
+    occurred: StampRef<'a>,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    logged: StampRef<'a>,
+    #[allow(dead_code)]
+    edited_utc_ms: Option<i64>,
+    intensity: u8,
+    #[serde(borrow)]
+    triggers: Vec<&'a str>,
+    #[serde(borrow)]
+    feelings: Vec<&'a str>,
+    company: Option<Company>,
+    duration_secs: Option<u32>,
+    outcome: Option<Outcome>,
+    #[serde(borrow)]
+    strategies: Vec<&'a str>,
+    surf_session: Option<RecordId>,
+}
+
+fn decode_facts(id: RecordId, head: &[u8]) -> std::result::Result<UrgeFacts<'_>, crate::error::IntegrityProblem> {
+    let h: HeadV1Ref<'_> = match head.split_first() {
+        Some((&HEAD_V1, rest)) => {
+            postcard::from_bytes(rest).map_err(|_| crate::error::IntegrityProblem::Undecodable)?
+        }
+        Some((v, _)) => return Err(crate::error::IntegrityProblem::UnknownFormat(*v)),
+        None => return Err(crate::error::IntegrityProblem::Undecodable),
+    };
+    Ok(UrgeFacts {
+        id,
+        occurred_utc_ms: h.occurred.utc_ms,
+        offset_secs: h.occurred.offset_secs,
+        intensity: h.intensity,
+        duration_secs: h.duration_secs,
+        outcome: h.outcome,
+        company: h.company,
+        triggers: h.triggers,
+        feelings: h.feelings,
         strategies: h.strategies,
         surf_session: h.surf_session,
     })
@@ -371,6 +469,25 @@ fn check_outcome(outcome: Option<Outcome>, strategies: &[String]) -> Result<()> 
 impl Store {
     /// Log an urge. Durable when this returns.
     pub fn log_urge(&self, new: NewUrge) -> Result<Urge> {
+        let urge = self.build_urge(new)?;
+        self.write(|tx| put_urge(tx, &urge))?;
+        Ok(urge)
+    }
+
+    /// Log several urges in one transaction (a paper diary typed in at once, or an import
+    /// from another app). All or nothing: one invalid entry stores none of them.
+    pub fn log_urges(&self, news: Vec<NewUrge>) -> Result<Vec<Urge>> {
+        let urges = news.into_iter().map(|n| self.build_urge(n)).collect::<Result<Vec<_>>>()?;
+        self.write(|tx| {
+            for u in &urges {
+                put_urge(tx, u)?;
+            }
+            Ok(())
+        })?;
+        Ok(urges)
+    }
+
+    fn build_urge(&self, new: NewUrge) -> Result<Urge> {
         let now = self.clock().now();
         let zone = self.clock().zone();
         let logged = LocalStamp::at(now, &zone);
@@ -394,7 +511,6 @@ impl Store {
             surf_session: None,
         };
         check_outcome(urge.outcome, &urge.strategies)?;
-        self.write(|tx| put_urge(tx, &urge))?;
         Ok(urge)
     }
 
@@ -499,28 +615,55 @@ impl Store {
             }
             _ => Scope::All,
         };
-        let listing = self.list(RecordKind::Urge, scope, q.with_details)?;
         let wanted = q.trigger.as_deref().map(text::fold);
-        let mut out = UrgeListing { urges: Vec::new(), unreadable: listing.unreadable };
-        for o in &listing.records {
-            match decode(o) {
-                Ok(u) => {
-                    let d = u.local_date();
-                    if q.from.is_some_and(|a| d < a) || q.to.is_some_and(|b| d > b) {
-                        continue;
-                    }
-                    if let Some(w) = &wanted {
-                        if !u.triggers.iter().any(|t| &text::fold(t) == w) {
-                            continue;
-                        }
-                    }
-                    out.urges.push(u);
-                }
-                Err(problem) => out.unreadable.push(Unreadable { kind: RecordKind::Urge, id: o.id, problem }),
+        let mut urges = Vec::new();
+        let unreadable = self.visit(RecordKind::Urge, scope, q.with_details, |id, head, body| {
+            let u = decode_parts(id, head, body).map_err(|problem| Error::Integrity {
+                kind: RecordKind::Urge,
+                id,
+                problem,
+            })?;
+            let d = u.local_date();
+            if q.from.is_some_and(|a| d < a) || q.to.is_some_and(|b| d > b) {
+                return Ok(());
             }
-        }
+            if let Some(w) = &wanted {
+                if !u.triggers.iter().any(|t| &text::fold(t) == w) {
+                    return Ok(());
+                }
+            }
+            urges.push(u);
+            Ok(())
+        })?;
+        let mut out = UrgeListing { urges, unreadable };
         out.urges.sort_by_key(|u| (u.occurred.utc_ms, u.logged.utc_ms));
         Ok(out)
+    }
+
+    /// Visit the facts of every urge whose local day is in `from..=to` (either end open),
+    /// without collecting or copying them: the fast path for insights over years of entries.
+    /// Returns the entries that could not be opened.
+    pub fn visit_urge_facts(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        mut f: impl FnMut(&UrgeFacts<'_>),
+    ) -> Result<Vec<Unreadable>> {
+        let scope = match (from, to) {
+            (Some(a), Some(b)) if b >= a => Scope::Months(Month::of(a), Month::of(b)),
+            (Some(_), Some(_)) => return Err(Error::invalid("date range", "the end comes before the start")),
+            _ => Scope::All,
+        };
+        self.visit(RecordKind::Urge, scope, false, |id, head, _| {
+            let facts =
+                decode_facts(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Urge, id, problem })?;
+            let d = facts.local_date();
+            if from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b) {
+                return Ok(());
+            }
+            f(&facts);
+            Ok(())
+        })
     }
 
     /// Entries on one local day.
@@ -561,11 +704,6 @@ pub(crate) fn get_urge_tx(tx: &Tx<'_>, id: RecordId) -> Result<Urge> {
 pub(crate) fn put_urge(tx: &mut Tx<'_>, u: &Urge) -> Result<()> {
     let (head, body) = encode(u)?;
     tx.put(RecordKind::Urge, u.id, u.period(), &head, Some(&body))
-}
-
-/// Decode a listed record (heads only, or with bodies) as an urge.
-pub(crate) fn decode_opened(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
-    decode(o)
 }
 
 #[cfg(test)]

@@ -226,3 +226,57 @@ fn debug_output_has_no_user_text() {
     assert!(!dbg.contains("CANARY"), "{dbg}");
     assert!(!dbg.contains("2026"), "a timestamp leaked: {dbg}");
 }
+
+#[test]
+fn facts_match_full_entries() {
+    let s = TestStore::new();
+    for i in 0..20u8 {
+        s.log_urge(NewUrge {
+            occurred: Some(at(&s, &format!("2026-06-{:02} 10:{:02}", 1 + i % 14, i))),
+            triggers: vec![format!("t{}", i % 3), "shared".into()],
+            feelings: vec!["f".into()],
+            strategies: if i % 2 == 0 { vec!["walk".into()] } else { vec![] },
+            outcome: Some(if i % 2 == 0 { Outcome::Coped } else { Outcome::Acted }),
+            duration_secs: Some(u32::from(i) * 60),
+            company: Some(Company::Alone),
+            ..new(i % 11)
+        })
+        .unwrap();
+    }
+    let full =
+        s.urges(&UrgeQuery { from: Some(d(2026, 6, 3)), to: Some(d(2026, 6, 9)), ..Default::default() }).unwrap();
+    let mut facts = Vec::new();
+    let bad = s
+        .visit_urge_facts(Some(d(2026, 6, 3)), Some(d(2026, 6, 9)), |f| {
+            facts.push((
+                f.id,
+                f.occurred_utc_ms,
+                f.intensity,
+                f.duration_secs,
+                f.outcome,
+                f.local_date(),
+                f.triggers.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+                f.strategies.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            ))
+        })
+        .unwrap();
+    assert!(bad.is_empty());
+    facts.sort_by_key(|f| f.1);
+    assert_eq!(facts.len(), full.urges.len());
+    assert!(!facts.is_empty());
+    for (f, u) in facts.iter().zip(&full.urges) {
+        assert_eq!(
+            f,
+            &(
+                u.id,
+                u.occurred.utc_ms,
+                u.intensity,
+                u.duration_secs,
+                u.outcome,
+                u.local_date(),
+                u.triggers.clone(),
+                u.strategies.clone()
+            )
+        );
+    }
+}

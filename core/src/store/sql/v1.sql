@@ -25,13 +25,15 @@ CREATE TABLE key_epoch (
 );
 
 -- Every record of every kind. The kind itself is hidden: `tag` is a keyed hash of
--- (kind, month) and `kind_tag` a keyed hash of (kind, id).
+-- (kind, month) and `kind_tag` a keyed hash of (kind, id). Rows are clustered by tag, so one
+-- kind's month is read as one contiguous range.
 CREATE TABLE record (
-    id       BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),
     tag      BLOB NOT NULL CHECK (length(tag) = 16),
+    id       BLOB NOT NULL CHECK (length(id) = 16),
     kind_tag BLOB NOT NULL CHECK (length(kind_tag) = 8),
     head     BLOB NOT NULL,
-    body     BLOB
+    body     BLOB,
+    PRIMARY KEY (tag, id)
 ) WITHOUT ROWID;
 
-CREATE INDEX record_by_tag ON record (tag);
+CREATE UNIQUE INDEX record_by_id ON record (id);
