@@ -483,22 +483,22 @@ impl Store {
             Some((a, b)) => Scope::Months(Month::of(a), Month::of(b)),
             None => Scope::All,
         };
-        let listing = self.list(RecordKind::CheckIn, scope, false)?;
-        let mut bad = listing.unreadable;
-        let mut rows: Vec<(NaiveDate, i64, i64, [Option<u8>; 4])> = Vec::with_capacity(listing.records.len());
-        for o in &listing.records {
-            match codec::decode::<HeadV1>(&o.head, HEAD_V1) {
-                Ok(h) if h.scores.iter().flatten().any(|s| *s > MAX_SCORE) => {
-                    bad.push(Unreadable { kind: RecordKind::CheckIn, id: o.id, problem: IntegrityProblem::Undecodable })
-                }
-                Ok(h) => {
-                    if range.is_none_or(|(a, b)| h.day >= a && h.day <= b) {
-                        rows.push((h.day, h.at.utc_ms, h.first_at.utc_ms, h.scores));
+        let mut rows: Vec<(NaiveDate, i64, i64, [Option<u8>; 4])> = Vec::new();
+        let bad = self.visit(RecordKind::CheckIn, scope, false, |id, head, _| {
+            let h: HeadV1 = codec::decode(head, HEAD_V1)
+                .and_then(|h: HeadV1| {
+                    if h.scores.iter().flatten().any(|s| *s > MAX_SCORE) {
+                        Err(IntegrityProblem::Undecodable)
+                    } else {
+                        Ok(h)
                     }
-                }
-                Err(problem) => bad.push(Unreadable { kind: RecordKind::CheckIn, id: o.id, problem }),
+                })
+                .map_err(|problem| Error::Integrity { kind: RecordKind::CheckIn, id, problem })?;
+            if range.is_none_or(|(a, b)| h.day >= a && h.day <= b) {
+                rows.push((h.day, h.at.utc_ms, h.first_at.utc_ms, h.scores));
             }
-        }
+            Ok(())
+        })?;
         rows.sort_by_key(|r| (r.0, r.1));
         let mut out: Vec<CheckInFact> = Vec::with_capacity(rows.len());
         for (day, _, first_ms, scores) in rows {

@@ -1,7 +1,8 @@
 //! What insights are computed from: compact facts read once from the store.
 //!
-//! Urges are read through [`Store::urges`] with heads only (no place, activity or note is
-//! decrypted), slips and check-ins through their heads. Labels (triggers, strategies) are
+//! Urges are read through [`Store::visit_urge_facts`] (heads only, borrowed, nothing
+//! collected but the facts below: no place, activity or note is decrypted), slips and
+//! check-ins through their heads. Labels (triggers, strategies) are
 //! interned so the statistics work on integers.
 
 use std::collections::{HashMap, HashSet};
@@ -14,7 +15,7 @@ use crate::id::RecordId;
 use crate::slip::SlipHead;
 use crate::store::{Store, Unreadable};
 use crate::text;
-use crate::urge::{Outcome, UrgeQuery};
+use crate::urge::Outcome;
 
 /// A range of local days, both ends inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -205,18 +206,11 @@ impl Store {
     pub fn insight_data(&self, scope: Option<DayRange>) -> Result<InsightData> {
         let today = self.clock().today();
         let now_ms = self.clock().now().timestamp_millis();
-        let listing = self.urges(&UrgeQuery {
-            from: scope.map(|r| r.from),
-            to: scope.map(|r| r.to),
-            trigger: None,
-            with_details: false,
-        })?;
-        let mut unreadable = listing.unreadable;
         let mut triggers = Labels::default();
         let mut strategies = Labels::default();
-        let mut urges = Vec::with_capacity(listing.urges.len());
-        for u in &listing.urges {
-            let local = u.occurred.local();
+        let mut urges = Vec::new();
+        let mut unreadable = self.visit_urge_facts(scope.map(|r| r.from), scope.map(|r| r.to), |u| {
+            let local = u.local();
             let mut t: Vec<u32> = Vec::with_capacity(u.triggers.len());
             for s in &u.triggers {
                 let i = triggers.intern(s);
@@ -235,7 +229,7 @@ impl Store {
             }
             urges.push(UrgeFact {
                 id: u.id,
-                utc_ms: u.occurred.utc_ms,
+                utc_ms: u.occurred_utc_ms,
                 day: local.date(),
                 weekday: local.weekday().num_days_from_monday() as u8,
                 hour: local.hour() as u8,
@@ -245,8 +239,10 @@ impl Store {
                 triggers: t,
                 strategies: st,
             });
-        }
-        drop(listing.urges);
+        })?;
+        // Oldest first; entries at the same instant in id order, so every computation that
+        // depends on order (the most recent spelling of a trigger) is deterministic.
+        urges.sort_unstable_by_key(|u| (u.utc_ms, u.id));
 
         let (slips, bad) = self.slip_heads(None, None)?;
         unreadable.extend(bad);

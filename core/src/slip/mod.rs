@@ -198,10 +198,10 @@ fn decode(o: &Opened) -> std::result::Result<Slip, IntegrityProblem> {
     })
 }
 
-fn decode_head(o: &Opened) -> std::result::Result<SlipHead, IntegrityProblem> {
-    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
+fn decode_head(id: RecordId, head: &[u8]) -> std::result::Result<SlipHead, IntegrityProblem> {
+    let h: HeadV1 = codec::decode(head, HEAD_V1)?;
     Ok(SlipHead {
-        id: o.id,
+        id,
         occurred: h.occurred,
         urge: h.urge,
         factors: h.factors,
@@ -240,7 +240,7 @@ fn all_heads_tx(tx: &Tx<'_>) -> Result<Vec<SlipHead>> {
     let mut out = Vec::with_capacity(listing.records.len());
     for o in &listing.records {
         // An unreadable slip cannot be checked for its link; the others still are.
-        if let Ok(h) = decode_head(o) {
+        if let Ok(h) = decode_head(o.id, &o.head) {
             out.push(h);
         }
     }
@@ -417,22 +417,16 @@ impl Store {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<(Vec<SlipHead>, Vec<Unreadable>)> {
-        let listing = self.list(RecordKind::Slip, scope(from, to)?, false)?;
-        let mut heads = Vec::with_capacity(listing.records.len());
-        let mut bad = listing.unreadable;
-        for o in &listing.records {
-            match decode_head(o) {
-                Ok(h) => {
-                    let d = h.occurred.local_date();
-                    if from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b) {
-                        continue;
-                    }
-                    heads.push(h);
-                }
-                Err(problem) => bad.push(Unreadable { kind: RecordKind::Slip, id: o.id, problem }),
+        let mut heads = Vec::new();
+        let bad = self.visit(RecordKind::Slip, scope(from, to)?, false, |id, head, _| {
+            let h = decode_head(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem })?;
+            let d = h.occurred.local_date();
+            if !(from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b)) {
+                heads.push(h);
             }
-        }
-        heads.sort_by_key(|h| h.occurred.utc_ms);
+            Ok(())
+        })?;
+        heads.sort_by_key(|h| (h.occurred.utc_ms, h.id));
         Ok((heads, bad))
     }
 }

@@ -12,6 +12,10 @@ fn main() {
         companion_tests_bench_store::run(rest);
         ran = true;
     }
+    if all || which == "insights" {
+        companion_tests_bench_insights::run(rest);
+        ran = true;
+    }
     if !ran {
         eprintln!("unknown benchmark {which:?}; try: all, store");
         std::process::exit(2);
@@ -20,3 +24,6 @@ fn main() {
 
 #[path = "../../benches/store.rs"]
 mod companion_tests_bench_store;
+
+#[path = "../../benches/insights.rs"]
+mod companion_tests_bench_insights;
