@@ -1,5 +1,5 @@
 //! `bench`: the project's benchmarks. `cargo run --release -p companion-tests --bin bench -- <name>`
-//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store` (and more as
+//! Each benchmark prints a Markdown table for docs/benchmarks.md. Names: `store`, `insights` (and more as
 //! features land). `all` runs every one.
 
 fn main() {
@@ -17,7 +17,7 @@ fn main() {
         ran = true;
     }
     if !ran {
-        eprintln!("unknown benchmark {which:?}; try: all, store");
+        eprintln!("unknown benchmark {which:?}; try: all, store, insights");
         std::process::exit(2);
     }
 }
