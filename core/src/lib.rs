@@ -4,8 +4,9 @@
 //! - [`clock`], [`time`], [`id`], [`text`], [`error`]: foundations without I/O;
 //! - [`crypto`]: keys, envelopes, export encryption (ring);
 //! - [`store`]: the encrypted SQLite store every feature keeps its records in;
-//! - features: [`urge`] (the urge log), [`export`] (backup and restore), and the modules
-//!   later issues add (surfing, exercises, plan, slips, insights, consent, sync).
+//! - features: [`urge`] (the urge log), [`plan`] (the coping plan and its lookup), [`export`]
+//!   (backup and restore), and the modules later issues add (surfing, exercises, slips,
+//!   insights, consent, sync).
 //!
 //! No FFI code lives here: with the `uniffi` feature, core types derive UniFFI traits so the
 //! bindings crate can expose them without mirroring them by hand.
@@ -24,6 +25,7 @@ pub mod export;
 pub mod goal;
 pub mod id;
 pub mod insights;
+pub mod plan;
 pub mod slip;
 pub mod store;
 pub mod text;

@@ -1,0 +1,579 @@
+//! Finding the plan at a hard moment: from what the client types or taps, the urge's
+//! intensity and the local time, the plan's strategies ranked, with who can be reached now.
+//!
+//! # Matching
+//! The query and every trigger and warning sign are reduced to terms ([`super::matcher`]:
+//! typos, inflections, synonyms). An item *matches fully* when all its terms are in the query
+//! (or it was tapped, or its name equals the query); *partly* when some are. Late at night
+//! (22:00-05:00 local), items about the night join the partial matches. A partly matched item
+//! that is the best match for one of the query's terms ranks with the full matches, so each
+//! thing the client names brings its own strategies up.
+//!
+//! # Ranking
+//! Strategies come in tiers: (0) those of fully matched items (and of the best match for a
+//! term), (1) of other partly matched items,
+//! (2) other strategies whose own words match the query, (3) general strategies (for any
+//! moment). When nothing matched, (4) every other strategy of the plan, then (5) built-in
+//! suggestions for the feelings recognised. An empty plan gives built-in suggestions only.
+//! Suggestions are marked ([`StrategySource::Suggestion`]).
+//!
+//! Within a tier, by a smoothed effectiveness that starts from the client's own order:
+//!
+//! ```text
+//! prior mean   m(r) = max(0.30, 0.70 - 0.05 r)      r = 0-based position in the client's list
+//! score        p    = (K m(r) + helped) / (K + used)    K = 20 (prior strength, in events)
+//! ```
+//!
+//! `used`/`helped` count this strategy's outcomes *for this trigger* (general strategies: for
+//! any trigger), from [`super::learning`]. The score is the mean of a Beta(K m, K (1 - m))
+//! prior updated with the outcomes. Neighbours in the client's order differ by 0.05 in prior
+//! mean while one event moves a score by at most 0.70/21 < 0.034, so a single event never
+//! overturns the client's order (within the first nine positions, where priors differ); a
+//! consistent record does: "call Sam" helping 8 times in 10 (0.70) overtakes "go for a run"
+//! placed above it but helping 1 time in 6 (0.58). Ties keep the client's order.
+//!
+//! At high intensity (≥ [`HIGH_INTENSITY`] on the 0-10 scale) every reach-out strategy of the
+//! plan joins the list and reach-out strategies move to the front (keeping their order), [`Lookup::high_intensity`] tells the app to show people
+//! and crisis lines before strategies, and a plan without anyone to contact gets built-in
+//! crisis steps first.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use chrono::{NaiveDateTime, Timelike};
+
+use super::learning::{self, Event, StrategyStats};
+use super::matcher::{self, TermKey, Vocabulary};
+use super::model::{Contact, CopingPlan, ItemKind, PlanEntry, StrategyKind};
+use super::suggestions;
+use crate::error::{Error, Result};
+use crate::id::RecordId;
+use crate::text;
+use crate::urge::MAX_INTENSITY;
+
+/// Intensity (0-10) from which reach-out and crisis steps come first.
+pub const HIGH_INTENSITY: u8 = 8;
+/// Prior strength K, in events.
+pub const PRIOR_STRENGTH: f64 = 20.0;
+/// Prior mean of the client's first strategy.
+pub const PRIOR_TOP: f64 = 0.70;
+/// Prior mean lost per position down the client's list.
+pub const PRIOR_STEP: f64 = 0.05;
+/// Lowest prior mean.
+pub const PRIOR_FLOOR: f64 = 0.30;
+/// Longest query.
+pub const QUERY_MAX_CHARS: usize = 500;
+
+/// What the client typed or tapped.
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LookupQuery {
+    /// Free text, a trigger's or feeling's name, or empty.
+    pub text: String,
+    /// A trigger or warning sign tapped in the plan.
+    pub item: Option<RecordId>,
+    /// Urge intensity now, 0-10.
+    pub intensity: Option<u8>,
+    /// At most this many strategies (all when `None`).
+    pub limit: Option<u32>,
+}
+
+impl fmt::Debug for LookupQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LookupQuery(<redacted>, item: {:?}, intensity: {:?})", self.item, self.intensity)
+    }
+}
+
+/// How an item came to match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum MatchHow {
+    /// The client tapped it.
+    Tapped,
+    /// All of its words (or their synonyms) are in the query.
+    Full,
+    /// Some of its words are.
+    Partial,
+    /// It is about the night, and it is late.
+    TimeOfDay,
+}
+
+/// A trigger or warning sign the query matched.
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct MatchedItem {
+    pub id: RecordId,
+    pub kind: ItemKind,
+    pub name: String,
+    pub how: MatchHow,
+    /// Share of the item's terms found (typo-corrected words count 0.8), 0-1.
+    pub score: f32,
+}
+
+impl fmt::Debug for MatchedItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MatchedItem({}, {:?}, <redacted>, {:?})", self.id, self.kind, self.how)
+    }
+}
+
+/// Why a strategy is in the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum StrategySource {
+    /// A strategy of a matched trigger or warning sign.
+    MatchedItem,
+    /// Its own words match the query.
+    OwnWords,
+    /// A general strategy, for any moment.
+    General,
+    /// From another part of the plan (shown when nothing matched).
+    OtherItem,
+    /// A built-in suggestion, not (yet) in the plan.
+    Suggestion,
+}
+
+/// A strategy in the lookup's order.
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RankedStrategy {
+    /// The plan strategy (`None` for a suggestion).
+    pub id: Option<RecordId>,
+    pub text: String,
+    pub kind: StrategyKind,
+    /// The trigger or warning sign it belongs to.
+    pub for_item: Option<RecordId>,
+    pub item_name: Option<String>,
+    pub source: StrategySource,
+    /// The smoothed effectiveness it was ranked by (0 for suggestions).
+    pub score: f64,
+    /// Times used for this trigger with a known outcome, and times the urge then passed.
+    pub used: u32,
+    pub helped: u32,
+}
+
+impl fmt::Debug for RankedStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RankedStrategy({:?}, <redacted>, {:?}, {:?}, {:.3})", self.id, self.kind, self.source, self.score)
+    }
+}
+
+impl RankedStrategy {
+    pub fn is_suggestion(&self) -> bool {
+        self.source == StrategySource::Suggestion
+    }
+}
+
+/// Someone to contact, and whether they can be reached now.
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ContactStep {
+    pub contact: Contact,
+    /// A professional or crisis line (rather than a person from the client's life).
+    pub professional: bool,
+    pub reachable_now: bool,
+    /// Minutes until they can be reached (0 now), if within a week.
+    pub minutes_until_reachable: Option<u32>,
+}
+
+impl fmt::Debug for ContactStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ContactStep({:?}, reachable_now: {})", self.contact, self.reachable_now)
+    }
+}
+
+/// The answer to a lookup.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Lookup {
+    /// Triggers and warning signs matched, best first.
+    pub matched: Vec<MatchedItem>,
+    pub strategies: Vec<RankedStrategy>,
+    /// People who can help, then professionals and crisis lines; reachable now first.
+    /// At high intensity crisis lines and people reachable now come first.
+    pub contacts: Vec<ContactStep>,
+    /// The client's reasons for recovery, to remember.
+    pub reasons: Vec<PlanEntry>,
+    /// Intensity is high: show contacts (reach out, crisis) before strategies.
+    pub high_intensity: bool,
+}
+
+struct IxItem {
+    id: RecordId,
+    ids: Vec<RecordId>,
+    kind: ItemKind,
+    name: String,
+    folded: String,
+    terms: Vec<u32>,
+    night: bool,
+}
+
+struct IxStrategy {
+    item: Option<usize>,
+    pos: usize,
+    id: RecordId,
+    text: String,
+    kind: StrategyKind,
+    folded: String,
+    terms: Vec<u32>,
+    used: u32,
+    helped: u32,
+}
+
+/// A plan prepared for fast lookups (build once, query often).
+pub struct PlanIndex {
+    plan: CopingPlan,
+    vocab: Vocabulary,
+    terms: HashMap<TermKey, u32>,
+    items: Vec<IxItem>,
+    strategies: Vec<IxStrategy>,
+}
+
+impl fmt::Debug for PlanIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PlanIndex({} items, {} strategies)", self.items.len(), self.strategies.len())
+    }
+}
+
+fn intern(terms: &mut HashMap<TermKey, u32>, text: &str) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
+    for (k, _) in matcher::analyze(text, None) {
+        let n = terms.len() as u32;
+        let id = *terms.entry(k).or_insert(n);
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Prior mean for 0-based position `r` in the client's list.
+pub fn prior_mean(r: usize) -> f64 {
+    (PRIOR_TOP - PRIOR_STEP * r as f64).max(PRIOR_FLOOR)
+}
+
+/// The smoothed effectiveness score (see the module documentation).
+pub fn smoothed_score(position: usize, used: u32, helped: u32) -> f64 {
+    (PRIOR_STRENGTH * prior_mean(position) + f64::from(helped)) / (PRIOR_STRENGTH + f64::from(used))
+}
+
+fn is_night(t: NaiveDateTime) -> bool {
+    let h = t.hour();
+    !(5..22).contains(&h)
+}
+
+impl PlanIndex {
+    /// Index `plan` with learned outcomes `events` (see [`super::learning`]).
+    pub(crate) fn new(plan: CopingPlan, events: &[Event]) -> PlanIndex {
+        let stats = learning::aggregate(&plan, events);
+        Self::with_stats(plan, &stats)
+    }
+
+    /// Index `plan` with statistics from [`Store::strategy_stats`](crate::store::Store::strategy_stats).
+    pub fn with_stats(plan: CopingPlan, stats: &StrategyStats) -> PlanIndex {
+        let mut terms: HashMap<TermKey, u32> = HashMap::new();
+        let night_concept = matcher::Lexicon::concept_named("night").map(TermKey::Concept);
+        let mut items = Vec::new();
+        let mut strategies = Vec::new();
+        let mut words: Vec<&str> = Vec::new();
+        for item in plan.items() {
+            for (pos, s) in item.strategies.iter().enumerate() {
+                strategies.push(IxStrategy {
+                    item: Some(items.len()),
+                    pos,
+                    id: s.id,
+                    text: s.text.clone(),
+                    kind: s.kind,
+                    folded: text::fold(&s.text),
+                    terms: intern(&mut terms, &s.text),
+                    used: 0,
+                    helped: 0,
+                });
+                words.push(&s.text);
+            }
+            let item_terms = intern(&mut terms, &item.name);
+            let night = night_concept.as_ref().and_then(|k| terms.get(k)).is_some_and(|n| item_terms.contains(n));
+            let mut ids = vec![item.id];
+            ids.extend(item.merged_ids.iter().copied());
+            items.push(IxItem {
+                id: item.id,
+                ids,
+                kind: item.kind,
+                name: item.name.clone(),
+                folded: text::fold(&item.name),
+                terms: item_terms,
+                night,
+            });
+            words.push(&item.name);
+        }
+        for (pos, s) in plan.strategies.iter().enumerate() {
+            strategies.push(IxStrategy {
+                item: None,
+                pos,
+                id: s.id,
+                text: s.text.clone(),
+                kind: s.kind,
+                folded: text::fold(&s.text),
+                terms: intern(&mut terms, &s.text),
+                used: 0,
+                helped: 0,
+            });
+            words.push(&s.text);
+        }
+        let vocab = Vocabulary::new(words);
+        let mut ix = PlanIndex { plan, vocab, terms, items, strategies };
+        ix.learn(stats);
+        ix
+    }
+
+    /// Take per-(item, strategy) and per-strategy counts from the learned statistics.
+    fn learn(&mut self, stats: &StrategyStats) {
+        let by_id: HashMap<RecordId, usize> =
+            self.items.iter().enumerate().flat_map(|(i, it)| it.ids.iter().map(move |id| (*id, i))).collect();
+        let mut per_item: HashMap<(usize, String), (u32, u32)> = HashMap::new();
+        for s in &stats.by_trigger {
+            if let Some(i) = s.trigger_item.and_then(|id| by_id.get(&id)) {
+                per_item.insert((*i, text::fold(&s.strategy)), (s.used, s.helped));
+            }
+        }
+        let overall: HashMap<String, (u32, u32)> =
+            stats.overall.iter().map(|s| (text::fold(&s.strategy), (s.used, s.helped))).collect();
+        for s in &mut self.strategies {
+            let c = match s.item {
+                Some(i) => per_item.get(&(i, s.folded.clone())),
+                None => overall.get(&s.folded),
+            };
+            if let Some((used, helped)) = c {
+                s.used = *used;
+                s.helped = *helped;
+            }
+        }
+    }
+
+    pub fn plan(&self) -> &CopingPlan {
+        &self.plan
+    }
+
+    /// Look up strategies for `q` at local wall-clock time `now`.
+    pub fn lookup(&self, q: &LookupQuery, now: NaiveDateTime) -> Result<Lookup> {
+        if q.text.chars().count() > QUERY_MAX_CHARS {
+            return Err(Error::invalid("search", format!("at most {QUERY_MAX_CHARS} characters")));
+        }
+        if let Some(i) = q.intensity {
+            text::rating("intensity", i, MAX_INTENSITY)?;
+        }
+        let high = q.intensity.is_some_and(|i| i >= HIGH_INTENSITY);
+        let folded_query = text::fold(&q.text);
+        let analyzed = matcher::analyze(&q.text, Some(&self.vocab));
+        let mut qterms: HashMap<u32, f32> = HashMap::new();
+        let mut concepts: Vec<u16> = Vec::new();
+        for (k, quality) in &analyzed {
+            if let TermKey::Concept(c) = k {
+                concepts.push(*c);
+            }
+            if let Some(id) = self.terms.get(k) {
+                let e = qterms.entry(*id).or_insert(0.0);
+                *e = e.max(*quality);
+            }
+        }
+
+        // Items: (index, how, score, terms of the query it holds).
+        let mut found: Vec<(usize, MatchHow, f32, Vec<u32>)> = Vec::new();
+        for (i, it) in self.items.iter().enumerate() {
+            if q.item.is_some_and(|id| it.ids.contains(&id)) {
+                found.push((i, MatchHow::Tapped, 1.0, Vec::new()));
+                continue;
+            }
+            if !folded_query.is_empty() && it.folded == folded_query {
+                found.push((i, MatchHow::Full, 1.0, it.terms.clone()));
+                continue;
+            }
+            if it.terms.is_empty() {
+                continue;
+            }
+            let held: Vec<u32> = it.terms.iter().copied().filter(|t| qterms.contains_key(t)).collect();
+            if held.is_empty() {
+                continue;
+            }
+            let quality: f32 = held.iter().filter_map(|t| qterms.get(t)).sum();
+            let score = quality / it.terms.len() as f32;
+            let how = if held.len() == it.terms.len() { MatchHow::Full } else { MatchHow::Partial };
+            found.push((i, how, score, held));
+        }
+        // An item is in the first tier when tapped or fully matched, or when it is the best
+        // match for one of the query's terms ("tired and stressed" with items "Can't sleep"
+        // and "Stress at work": both lead).
+        let mut best_for_term: HashMap<u32, f32> = HashMap::new();
+        for (_, _, score, held) in &found {
+            for t in held {
+                let b = best_for_term.entry(*t).or_insert(0.0);
+                *b = b.max(*score);
+            }
+        }
+        let mut matched: Vec<(usize, MatchHow, f32, u8)> = found
+            .iter()
+            .map(|(i, how, score, held)| {
+                let best = held.iter().any(|t| best_for_term.get(t).is_some_and(|b| score >= b));
+                let tier = match how {
+                    MatchHow::Tapped | MatchHow::Full => 0,
+                    _ if best => 0,
+                    _ => 1,
+                };
+                (*i, *how, *score, tier)
+            })
+            .collect();
+        if is_night(now) {
+            for (i, it) in self.items.iter().enumerate() {
+                if it.night && !matched.iter().any(|m| m.0 == i) {
+                    matched.push((i, MatchHow::TimeOfDay, 0.0, 1));
+                }
+            }
+        }
+        // Best first: tier, then score, then the client's order of items.
+        matched.sort_by(|a, b| a.3.cmp(&b.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let item_rank: HashMap<usize, (u8, usize)> = matched.iter().enumerate().map(|(r, m)| (m.0, (m.3, r))).collect();
+
+        // Candidates: (tier, score, item rank, position, strategy index).
+        let mut cands: Vec<(u8, f64, usize, usize, usize)> = Vec::new();
+        let any_item = !matched.is_empty();
+        let mut own_words = false;
+        for (si, s) in self.strategies.iter().enumerate() {
+            let score = smoothed_score(s.pos, s.used, s.helped);
+            let tier = match s.item.and_then(|i| item_rank.get(&i)) {
+                Some((t, r)) => Some((*t, *r)),
+                None => {
+                    if s.terms.iter().any(|t| qterms.contains_key(t)) {
+                        own_words = true;
+                        Some((2, 0))
+                    } else if s.item.is_none() {
+                        Some((3, 0))
+                    } else if !any_item || (high && s.kind == StrategyKind::ReachOut) {
+                        // Nothing matched: the rest of the plan. At high intensity: every
+                        // reach-out step of the plan, wherever it is written.
+                        Some((4, s.item.unwrap_or(0)))
+                    } else {
+                        None
+                    }
+                }
+            };
+            if let Some((t, r)) = tier {
+                cands.push((t, score, r, s.pos, si));
+            }
+        }
+        cands.sort_by(|a, b| {
+            a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4))
+        });
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut strategies: Vec<RankedStrategy> = Vec::new();
+        for (tier, score, _, _, si) in &cands {
+            let s = &self.strategies[*si];
+            if !seen.insert(s.folded.as_str()) {
+                continue;
+            }
+            let item = s.item.map(|i| &self.items[i]);
+            strategies.push(RankedStrategy {
+                id: Some(s.id),
+                text: s.text.clone(),
+                kind: s.kind,
+                for_item: item.map(|i| i.id),
+                item_name: item.map(|i| i.name.clone()),
+                source: match tier {
+                    0 | 1 => StrategySource::MatchedItem,
+                    2 => StrategySource::OwnWords,
+                    3 => StrategySource::General,
+                    _ => StrategySource::OtherItem,
+                },
+                score: *score,
+                used: s.used,
+                helped: s.helped,
+            });
+        }
+
+        // Suggestions when the plan has nothing for this moment.
+        let mut suggested: Vec<(&str, StrategyKind)> = Vec::new();
+        if !any_item && !own_words {
+            for c in &concepts {
+                suggested.extend(suggestions::for_concept(matcher::Lexicon::concept_name(*c)).iter().copied());
+            }
+            if self.strategies.is_empty() {
+                suggested.extend(suggestions::GENERAL.iter().copied());
+            }
+        }
+        let no_contacts = self.plan.people.is_empty() && self.plan.professionals.is_empty();
+        if high && no_contacts {
+            let mut crisis: Vec<(&str, StrategyKind)> = suggestions::CRISIS.to_vec();
+            crisis.extend(suggested);
+            suggested = crisis;
+        }
+        for (t, kind) in suggested {
+            if seen.insert(t) && !strategies.iter().any(|s| text::fold(&s.text) == text::fold(t)) {
+                strategies.push(RankedStrategy {
+                    id: None,
+                    text: t.to_string(),
+                    kind,
+                    for_item: None,
+                    item_name: None,
+                    source: StrategySource::Suggestion,
+                    score: 0.0,
+                    used: 0,
+                    helped: 0,
+                });
+            }
+        }
+
+        if high {
+            // Stable: reach-out steps first, each group in its order.
+            let (mut reach, rest): (Vec<_>, Vec<_>) =
+                strategies.into_iter().partition(|s| s.kind == StrategyKind::ReachOut);
+            if no_contacts {
+                // Built-in crisis steps lead when the plan names no one.
+                reach.sort_by_key(|s| !s.is_suggestion());
+            }
+            reach.extend(rest);
+            strategies = reach;
+        }
+        if let Some(l) = q.limit {
+            strategies.truncate(l as usize);
+        }
+
+        Ok(Lookup {
+            matched: matched
+                .iter()
+                .map(|(i, how, score, _)| {
+                    let it = &self.items[*i];
+                    MatchedItem { id: it.id, kind: it.kind, name: it.name.clone(), how: *how, score: *score }
+                })
+                .collect(),
+            strategies,
+            contacts: self.contacts(now, high),
+            reasons: self.plan.reasons.clone(),
+            high_intensity: high,
+        })
+    }
+
+    fn contacts(&self, now: NaiveDateTime, high: bool) -> Vec<ContactStep> {
+        let step = |c: &Contact, professional: bool| ContactStep {
+            contact: c.clone(),
+            professional,
+            reachable_now: c.available_at(now),
+            minutes_until_reachable: c.minutes_until_available(now),
+        };
+        let mut out: Vec<ContactStep> = self
+            .plan
+            .people
+            .iter()
+            .map(|c| step(c, false))
+            .chain(self.plan.professionals.iter().map(|c| step(c, true)))
+            .collect();
+        // Stable sort keeps the client's order within each group.
+        out.sort_by_key(|s| {
+            let group = match (s.reachable_now, high, s.contact.crisis_line, s.professional) {
+                (true, true, true, _) => 0,
+                (true, _, _, false) => 1,
+                (true, _, _, true) => 2,
+                _ => 3,
+            };
+            (group, if s.reachable_now { 0 } else { s.minutes_until_reachable.unwrap_or(u32::MAX) })
+        });
+        out
+    }
+}
