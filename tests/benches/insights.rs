@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Timelike};
-use companion_core::insights::{DayRange, SummaryOptions, TOP_TRIGGERS};
+use companion_core::insights::{DaySpan, SummaryOptions, TOP_TRIGGERS};
 use companion_core::store::Scope;
 use companion_core::urge::{Outcome, UrgeQuery};
 use companion_core::RecordKind;
@@ -95,9 +95,9 @@ pub fn run(args: &[String]) {
     let h = generate(Spec::FIVE_YEARS_HEAVY);
     let generated = started.elapsed();
     let s = &h.store;
-    let all = DayRange::new(h.first_day, h.today).unwrap();
-    let year = DayRange::new(h.today - chrono::Duration::days(364), h.today).unwrap();
-    let twelve_weeks = DayRange::new(h.today - chrono::Duration::days(83), h.today).unwrap();
+    let all = DaySpan::new(h.first_day, h.today).unwrap();
+    let year = DaySpan::new(h.today - chrono::Duration::days(364), h.today).unwrap();
+    let twelve_weeks = DaySpan::new(h.today - chrono::Duration::days(83), h.today).unwrap();
 
     // Baselines.
     let scan = time(runs, || s.visit(RecordKind::Urge, Scope::All, false, |_, _, _| Ok(())).unwrap().len());

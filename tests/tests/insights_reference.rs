@@ -329,7 +329,7 @@ fn reference_insights(rec: &Records, from: NaiveDate, to: NaiveDate) -> Insights
     };
 
     Insights {
-        range: DayRange { from, to },
+        range: DaySpan { from, to },
         urges: summary,
         per_day,
         per_week,
@@ -507,7 +507,7 @@ fn insights_over_five_years_equal_a_plain_reference() {
         (d(2024, 3, 31), d(2024, 3, 31)),                    // one day
     ];
     for (from, to) in ranges {
-        let r = DayRange::new(from, to).unwrap();
+        let r = DaySpan::new(from, to).unwrap();
         let want = reference_insights(&rec, from, to);
         let got = all.insights(r).unwrap();
         same(&format!("insights {from}..{to}"), &got, &want);
@@ -516,13 +516,13 @@ fn insights_over_five_years_equal_a_plain_reference() {
         assert!(scoped.unreadable.is_empty());
         same(&format!("range-loaded insights {from}..{to}"), &scoped.value, &want);
     }
-    let full = all.insights(DayRange::new(h.first_day, h.today).unwrap()).unwrap();
+    let full = all.insights(DaySpan::new(h.first_day, h.today).unwrap()).unwrap();
     assert!(!full.high_risk_windows.is_empty(), "the evening cluster is found");
     assert!(full.check_ins.measures.iter().any(|m| m.next_day.is_some_and(|c| c.r < -0.1)), "poor sleep, more urges");
 
     same("progress", &all.progress().unwrap(), &reference_progress(&rec));
 
-    let year = DayRange::new(h.today - Duration::days(364), h.today).unwrap();
+    let year = DaySpan::new(h.today - Duration::days(364), h.today).unwrap();
     let weeks = all.weekly_summaries(year, SummaryOptions::default()).unwrap();
     assert_eq!(weeks.len(), 53);
     for w in &weeks {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Goal, GoalMeasure, GoalWithProgress};
 use crate::error::Result;
-use crate::insights::{DayRange, InsightData};
+use crate::insights::{DaySpan, InsightData};
 use crate::store::{Store, Unreadable};
 
 /// Where a goal is in its life.
@@ -44,7 +44,7 @@ pub struct GoalProgress {
     pub incomplete: bool,
 }
 
-fn count(goal: &Goal, data: &InsightData, counted: Option<DayRange>) -> Result<u32> {
+fn count(goal: &Goal, data: &InsightData, counted: Option<DaySpan>) -> Result<u32> {
     if let GoalMeasure::Manual { .. } = goal.measure {
         return Ok(goal.entries.iter().filter(|e| e.day >= goal.start && e.day <= goal.end).map(|e| e.amount).sum());
     }
@@ -68,8 +68,8 @@ fn count(goal: &Goal, data: &InsightData, counted: Option<DayRange>) -> Result<u
 
 pub(crate) fn progress(goal: &Goal, data: &InsightData, incomplete: bool) -> Result<GoalProgress> {
     let today = data.today();
-    let frame = DayRange { from: goal.start, to: goal.end };
-    let counted = (today >= goal.start).then(|| DayRange { from: goal.start, to: goal.end.min(today) });
+    let frame = DaySpan { from: goal.start, to: goal.end };
+    let counted = (today >= goal.start).then(|| DaySpan { from: goal.start, to: goal.end.min(today) });
     let current = count(goal, data, counted)?;
     let state = if today < goal.start {
         GoalState::Upcoming
@@ -103,8 +103,8 @@ impl Store {
         let from = tracked.iter().map(|g| g.start).min();
         let to = tracked.iter().map(|g| g.end.min(today)).max();
         let scope = match (from, to) {
-            (Some(a), Some(b)) => Some(DayRange::new(a, b)?),
-            _ => Some(DayRange { from: today, to: today }),
+            (Some(a), Some(b)) => Some(DaySpan::new(a, b)?),
+            _ => Some(DaySpan { from: today, to: today }),
         };
         let data = self.insight_data(scope)?;
         let incomplete = !data.unreadable.is_empty();

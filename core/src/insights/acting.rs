@@ -16,7 +16,7 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::data::{DayRange, InsightData};
+use super::data::{DaySpan, InsightData};
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::urge::Outcome;
@@ -138,7 +138,7 @@ pub(crate) fn interval_stats(events: &[ActingOut]) -> IntervalStats {
 
 impl InsightData {
     /// Times of acting out whose local day is in `r`, oldest first.
-    pub(crate) fn acting_out_in(&self, r: DayRange) -> Vec<ActingOut> {
+    pub(crate) fn acting_out_in(&self, r: DaySpan) -> Vec<ActingOut> {
         let mut out: Vec<ActingOut> = self
             .slips_in(r)
             .map(|s| ActingOut {
@@ -157,14 +157,14 @@ impl InsightData {
     }
 
     /// Acting out in a range of days.
-    pub fn acting_out(&self, r: DayRange) -> Result<ActingOutSummary> {
+    pub fn acting_out(&self, r: DaySpan) -> Result<ActingOutSummary> {
         self.check_range(r)?;
         let events = self.acting_out_in(r);
         let elapsed_to = r.to.min(self.today);
         let (days_elapsed, days_without) = if elapsed_to < r.from {
             (0, 0)
         } else {
-            let elapsed = DayRange { from: r.from, to: elapsed_to };
+            let elapsed = DaySpan { from: r.from, to: elapsed_to };
             let mut hit = vec![false; elapsed.days()];
             for e in &events {
                 if elapsed.contains(e.day) {
@@ -187,11 +187,11 @@ impl InsightData {
 
     fn period_stats(&self, from: NaiveDate, to: NaiveDate) -> PeriodStats {
         let tracked_from = self.first_day.map(|f| f.max(from));
-        let r = DayRange { from, to };
+        let r = DaySpan { from, to };
         let events = self.acting_out_in(r);
         let (days_tracked, days_without) = match tracked_from {
             Some(tf) if tf <= to => {
-                let t = DayRange { from: tf, to };
+                let t = DaySpan { from: tf, to };
                 let mut hit = vec![false; t.days()];
                 for e in events.iter().filter(|e| t.contains(e.day)) {
                     if let Some(h) = hit.get_mut(t.index(e.day)) {
@@ -229,7 +229,7 @@ impl InsightData {
         if self.scope.is_some() {
             return Err(Error::State("progress needs the whole history to be loaded"));
         }
-        let all = DayRange { from: NaiveDate::MIN, to: NaiveDate::MAX };
+        let all = DaySpan { from: NaiveDate::MIN, to: NaiveDate::MAX };
         let events = self.acting_out_in(all);
         let (current, longest) = match self.first_ms {
             None => (None, None),

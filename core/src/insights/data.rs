@@ -20,7 +20,7 @@ use crate::urge::Outcome;
 /// A range of local days, both ends inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct DayRange {
+pub struct DaySpan {
     pub from: NaiveDate,
     pub to: NaiveDate,
 }
@@ -28,7 +28,7 @@ pub struct DayRange {
 /// Longest range insights are computed for (a guard against a typo such as year 9999).
 pub const MAX_RANGE_DAYS: i64 = 366 * 30;
 
-impl DayRange {
+impl DaySpan {
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self> {
         if to < from {
             return Err(Error::invalid("date range", "the end comes before the start"));
@@ -36,7 +36,7 @@ impl DayRange {
         if (to - from).num_days() >= MAX_RANGE_DAYS {
             return Err(Error::invalid("date range", "covers more than 30 years"));
         }
-        Ok(DayRange { from, to })
+        Ok(DaySpan { from, to })
     }
 
     /// Number of days in the range.
@@ -143,7 +143,7 @@ impl Labels {
 #[derive(Debug)]
 pub struct InsightData {
     /// The days loaded; `None` when the whole history was loaded.
-    pub(crate) scope: Option<DayRange>,
+    pub(crate) scope: Option<DaySpan>,
     pub(crate) today: NaiveDate,
     pub(crate) now_ms: i64,
     /// Urges in scope, oldest first.
@@ -167,7 +167,7 @@ pub struct InsightData {
 
 impl InsightData {
     /// The loaded days, or `None` when the whole history is loaded.
-    pub fn scope(&self) -> Option<DayRange> {
+    pub fn scope(&self) -> Option<DaySpan> {
         self.scope
     }
 
@@ -177,7 +177,7 @@ impl InsightData {
     }
 
     /// Check that `r` lies inside the loaded days.
-    pub(crate) fn check_range(&self, r: DayRange) -> Result<()> {
+    pub(crate) fn check_range(&self, r: DaySpan) -> Result<()> {
         match self.scope {
             Some(s) if r.from < s.from || r.to > s.to => {
                 Err(Error::State("insights were asked for days outside the data that was loaded"))
@@ -188,22 +188,22 @@ impl InsightData {
 
     /// Urges whose local day is in `r` (a slice: urges are sorted by time, and local days
     /// follow time except across a change of zone, so the slice is found by scanning days).
-    pub(crate) fn urges_in(&self, r: DayRange) -> impl Iterator<Item = &UrgeFact> {
+    pub(crate) fn urges_in(&self, r: DaySpan) -> impl Iterator<Item = &UrgeFact> {
         self.urges.iter().filter(move |u| r.contains(u.day))
     }
 
-    pub(crate) fn check_ins_in(&self, r: DayRange) -> impl Iterator<Item = &CheckInFact> {
+    pub(crate) fn check_ins_in(&self, r: DaySpan) -> impl Iterator<Item = &CheckInFact> {
         self.check_ins.iter().filter(move |c| r.contains(c.day))
     }
 
-    pub(crate) fn slips_in(&self, r: DayRange) -> impl Iterator<Item = &SlipHead> {
+    pub(crate) fn slips_in(&self, r: DaySpan) -> impl Iterator<Item = &SlipHead> {
         self.slips.iter().filter(move |s| r.contains(s.occurred.local_date()))
     }
 }
 
 impl Store {
     /// Load what insights need: for the days in `scope`, or the whole history when `None`.
-    pub fn insight_data(&self, scope: Option<DayRange>) -> Result<InsightData> {
+    pub fn insight_data(&self, scope: Option<DaySpan>) -> Result<InsightData> {
         let today = self.clock().today();
         let now_ms = self.clock().now().timestamp_millis();
         let mut triggers = Labels::default();

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::data::{DayRange, InsightData};
+use super::data::{DaySpan, InsightData};
 use crate::checkin::Measure;
 use crate::error::Result;
 
@@ -71,7 +71,7 @@ pub(crate) fn pearson(pairs: &[(f64, f64)]) -> Option<Correlation> {
 
 impl InsightData {
     /// Check-in averages and their links with urges in `r`.
-    pub fn check_in_summary(&self, r: DayRange) -> Result<CheckInSummary> {
+    pub fn check_in_summary(&self, r: DaySpan) -> Result<CheckInSummary> {
         self.check_range(r)?;
         let mut urges_per_day = vec![0u32; r.days()];
         for u in self.urges_in(r) {

@@ -1,7 +1,8 @@
 //! Insights, computed on the device for any range of local days: urges per day and week,
 //! intensity, length, outcomes, acting out and the intervals between, top triggers, the
 //! weekday-by-hour grid, links with check-in ratings, high-risk windows, slips, progress, and
-//! the weekly summary a client may later share.
+//! the weekly summary a client may later share. Strategy effectiveness per trigger is the
+//! plan's computation ([`Store::strategy_effectiveness`] groups it for this screen).
 //!
 //! Everything is computed from [`InsightData`], loaded once ([`Store::insight_data`]) for a
 //! range or for the whole history; each insight is a method on it, so an app screen can ask
@@ -16,6 +17,7 @@ mod acting;
 mod data;
 mod links;
 mod slips;
+mod strategies;
 mod summary;
 mod urges;
 mod windows;
@@ -24,10 +26,11 @@ mod windows;
 mod tests;
 
 pub use acting::{ActingOutSummary, EventSource, IntervalStats, PeriodStats, Progress};
-pub use data::{DayRange, InsightData, MAX_RANGE_DAYS};
+pub use data::{DaySpan, InsightData, MAX_RANGE_DAYS};
 pub(crate) use data::CheckInFact;
 pub use links::{CheckInSummary, Correlation, MeasureLink, MIN_PAIRS};
 pub use slips::{FactorCount, SlipSummary};
+pub use strategies::{StrategyEffect, TriggerStrategies};
 pub use summary::{PartsOfDay, SummaryOptions, TriggerCount, WeeklySummary, SUMMARY_FORMAT, SUMMARY_TRIGGERS};
 pub use urges::{week_start, DayCount, HourGrid, TriggerStat, UrgeSummary, WeekCount, Weekday, TOP_TRIGGERS};
 pub use windows::{RiskWindow, WeekTime, CHECK_IN_MESSAGE, LEAD_MINUTES, MAX_WINDOWS, MIN_CELL, MIN_URGES};
@@ -42,7 +45,7 @@ use crate::store::{Store, Unreadable};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Insights {
-    pub range: DayRange,
+    pub range: DaySpan,
     pub urges: UrgeSummary,
     pub per_day: Vec<DayCount>,
     pub per_week: Vec<WeekCount>,
@@ -63,7 +66,7 @@ pub struct InsightReport<T> {
 
 impl InsightData {
     /// Every insight for `r` (which must lie inside the loaded days).
-    pub fn insights(&self, r: DayRange) -> Result<Insights> {
+    pub fn insights(&self, r: DaySpan) -> Result<Insights> {
         Ok(Insights {
             range: r,
             urges: self.urge_summary(r)?,
@@ -81,7 +84,7 @@ impl InsightData {
 
 impl Store {
     /// Every insight for the local days `r`.
-    pub fn insights(&self, r: DayRange) -> Result<InsightReport<Insights>> {
+    pub fn insights(&self, r: DaySpan) -> Result<InsightReport<Insights>> {
         let data = self.insight_data(Some(r))?;
         let value = data.insights(r)?;
         Ok(InsightReport { value, unreadable: data.unreadable })
@@ -96,8 +99,8 @@ impl Store {
 
     /// Weekly summaries of the weeks touching `r` (whole weeks, Monday to Sunday; weeks after
     /// today left out).
-    pub fn weekly_summaries(&self, r: DayRange, opts: SummaryOptions) -> Result<InsightReport<Vec<WeeklySummary>>> {
-        let whole = DayRange::new(week_start(r.from), week_start(r.to) + Duration::days(6))?;
+    pub fn weekly_summaries(&self, r: DaySpan, opts: SummaryOptions) -> Result<InsightReport<Vec<WeeklySummary>>> {
+        let whole = DaySpan::new(week_start(r.from), week_start(r.to) + Duration::days(6))?;
         let data = self.insight_data(Some(whole))?;
         let value = data.weekly_summaries(whole, opts)?;
         Ok(InsightReport { value, unreadable: data.unreadable })

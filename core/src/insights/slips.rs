@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::data::{DayRange, InsightData};
+use super::data::{DaySpan, InsightData};
 use crate::error::Result;
 use crate::slip::{ChainStatus, VulnerabilityFactor};
 
@@ -28,7 +28,7 @@ pub struct SlipSummary {
 
 impl InsightData {
     /// Slips whose local day is in `r`.
-    pub fn slip_summary(&self, r: DayRange) -> Result<SlipSummary> {
+    pub fn slip_summary(&self, r: DaySpan) -> Result<SlipSummary> {
         self.check_range(r)?;
         let mut s = SlipSummary::default();
         let mut counts = [0u32; VulnerabilityFactor::ALL.len()];
@@ -59,7 +59,7 @@ impl InsightData {
     }
 
     /// Chain analyses finished on a local day in `r` (whatever day the slip itself was).
-    pub(crate) fn analyses_completed_in(&self, r: DayRange) -> u32 {
+    pub(crate) fn analyses_completed_in(&self, r: DaySpan) -> u32 {
         self.slips.iter().filter(|s| s.chain_completed.as_ref().is_some_and(|c| r.contains(c.local_date()))).count()
             as u32
     }

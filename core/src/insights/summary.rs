@@ -11,7 +11,7 @@
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::data::{DayRange, InsightData};
+use super::data::{DaySpan, InsightData};
 use super::urges::week_start;
 use crate::checkin::Measure;
 use crate::error::{Error, Result};
@@ -99,7 +99,7 @@ impl InsightData {
         if week_start(monday) != monday {
             return Err(Error::invalid("week", "a week starts on a Monday"));
         }
-        let r = DayRange { from: monday, to: monday + Duration::days(6) };
+        let r = DaySpan { from: monday, to: monday + Duration::days(6) };
         self.check_range(r)?;
         let u = self.urge_summary(r)?;
         let acting = self.acting_out(r)?;
@@ -163,7 +163,7 @@ impl InsightData {
 
     /// Summaries of every week from the one holding `from` to the one holding `to`, oldest
     /// first. Weeks after today are left out.
-    pub fn weekly_summaries(&self, r: DayRange, opts: SummaryOptions) -> Result<Vec<WeeklySummary>> {
+    pub fn weekly_summaries(&self, r: DaySpan, opts: SummaryOptions) -> Result<Vec<WeeklySummary>> {
         let mut out = Vec::new();
         let mut w = week_start(r.from);
         let last = week_start(r.to.min(self.today));

@@ -29,8 +29,8 @@ fn urge(s: &TestStore, when: &str, intensity: u8, outcome: Option<Outcome>, trig
     .unwrap()
 }
 
-fn range(a: NaiveDate, b: NaiveDate) -> DayRange {
-    DayRange::new(a, b).unwrap()
+fn range(a: NaiveDate, b: NaiveDate) -> DaySpan {
+    DaySpan::new(a, b).unwrap()
 }
 
 #[test]
@@ -222,8 +222,8 @@ fn weekly_summary_is_numbers_only_and_stable() {
 #[test]
 fn ranges_are_checked() {
     let s = TestStore::new();
-    assert!(DayRange::new(d(2026, 6, 2), d(2026, 6, 1)).is_err());
-    assert!(DayRange::new(d(1990, 1, 1), d(2026, 6, 1)).is_err());
+    assert!(DaySpan::new(d(2026, 6, 2), d(2026, 6, 1)).is_err());
+    assert!(DaySpan::new(d(1990, 1, 1), d(2026, 6, 1)).is_err());
     let data = s.insight_data(Some(range(d(2026, 6, 1), d(2026, 6, 7)))).unwrap();
     assert!(data.insights(range(d(2026, 5, 31), d(2026, 6, 7))).is_err(), "outside the loaded days");
     assert!(data.progress().is_err(), "progress needs the whole history");

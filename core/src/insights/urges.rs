@@ -16,7 +16,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::acting::median_sorted;
-use super::data::{DayRange, InsightData};
+use super::data::{DaySpan, InsightData};
 use crate::error::Result;
 use crate::urge::Outcome;
 
@@ -156,7 +156,7 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
 
 impl InsightData {
     /// Counts, intensity, length and outcomes of urges in `r`.
-    pub fn urge_summary(&self, r: DayRange) -> Result<UrgeSummary> {
+    pub fn urge_summary(&self, r: DaySpan) -> Result<UrgeSummary> {
         self.check_range(r)?;
         let mut s = UrgeSummary::default();
         let mut sum = 0u64;
@@ -191,7 +191,7 @@ impl InsightData {
     }
 
     /// Every day of `r`, with its urges and times of acting out.
-    pub fn per_day(&self, r: DayRange) -> Result<Vec<DayCount>> {
+    pub fn per_day(&self, r: DaySpan) -> Result<Vec<DayCount>> {
         self.check_range(r)?;
         let mut out: Vec<DayCount> = r.iter().map(|day| DayCount { day, urges: 0, surfed: 0, acting_out: 0 }).collect();
         for u in self.urges_in(r) {
@@ -211,7 +211,7 @@ impl InsightData {
     }
 
     /// Every week (Monday to Sunday) touching `r`, counting only days inside `r`.
-    pub fn per_week(&self, r: DayRange) -> Result<Vec<WeekCount>> {
+    pub fn per_week(&self, r: DaySpan) -> Result<Vec<WeekCount>> {
         let days = self.per_day(r)?;
         let mut sums: Vec<(u64, u32)> = Vec::new();
         let mut out: Vec<WeekCount> = Vec::new();
@@ -243,7 +243,7 @@ impl InsightData {
     }
 
     /// The most frequent triggers in `r`.
-    pub fn top_triggers(&self, r: DayRange, limit: usize) -> Result<Vec<TriggerStat>> {
+    pub fn top_triggers(&self, r: DaySpan, limit: usize) -> Result<Vec<TriggerStat>> {
         self.check_range(r)?;
         let groups = self.triggers.groups.len();
         // Per group: urges, acted, intensity sum, latest spelling.
@@ -277,7 +277,7 @@ impl InsightData {
     }
 
     /// Urges by weekday and hour in `r`.
-    pub fn hour_grid(&self, r: DayRange) -> Result<HourGrid> {
+    pub fn hour_grid(&self, r: DaySpan) -> Result<HourGrid> {
         self.check_range(r)?;
         let mut cells = vec![vec![0u32; 24]; 7];
         for u in self.urges_in(r) {

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::data::{DayRange, InsightData};
+use super::data::{DaySpan, InsightData};
 use super::urges::{HourGrid, Weekday};
 use crate::error::Result;
 use crate::urge::Outcome;
@@ -106,7 +106,7 @@ pub(crate) fn windows_from(grid: &HourGrid, acted: &[u32; 168]) -> Vec<RiskWindo
 
 impl InsightData {
     /// Where urges in `r` cluster, with a check-in time before each window.
-    pub fn high_risk_windows(&self, r: DayRange) -> Result<Vec<RiskWindow>> {
+    pub fn high_risk_windows(&self, r: DaySpan) -> Result<Vec<RiskWindow>> {
         let grid = self.hour_grid(r)?;
         let mut acted = [0u32; 168];
         for u in self.urges_in(r).filter(|u| u.outcome == Some(Outcome::Acted)) {

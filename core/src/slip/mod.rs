@@ -261,14 +261,14 @@ fn link_urge(tx: &mut Tx<'_>, slip: RecordId, urge_id: RecordId) -> Result<Local
     Ok(u.occurred)
 }
 
-fn get_slip_tx(tx: &Tx<'_>, id: RecordId) -> Result<Slip> {
+pub(super) fn get_slip_tx(tx: &Tx<'_>, id: RecordId) -> Result<Slip> {
     match tx.get(RecordKind::Slip, id, true)? {
         None => Err(Error::NotFound { kind: RecordKind::Slip, id }),
         Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem }),
     }
 }
 
-fn put_slip(tx: &mut Tx<'_>, s: &Slip) -> Result<()> {
+pub(super) fn put_slip(tx: &mut Tx<'_>, s: &Slip) -> Result<()> {
     let (head, body) = encode(s)?;
     tx.put(RecordKind::Slip, s.id, s.period(), &head, Some(&body))
 }

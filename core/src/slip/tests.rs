@@ -165,3 +165,54 @@ fn edit_moves_months_and_delete_removes() {
     assert!(matches!(s.delete_slip(l.id), Err(Error::NotFound { .. })));
     assert!(s.slips(Some(june), Some(june - Duration::days(1))).is_err());
 }
+
+#[test]
+fn add_this_to_my_plan() {
+    let s = TestStore::new();
+    let l = s.log_slip(slip("a late night")).unwrap();
+    s.answer_chain(
+        l.id,
+        ChainAnswer::Vulnerabilities {
+            items: vec![Vulnerability { factor: VulnerabilityFactor::Loneliness, note: None }],
+        },
+    )
+    .unwrap();
+    s.answer_chain(
+        l.id,
+        ChainAnswer::Links {
+            links: vec![NewChainLink {
+                kind: LinkKind::Thought,
+                text: "nobody would notice".into(),
+                instead: Some("text Sam Example".into()),
+            }],
+        },
+    )
+    .unwrap();
+    s.answer_chain(l.id, ChainAnswer::Commitment { text: "go to another room when it starts".into() }).unwrap();
+    let offered = s.slip(l.id).unwrap().plan_suggestions();
+    let pick = |part: PlanPart| offered.iter().find(|x| x.part == part).unwrap().clone();
+    // Reworded by the person before adding.
+    let mut trigger = pick(PlanPart::Trigger);
+    assert_eq!(trigger.text, "lonely");
+    trigger.text = "Lonely evenings".into();
+    s.add_to_plan_from_slip(l.id, trigger.clone()).unwrap();
+    s.add_to_plan_from_slip(l.id, pick(PlanPart::Strategy)).unwrap();
+    let after = s.add_to_plan_from_slip(l.id, pick(PlanPart::EnvironmentChange)).unwrap();
+    assert_eq!(after.plan_additions.len(), 3);
+    let plan = s.plan().unwrap().plan;
+    assert!(plan.triggers.iter().any(|t| t.name == "Lonely evenings"));
+    let sign = plan.items().find(|i| i.name == "nobody would notice").expect("the strategy's item was created");
+    assert_eq!(sign.strategies[0].text, "text Sam Example");
+    assert_eq!(plan.environment[0].text, "go to another room when it starts");
+    // What was added is not offered again; adding it again changes nothing.
+    let left = s.slip(l.id).unwrap().plan_suggestions();
+    assert!(!left.iter().any(|x| x.text == "text Sam Example"));
+    s.add_to_plan_from_slip(l.id, trigger).unwrap();
+    assert_eq!(s.plan().unwrap().plan.triggers.len(), plan.triggers.len());
+    assert_eq!(s.slip(l.id).unwrap().plan_additions.len(), 3);
+    // A strategy needs something it is for.
+    let orphan = PlanSuggestion { part: PlanPart::Strategy, text: "x".into(), for_item: None, kind: None };
+    assert!(matches!(s.add_to_plan_from_slip(l.id, orphan), Err(Error::Invalid { .. })));
+    let ghost = RecordId::random().unwrap();
+    assert!(matches!(s.add_to_plan_from_slip(ghost, pick(PlanPart::Trigger)), Err(Error::NotFound { .. })));
+}
