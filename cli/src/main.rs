@@ -7,9 +7,12 @@
 mod app;
 mod backup;
 mod format;
+mod ground;
 mod keys;
 mod plan;
 mod plan_view;
+mod surf;
+mod term;
 mod urge;
 
 use std::path::PathBuf;
@@ -67,6 +70,12 @@ enum Command {
     Passphrase(keys::PassphraseCommand),
     /// Show what the store holds (counts only) and how it is protected.
     Info,
+    /// Ride out an urge: a timer, check-ins, and the wave drawn as it rises, peaks and passes.
+    Surf(surf::SurfArgs),
+    /// Do a guided breathing or grounding exercise, live.
+    Ground(ground::GroundArgs),
+    /// List the exercises; show, add or remove your own; see the ones you have done.
+    Exercises(ground::ExercisesArgs),
 }
 
 fn run(cli: Cli) -> CliResult {
@@ -79,6 +88,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Import(a) => backup::import(&ctx, a),
         Command::Passphrase(c) => keys::passphrase(&ctx, c),
         Command::Info => keys::info(&ctx),
+        Command::Surf(a) => surf::run(&ctx, a),
+        Command::Ground(a) => ground::ground(&ctx, a),
+        Command::Exercises(a) => ground::exercises(&ctx, a),
     }?;
     if ctx.unreadable_seen.get() {
         std::process::exit(app::EXIT_UNREADABLE);

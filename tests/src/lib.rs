@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod history;
 pub mod stats;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,290 @@
+//! What insights are computed from: compact facts read once from the store.
+//!
+//! Urges are read through [`Store::visit_urge_facts`] (heads only, borrowed, nothing
+//! collected but the facts below: no place, activity or note is decrypted), slips and
+//! check-ins through their heads. Labels (triggers, strategies) are
+//! interned so the statistics work on integers.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate, Timelike};
+
+use crate::checkin::Measure;
+use crate::error::{Error, Result};
+use crate::id::RecordId;
+use crate::slip::SlipHead;
+use crate::store::{Store, Unreadable};
+use crate::text;
+use crate::urge::Outcome;
+
+/// A range of local days, both ends inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct DaySpan {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Longest range insights are computed for (a guard against a typo such as year 9999).
+pub const MAX_RANGE_DAYS: i64 = 366 * 30;
+
+impl DaySpan {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self> {
+        if to < from {
+            return Err(Error::invalid("date range", "the end comes before the start"));
+        }
+        if (to - from).num_days() >= MAX_RANGE_DAYS {
+            return Err(Error::invalid("date range", "covers more than 30 years"));
+        }
+        Ok(DaySpan { from, to })
+    }
+
+    /// Number of days in the range.
+    pub fn days(&self) -> usize {
+        usize::try_from((self.to - self.from).num_days() + 1).unwrap_or(0)
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        d >= self.from && d <= self.to
+    }
+
+    /// Index of `d` from the start (callers check `contains`).
+    pub(crate) fn index(&self, d: NaiveDate) -> usize {
+        usize::try_from((d - self.from).num_days()).unwrap_or(0)
+    }
+
+    /// The days from `from` to `to`.
+    pub fn iter(&self) -> impl Iterator<Item = NaiveDate> {
+        self.from.iter_days().take(self.days())
+    }
+}
+
+/// One urge, as insights need it.
+#[derive(Clone, Debug)]
+pub(crate) struct UrgeFact {
+    pub id: RecordId,
+    pub utc_ms: i64,
+    /// Local day where it happened.
+    pub day: NaiveDate,
+    /// 0 = Monday .. 6 = Sunday, local where it happened.
+    pub weekday: u8,
+    /// 0..=23, local where it happened.
+    pub hour: u8,
+    pub intensity: u8,
+    pub duration_secs: Option<u32>,
+    pub outcome: Option<Outcome>,
+    /// Trigger spellings (indices into [`Labels::spellings`]), one per group.
+    pub triggers: Vec<u32>,
+    /// Strategy groups used (indices into the strategy [`Labels`]).
+    pub strategies: Vec<u32>,
+}
+
+/// One check-in's ratings.
+#[derive(Clone, Debug)]
+pub(crate) struct CheckInFact {
+    pub day: NaiveDate,
+    /// When it was first saved (UTC milliseconds).
+    pub first_ms: i64,
+    pub scores: [Option<u8>; 4],
+}
+
+impl CheckInFact {
+    pub fn score(&self, m: Measure) -> Option<u8> {
+        let i = Measure::ALL.iter().position(|x| *x == m).unwrap_or(0);
+        self.scores.get(i).copied().flatten()
+    }
+}
+
+/// Interned labels: exact spellings, grouped by their folded form (case and spacing ignored).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Labels {
+    pub spellings: Vec<String>,
+    /// Group of each spelling.
+    pub group_of: Vec<u32>,
+    /// Folded form of each group.
+    pub groups: Vec<String>,
+    by_spelling: HashMap<String, u32>,
+    by_fold: HashMap<String, u32>,
+}
+
+impl Labels {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(i) = self.by_spelling.get(s) {
+            return *i;
+        }
+        let folded = text::fold(s);
+        let g = match self.by_fold.get(&folded) {
+            Some(g) => *g,
+            None => {
+                let g = self.groups.len() as u32;
+                self.groups.push(folded.clone());
+                self.by_fold.insert(folded, g);
+                g
+            }
+        };
+        let i = self.spellings.len() as u32;
+        self.spellings.push(s.to_string());
+        self.group_of.push(g);
+        self.by_spelling.insert(s.to_string(), i);
+        i
+    }
+
+    /// The group of a folded label, if any urge used it.
+    pub fn group(&self, label: &str) -> Option<u32> {
+        self.by_fold.get(&text::fold(label)).copied()
+    }
+
+    pub fn group_of(&self, spelling: u32) -> u32 {
+        self.group_of.get(spelling as usize).copied().unwrap_or(u32::MAX)
+    }
+}
+
+/// Everything insights read, loaded once. Built by [`Store::insight_data`].
+#[derive(Debug)]
+pub struct InsightData {
+    /// The days loaded; `None` when the whole history was loaded.
+    pub(crate) scope: Option<DaySpan>,
+    pub(crate) today: NaiveDate,
+    pub(crate) now_ms: i64,
+    /// Urges in scope, oldest first.
+    pub(crate) urges: Vec<UrgeFact>,
+    pub(crate) triggers: Labels,
+    pub(crate) strategies: Labels,
+    /// Every slip (all time: links to urges are checked across the whole history), oldest first.
+    pub(crate) slips: Vec<SlipHead>,
+    /// Urges some slip links to: they count once, as that slip.
+    pub(crate) linked_urges: HashSet<RecordId>,
+    /// Check-ins in scope, oldest first, one per day.
+    pub(crate) check_ins: Vec<CheckInFact>,
+    /// First local day with any entry (all-time data only).
+    pub(crate) first_day: Option<NaiveDate>,
+    /// The earliest moment of any entry (all-time data only): an urge's or slip's time, or
+    /// when a check-in was first saved.
+    pub(crate) first_ms: Option<i64>,
+    /// Records that could not be opened (reported, never silently dropped).
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl InsightData {
+    /// The loaded days, or `None` when the whole history is loaded.
+    pub fn scope(&self) -> Option<DaySpan> {
+        self.scope
+    }
+
+    /// Today, in the device's zone when the data was loaded.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    /// Check that `r` lies inside the loaded days.
+    pub(crate) fn check_range(&self, r: DaySpan) -> Result<()> {
+        match self.scope {
+            Some(s) if r.from < s.from || r.to > s.to => {
+                Err(Error::State("insights were asked for days outside the data that was loaded"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Urges whose local day is in `r` (a slice: urges are sorted by time, and local days
+    /// follow time except across a change of zone, so the slice is found by scanning days).
+    pub(crate) fn urges_in(&self, r: DaySpan) -> impl Iterator<Item = &UrgeFact> {
+        self.urges.iter().filter(move |u| r.contains(u.day))
+    }
+
+    pub(crate) fn check_ins_in(&self, r: DaySpan) -> impl Iterator<Item = &CheckInFact> {
+        self.check_ins.iter().filter(move |c| r.contains(c.day))
+    }
+
+    pub(crate) fn slips_in(&self, r: DaySpan) -> impl Iterator<Item = &SlipHead> {
+        self.slips.iter().filter(move |s| r.contains(s.occurred.local_date()))
+    }
+}
+
+impl Store {
+    /// Load what insights need: for the days in `scope`, or the whole history when `None`.
+    pub fn insight_data(&self, scope: Option<DaySpan>) -> Result<InsightData> {
+        let today = self.clock().today();
+        let now_ms = self.clock().now().timestamp_millis();
+        let mut triggers = Labels::default();
+        let mut strategies = Labels::default();
+        let mut urges = Vec::new();
+        let mut unreadable = self.visit_urge_facts(scope.map(|r| r.from), scope.map(|r| r.to), |u| {
+            let local = u.local();
+            let mut t: Vec<u32> = Vec::with_capacity(u.triggers.len());
+            for s in &u.triggers {
+                let i = triggers.intern(s);
+                // One per group, even if an imported entry repeats a label in another case.
+                if !t.iter().any(|x| triggers.group_of(*x) == triggers.group_of(i)) {
+                    t.push(i);
+                }
+            }
+            let mut st: Vec<u32> = Vec::with_capacity(u.strategies.len());
+            for s in &u.strategies {
+                let i = strategies.intern(s);
+                let g = strategies.group_of(i);
+                if !st.contains(&g) {
+                    st.push(g);
+                }
+            }
+            urges.push(UrgeFact {
+                id: u.id,
+                utc_ms: u.occurred_utc_ms,
+                day: local.date(),
+                weekday: local.weekday().num_days_from_monday() as u8,
+                hour: local.hour() as u8,
+                intensity: u.intensity,
+                duration_secs: u.duration_secs,
+                outcome: u.outcome,
+                triggers: t,
+                strategies: st,
+            });
+        })?;
+        // Oldest first; entries at the same instant in id order, so every computation that
+        // depends on order (the most recent spelling of a trigger) is deterministic.
+        urges.sort_unstable_by_key(|u| (u.utc_ms, u.id));
+
+        let (slips, bad) = self.slip_heads(None, None)?;
+        unreadable.extend(bad);
+        let linked_urges = slips.iter().filter_map(|s| s.urge).collect();
+
+        let (check_ins, bad) = self.check_in_facts(scope.map(|r| (r.from, r.to)))?;
+        unreadable.extend(bad);
+
+        let (first_day, first_ms) = if scope.is_none() {
+            let day = [
+                urges.iter().map(|u| u.day).min(),
+                slips.iter().map(|s| s.occurred.local_date()).min(),
+                check_ins.first().map(|c| c.day),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let ms = [
+                urges.first().map(|u| u.utc_ms),
+                slips.first().map(|s| s.occurred.utc_ms),
+                check_ins.iter().map(|c| c.first_ms).min(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            (day, ms)
+        } else {
+            (None, None)
+        };
+        Ok(InsightData {
+            scope,
+            today,
+            now_ms,
+            urges,
+            triggers,
+            strategies,
+            slips,
+            linked_urges,
+            check_ins,
+            first_day,
+            first_ms,
+            unreadable,
+        })
+    }
+}
