@@ -11,8 +11,11 @@ mod store;
 #[path = "../../benches/surf.rs"]
 mod surf;
 
-/// Every benchmark: name and entry point.
-const BENCHES: &[(&str, fn(&[String]))] =
+/// A benchmark: its name and entry point (given the arguments after the name).
+type Bench = (&'static str, fn(&[String]));
+
+/// Every benchmark.
+const BENCHES: &[Bench] =
     &[("store", store::run), ("surf", surf::run), ("plan", plan::run), ("insights", insights::run)];
 
 fn main() {
