@@ -131,6 +131,10 @@ pub enum Error {
     #[error("a shared document could not be processed: {0}")]
     Document(&'static str),
 
+    /// Sync-protocol data that is malformed, unauthenticated or too large.
+    #[error("sync data problem: {0}")]
+    Protocol(crate::protocol::ProtocolError),
+
     /// Any other SQLite failure. The message comes from SQLite and holds no user data
     /// (every value is bound as a parameter, never formatted into SQL).
     #[error("storage error: {0}")]

@@ -29,6 +29,7 @@ pub mod id;
 pub mod insights;
 pub mod notify;
 pub mod plan;
+pub mod protocol;
 pub mod slip;
 pub mod store;
 pub mod surf;
