@@ -5,9 +5,15 @@
 #![allow(clippy::large_enum_variant)] // parsed once per process
 
 mod app;
+mod ask;
 mod backup;
+mod chart;
+mod checkin;
 mod format;
+mod goal;
+mod insights;
 mod keys;
+mod slip;
 mod urge;
 
 use std::path::PathBuf;
@@ -53,6 +59,16 @@ enum Command {
     /// Log, list, show, edit and delete urges.
     #[command(subcommand)]
     Urge(urge::UrgeCommand),
+    /// Log a slip, learn from it with a chain analysis, and add what you learn to your plan.
+    #[command(subcommand)]
+    Slip(slip::SlipCommand),
+    /// A short daily check-in: mood, stress, loneliness and sleep (0-10), and a few words.
+    Checkin(checkin::CheckinArgs),
+    /// SMART goals and their progress.
+    #[command(subcommand)]
+    Goal(goal::GoalCommand),
+    /// Progress, urges per week, when urges come, what helps, and weekly summaries.
+    Insights(insights::InsightsArgs),
     /// Write an encrypted, passphrase-protected backup of everything.
     Export(backup::ExportArgs),
     /// Restore a backup into a new, empty store.
@@ -69,6 +85,10 @@ fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Init(a) => keys::init(&ctx, a),
         Command::Urge(c) => urge::run(&ctx, c),
+        Command::Slip(c) => slip::run(&ctx, c),
+        Command::Checkin(a) => checkin::run(&ctx, a),
+        Command::Goal(c) => goal::run(&ctx, c),
+        Command::Insights(a) => insights::run(&ctx, a),
         Command::Export(a) => backup::export(&ctx, a),
         Command::Import(a) => backup::import(&ctx, a),
         Command::Passphrase(c) => keys::passphrase(&ctx, c),

@@ -13,7 +13,8 @@ use crate::checkin::Measure;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::slip::SlipHead;
-use crate::store::{Store, Unreadable};
+use crate::store::{RecordKind, Store, Unreadable};
+use crate::time::Month;
 use crate::text;
 use crate::urge::Outcome;
 
@@ -156,9 +157,9 @@ pub struct InsightData {
     pub(crate) linked_urges: HashSet<RecordId>,
     /// Check-ins in scope, oldest first, one per day.
     pub(crate) check_ins: Vec<CheckInFact>,
-    /// First local day with any entry (all-time data only).
+    /// The first local day with any entry, over the whole history (whatever was loaded).
     pub(crate) first_day: Option<NaiveDate>,
-    /// The earliest moment of any entry (all-time data only): an urge's or slip's time, or
+    /// The earliest moment of any entry, over the whole history: an urge's or slip's time, or
     /// when a check-in was first saved.
     pub(crate) first_ms: Option<i64>,
     /// Records that could not be opened (reported, never silently dropped).
@@ -201,7 +202,52 @@ impl InsightData {
     }
 }
 
+/// First and last day of a month.
+fn month_days(m: Month) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(m.year, m.month, 1)?;
+    let next = Month::from_index(m.index() + 1);
+    let last = NaiveDate::from_ymd_opt(next.year, next.month, 1)?.pred_opt()?;
+    Some((first, last))
+}
+
 impl Store {
+    /// The first local day and earliest moment of any entry, reading only the earliest month
+    /// of urges and of check-ins (slips are all at hand). Used when less than the whole history
+    /// is loaded, so "days without acting out" never counts days before the person began.
+    fn earliest_entry(&self, slips: &[SlipHead]) -> Result<(Option<NaiveDate>, Option<i64>, Vec<Unreadable>)> {
+        let mut day = slips.iter().map(|s| s.occurred.local_date()).min();
+        let mut ms = slips.first().map(|s| s.occurred.utc_ms);
+        let mut bad = Vec::new();
+        let keep = |d: NaiveDate, t: i64, day: &mut Option<NaiveDate>, ms: &mut Option<i64>| {
+            *day = Some(day.map_or(d, |x| x.min(d)));
+            *ms = Some(ms.map_or(t, |x| x.min(t)));
+        };
+        // The catalog may list months whose entries were all deleted: try the next one.
+        for m in self.months_of(RecordKind::Urge) {
+            let Some((a, b)) = month_days(m) else { continue };
+            let mut found = false;
+            bad.extend(self.visit_urge_facts(Some(a), Some(b), |u| {
+                found = true;
+                keep(u.local_date(), u.occurred_utc_ms, &mut day, &mut ms);
+            })?);
+            if found {
+                break;
+            }
+        }
+        for m in self.months_of(RecordKind::CheckIn) {
+            let Some((a, b)) = month_days(m) else { continue };
+            let (facts, more_bad) = self.check_in_facts(Some((a, b)))?;
+            bad.extend(more_bad);
+            for c in &facts {
+                keep(c.day, c.first_ms, &mut day, &mut ms);
+            }
+            if !facts.is_empty() {
+                break;
+            }
+        }
+        Ok((day, ms, bad))
+    }
+
     /// Load what insights need: for the days in `scope`, or the whole history when `None`.
     pub fn insight_data(&self, scope: Option<DaySpan>) -> Result<InsightData> {
         let today = self.clock().today();
@@ -270,7 +316,9 @@ impl Store {
             .min();
             (day, ms)
         } else {
-            (None, None)
+            let (day, ms, bad) = self.earliest_entry(&slips)?;
+            unreadable.extend(bad);
+            (day, ms)
         };
         Ok(InsightData {
             scope,

@@ -43,7 +43,8 @@ fn an_acted_urge_and_its_slip_count_once() {
     let r = range(d(2026, 6, 8), d(2026, 6, 14));
     let a = s.insights(r).unwrap().value.acting_out;
     assert_eq!((a.events, a.from_slips, a.from_urges), (3, 2, 1));
-    assert_eq!((a.days_elapsed, a.days_without), (7, 4));
+    // Tracked from the first entry (the 10th) to the 14th; acting out on the 10th, 11th, 13th.
+    assert_eq!((a.days_tracked, a.days_without), (5, 2));
     assert_eq!(a.intervals.count, 2);
     assert_eq!(a.intervals.longest_secs, Some(27 * 3600));
     assert_eq!(a.intervals.median_secs, Some((24 * 3600 + 27 * 3600) / 2));
@@ -168,7 +169,7 @@ fn weekly_summary_is_numbers_only_and_stable() {
     let w = &week[0];
     assert_eq!(w.week_start, d(2026, 6, 8));
     assert_eq!((w.urges, w.urges_surfed, w.urges_with_strategies, w.acting_out, w.slips), (2, 2, 1, 1, 1));
-    assert_eq!((w.days_elapsed, w.days_without_acting_out), (7, 6));
+    assert_eq!((w.days_tracked, w.days_without_acting_out), (7, 6));
     assert_eq!(w.urges_by_part_of_day, PartsOfDay { night: 0, morning: 1, afternoon: 0, evening: 1 });
     assert_eq!((w.check_in_days, w.mood_mean, w.stress_mean), (2, Some(5.5), None));
     let json = serde_json::to_string(w).unwrap();
@@ -183,7 +184,7 @@ fn weekly_summary_is_numbers_only_and_stable() {
             "acting_out",
             "chain_analyses_completed",
             "check_in_days",
-            "days_elapsed",
+            "days_tracked",
             "days_without_acting_out",
             "format",
             "intensity_mean",
@@ -216,7 +217,10 @@ fn weekly_summary_is_numbers_only_and_stable() {
     // The current week counts only the days so far; later weeks are left out.
     let now = s.weekly_summaries(range(d(2026, 6, 15), d(2026, 7, 31)), SummaryOptions::default()).unwrap().value;
     assert_eq!(now.len(), 1);
-    assert_eq!(now[0].days_elapsed, 1);
+    assert_eq!(now[0].days_tracked, 1);
+    // Weeks before the first entry have no tracked days: nothing is claimed about them.
+    let before = s.weekly_summaries(range(d(2026, 5, 25), d(2026, 5, 31)), SummaryOptions::default()).unwrap().value;
+    assert_eq!((before[0].days_tracked, before[0].days_without_acting_out), (0, 0));
 }
 
 #[test]
