@@ -45,9 +45,33 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// Word-wrap a line to `width` columns; continuation lines keep the line's indentation plus
+/// two spaces. Lines without spaces to break at are left as they are.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let indent = line.chars().take_while(|c| *c == ' ').count();
+    let cont = " ".repeat(indent + 2);
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = " ".repeat(indent);
+    for word in line.split_whitespace() {
+        let fits = cur.trim().is_empty() || cur.chars().count() + 1 + word.chars().count() <= width;
+        if !fits {
+            out.push(std::mem::replace(&mut cur, cont.clone()));
+        }
+        if !cur.trim().is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    out.push(cur);
+    out
+}
+
 /// A progress bar: "████████░░░░░░░░░░░░".
 pub fn progress(current: u64, target: u64, width: usize) -> String {
-    let filled = if target == 0 { width } else { ((current.min(target) * width as u64) / target) as usize };
+    let filled = (current.min(target) * width as u64).checked_div(target).map_or(width, |f| f as usize);
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
@@ -120,6 +144,13 @@ mod tests {
         }
         assert_eq!(hour_grid(&rows, 1, 80)[1].chars().count(), 5 + 48);
         assert_eq!(hour_grid(&rows, 1, 40)[1].chars().count(), 5 + 24);
+    }
+
+    #[test]
+    fn wrap_keeps_indentation() {
+        let w = wrap("  one two three four five", 12);
+        assert_eq!(w, vec!["  one two", "    three", "    four", "    five"]);
+        assert_eq!(wrap("short", 12), vec!["short"]);
     }
 
     #[test]

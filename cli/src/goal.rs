@@ -125,7 +125,14 @@ pub fn run(ctx: &Ctx, c: GoalCommand) -> CliResult {
             let store = ctx.open()?;
             let g = store.edit_goal(resolve(&store, &id)?, GoalEdit { archived: Some(!undo), ..Default::default() })?;
             if !ctx.json {
-                println!("{}", if undo { "Back among your goals." } else { "Put away. `companion goal list --all` still shows it." });
+                println!(
+                    "{}",
+                    if undo {
+                        "Back among your goals."
+                    } else {
+                        "Put away. `companion goal list --all` still shows it."
+                    }
+                );
                 return Ok(());
             }
             print_one(ctx, &g, false)
@@ -222,7 +229,12 @@ fn state_words(g: &GoalWithProgress) -> String {
         GoalState::Upcoming => format!("starts {}", format::day_heading(g.goal.start)),
         GoalState::Active => format!("{} day{} left", p.days_left, if p.days_left == 1 { "" } else { "s" }),
         GoalState::Reached => "reached".to_string(),
-        GoalState::Ended => format!("ended {} with {} of {}: that progress is yours", format::day_heading(g.goal.end), p.current, p.target),
+        GoalState::Ended => format!(
+            "ended {} with {} of {}: that progress is yours",
+            format::day_heading(g.goal.end),
+            p.current,
+            p.target
+        ),
     }
 }
 
@@ -273,7 +285,12 @@ fn list(ctx: &Ctx, all: bool) -> CliResult {
     }
     let width = chart::term_width();
     for g in &listing.goals {
-        println!("{}{}  [{}]", g.goal.text, if g.goal.archived { " (put away)" } else { "" }, format::short_id(&g.goal.id));
+        println!(
+            "{}{}  [{}]",
+            g.goal.text,
+            if g.goal.archived { " (put away)" } else { "" },
+            format::short_id(&g.goal.id)
+        );
         println!("  {}", summary_line(g, width));
     }
     Ok(())

@@ -59,22 +59,28 @@ pub fn progress_sentences(p: &Progress) -> Vec<String> {
     };
     match (p.current_interval_secs, p.longest_interval_secs) {
         (Some(c), Some(_)) if p.acting_out_total == 0 => {
-            out.push(format!("Without acting out since you started on {}: {}.", format::day_heading(since), stretch(c)));
+            out.push(format!(
+                "Without acting out since you started on {}: {}.",
+                format::day_heading(since),
+                stretch(c)
+            ));
         }
         (Some(c), Some(_)) if p.current_is_longest => {
             out.push(format!("Current stretch without acting out: {}, your longest so far.", stretch(c)));
         }
         (Some(c), Some(l)) => {
-            out.push(format!("Longest stretch without acting out so far: {}. Current stretch: {}.", stretch(l), stretch(c)));
+            out.push(format!(
+                "Longest stretch without acting out so far: {}. Current stretch: {}.",
+                stretch(l),
+                stretch(c)
+            ));
         }
         _ => {}
     }
     let last = &p.last_30_days;
     if last.days_tracked > 0 {
-        let mut s = format!(
-            "Last 30 days: {} of {} days without acting out",
-            last.days_without_acting_out, last.days_tracked
-        );
+        let mut s =
+            format!("Last 30 days: {} of {} days without acting out", last.days_without_acting_out, last.days_tracked);
         let prev = &p.previous_30_days;
         if prev.days_tracked > 0 {
             s.push_str(&format!(" (the 30 days before: {} of {})", prev.days_without_acting_out, prev.days_tracked));
@@ -137,12 +143,7 @@ pub fn run(ctx: &Ctx, a: InsightsArgs) -> CliResult {
     }
     let width = chart::term_width();
     let mut out: Vec<String> = Vec::new();
-    out.push(format!(
-        "Insights, {} to {} ({} days)",
-        format::day_heading(r.from),
-        format::day_heading(r.to),
-        r.days()
-    ));
+    out.push(format!("Insights, {} to {} ({} days)", format::day_heading(r.from), format::day_heading(r.to), r.days()));
     let prog = progress_sentences(&progress);
     if !prog.is_empty() {
         out.push(String::new());
@@ -152,7 +153,7 @@ pub fn run(ctx: &Ctx, a: InsightsArgs) -> CliResult {
     if insights.urges.total == 0 && insights.slips.slips == 0 && insights.check_ins.days == 0 {
         out.push(String::new());
         out.push("Nothing logged in these days yet. Each urge you log adds to this picture.".into());
-        println!("{}", out.join("\n"));
+        print_wrapped(&out, width);
         return Ok(());
     }
     urges_section(&insights, width, &mut out);
@@ -163,8 +164,16 @@ pub fn run(ctx: &Ctx, a: InsightsArgs) -> CliResult {
     strategies_section(&strategies.value, width, &mut out);
     check_ins_section(&insights, &mut out);
     slips_section(&insights, &mut out);
-    println!("{}", out.join("\n"));
+    print_wrapped(&out, width);
     Ok(())
+}
+
+fn print_wrapped(lines: &[String], width: usize) {
+    for l in lines {
+        for w in chart::wrap(l, width) {
+            println!("{w}");
+        }
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -184,7 +193,11 @@ fn urges_section(i: &Insights, _width: usize, out: &mut Vec<String>) {
         out.push(format!("  Intensity: {m:.1} on average, {p} at the strongest (0-10)."));
     }
     if let Some(d) = u.median_duration_secs {
-        out.push(format!("  Half of them passed within {} (of {} with a length noted).", format::duration(d), u.with_duration));
+        out.push(format!(
+            "  Half of them passed within {} (of {} with a length noted).",
+            format::duration(d),
+            u.with_duration
+        ));
     }
     if let Some(s) = u.surfed_share {
         out.push(format!(
@@ -210,22 +223,29 @@ fn weeks_section(i: &Insights, width: usize, out: &mut Vec<String>) {
     out.push(String::new());
     out.push("Urges per week".into());
     let max = i.per_week.iter().map(|w| w.urges).max().unwrap_or(0);
-    let label_w = 12;
-    let num_w = max.to_string().len().max(1);
-    let tail_w = num_w + 22;
-    let bar_w = width.saturating_sub(label_w + tail_w + 2).max(10);
-    for w in &i.per_week {
+    let num_w = max.to_string().len();
+    let label_w = 10;
+    let tails: Vec<String> = i
+        .per_week
+        .iter()
+        .map(|w| {
+            let mut tail = format!(" {:>num_w$}", w.urges);
+            if w.acting_out > 0 {
+                tail.push_str(&format!("  ({} acted)", w.acting_out));
+            }
+            if w.days < 7 {
+                tail.push_str(&format!("  [{} day{}]", w.days, if w.days == 1 { "" } else { "s" }));
+            }
+            tail
+        })
+        .collect();
+    let tail_w = tails.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let bar_w = width.saturating_sub(2 + label_w + 1 + tail_w).max(3);
+    for (w, tail) in i.per_week.iter().zip(tails) {
         let label = w.week_start.format("%a %-d %b").to_string();
-        let mut tail = format!(" {:>num_w$}", w.urges);
-        if w.acting_out > 0 {
-            tail.push_str(&format!("  ({} acted)", w.acting_out));
-        }
-        if w.days < 7 {
-            tail.push_str(&format!("  [{} days]", w.days));
-        }
         out.push(format!(
             "  {} {}{}",
-            chart::pad(&label, label_w - 2),
+            chart::pad(&label, label_w),
             chart::pad(&chart::hbar(u64::from(w.urges), u64::from(max), bar_w), bar_w),
             tail
         ));
@@ -239,10 +259,8 @@ fn grid_section(i: &Insights, width: usize, out: &mut Vec<String>) {
     }
     out.push(String::new());
     out.push("When urges come (weekday by hour, local time where each happened)".into());
-    let rows: Vec<(&str, Vec<u32>)> = Weekday::ALL
-        .iter()
-        .map(|d| (d.short(), g.cells.get(d.index()).cloned().unwrap_or_default()))
-        .collect();
+    let rows: Vec<(&str, Vec<u32>)> =
+        Weekday::ALL.iter().map(|d| (d.short(), g.cells.get(d.index()).cloned().unwrap_or_default())).collect();
     for line in chart::hour_grid(&rows, g.max, width.saturating_sub(2)) {
         out.push(format!("  {line}"));
     }
@@ -269,11 +287,12 @@ fn windows_section(i: &Insights, out: &mut Vec<String>) {
     out.push("Times that have often been hard".into());
     for w in &i.high_risk_windows {
         let end = (usize::from(w.start.hour) + usize::from(w.hours)) % 24;
+        let end = if end == 0 { "midnight".to_string() } else { hhmm(end as u8, 0) };
         out.push(format!(
             "  {} {}-{}: {} of urges. A gentle check-in at {} {} could help.",
             w.start.weekday.name(),
             hhmm(w.start.hour, 0),
-            hhmm(end as u8, 0),
+            end,
             pct(w.share),
             w.check_in.weekday.name(),
             hhmm(w.check_in.hour, w.check_in.minute)
@@ -288,16 +307,27 @@ fn triggers_section(i: &Insights, width: usize, out: &mut Vec<String>) {
     out.push(String::new());
     out.push("Top triggers".into());
     let max = i.top_triggers.iter().map(|t| t.urges).max().unwrap_or(0);
-    let name_w = i.top_triggers.iter().map(|t| t.trigger.chars().count()).max().unwrap_or(0).min(28);
-    let bar_w = width.saturating_sub(name_w + 30).clamp(5, 40);
-    for t in &i.top_triggers {
+    let name_w = i.top_triggers.iter().map(|t| t.trigger.chars().count()).max().unwrap_or(0).min(width / 3);
+    let tails: Vec<String> = i
+        .top_triggers
+        .iter()
+        .map(|t| {
+            format!(
+                " {} (intensity {:.1}{})",
+                t.urges,
+                t.intensity_mean,
+                if t.acted > 0 { format!(", {} acted", t.acted) } else { String::new() }
+            )
+        })
+        .collect();
+    let tail_w = tails.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let bar_w = width.saturating_sub(2 + name_w + 1 + tail_w).clamp(3, 40);
+    for (t, tail) in i.top_triggers.iter().zip(tails) {
         out.push(format!(
-            "  {} {} {} (intensity {:.1}{})",
+            "  {} {}{}",
             chart::pad(&chart::clip(&t.trigger, name_w), name_w),
             chart::pad(&chart::hbar(u64::from(t.urges), u64::from(max), bar_w), bar_w),
-            t.urges,
-            t.intensity_mean,
-            if t.acted > 0 { format!(", {} acted", t.acted) } else { String::new() }
+            tail
         ));
     }
 }
@@ -313,7 +343,10 @@ fn strategies_section(s: &[companion_core::insights::TriggerStrategies], width: 
         for e in t.strategies.iter().take(4) {
             out.push(format!(
                 "    {} {} of {}",
-                chart::pad(&chart::clip(&e.strategy, width.saturating_sub(20).min(40)), width.saturating_sub(20).min(40)),
+                chart::pad(
+                    &chart::clip(&e.strategy, width.saturating_sub(20).min(40)),
+                    width.saturating_sub(20).min(40)
+                ),
                 e.helped,
                 e.used
             ));
@@ -362,7 +395,8 @@ fn slips_section(i: &Insights, out: &mut Vec<String>) {
         if s.analyses_in_progress > 0 { format!(", {} part-way", s.analyses_in_progress) } else { String::new() }
     ));
     if !s.factors.is_empty() {
-        let f: Vec<String> = s.factors.iter().take(4).map(|f| format!("{} ({})", f.factor.describe(), f.slips)).collect();
+        let f: Vec<String> =
+            s.factors.iter().take(4).map(|f| format!("{} ({})", f.factor.describe(), f.slips)).collect();
         out.push(format!("  What made you vulnerable most often: {}.", f.join(", ")));
     }
 }

@@ -388,7 +388,12 @@ fn typed_answer(step: ChainStep, slip: &Slip, asker: &mut Asker) -> CliResult<Op
             tell(h);
             let mut items = Vec::new();
             for (i, l) in slip.chain.links.iter().enumerate() {
-                let prompt = format!("Link {} ({}: {}): what could you try here?", i + 1, l.kind.as_str(), chart::clip(&l.text, 60));
+                let prompt = format!(
+                    "Link {} ({}: {}): what could you try here?",
+                    i + 1,
+                    l.kind.as_str(),
+                    chart::clip(&l.text, 60)
+                );
                 match asker.ask(&[&prompt]) {
                     Answer::Text(t) => items.push(LinkAlternative { link: i as u32, instead: t }),
                     Answer::Skip => {}
@@ -472,7 +477,9 @@ fn status_words(s: &Slip) -> String {
             ChainStep::ALL.len(),
             next.question()
         ),
-        ChainStatus::Complete => format!("Analysis: finished ({answered} steps answered, {} skipped).", s.chain.skipped.len()),
+        ChainStatus::Complete => {
+            format!("Analysis: finished ({answered} steps answered, {} skipped).", s.chain.skipped.len())
+        }
     }
 }
 
@@ -521,7 +528,9 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> CliResult {
     let store = ctx.open()?;
     let id = match &a.id {
         Some(t) => resolve(&store, t)?,
-        None => store.slips(None, None)?.slips.last().map(|s| s.id).ok_or_else(|| Failure::new("no slips logged yet"))?,
+        None => {
+            store.slips(None, None)?.slips.last().map(|s| s.id).ok_or_else(|| Failure::new("no slips logged yet"))?
+        }
     };
     let slip = store.slip(id)?;
     let offered = slip.plan_suggestions();
@@ -571,10 +580,12 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> CliResult {
             s.for_item = Some(f.clone());
         }
         if let Some(k) = &a.kind {
-            s.kind = Some(
-                StrategyKind::parse(k)
-                    .ok_or_else(|| Failure::from(Error::invalid("kind", "use delay, distract, reach-out, ground, surf, environment, activity, compassion or reasons")))?,
-            );
+            s.kind = Some(StrategyKind::parse(k).ok_or_else(|| {
+                Failure::from(Error::invalid(
+                    "kind",
+                    "use delay, distract, reach-out, ground, surf, environment, activity, compassion or reasons",
+                ))
+            })?);
         }
         chosen.push(s);
     }
@@ -609,7 +620,9 @@ fn list(ctx: &Ctx, a: ListArgs) -> CliResult {
     for s in &listing.slips {
         let status = match s.chain.status() {
             ChainStatus::NotStarted => "not analysed yet".to_string(),
-            ChainStatus::InProgress { .. } => format!("analysis {} of {} steps", s.chain.answered.len(), ChainStep::ALL.len()),
+            ChainStatus::InProgress { .. } => {
+                format!("analysis {} of {} steps", s.chain.answered.len(), ChainStep::ALL.len())
+            }
             ChainStatus::Complete => "analysed".to_string(),
         };
         let head = format!("{} {}  ", s.local_date().format("%a %-d %b %Y"), format::clock_time(&s.occurred));
@@ -722,7 +735,8 @@ fn delete(ctx: &Ctx, id: &str, yes: bool) -> CliResult {
 }
 
 fn utc_ms_rfc3339(ms: i64) -> Option<String> {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn suggestion_json(s: &PlanSuggestion) -> Value {

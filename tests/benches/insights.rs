@@ -112,7 +112,11 @@ pub fn run(args: &[String]) {
         rows.push(Row { name: name.to_string(), samples, budgeted });
     };
     // End to end: what an app screen pays (read and decrypt, then compute).
-    add("all insights, five years (`Store::insights`)", time(runs, || s.insights(all).unwrap().value.urges.total), true);
+    add(
+        "all insights, five years (`Store::insights`)",
+        time(runs, || s.insights(all).unwrap().value.urges.total),
+        true,
+    );
     add("all insights, last 12 weeks", time(runs, || s.insights(twelve_weeks).unwrap().value.urges.total), true);
     add("progress, whole history (`Store::progress`)", time(runs, || s.progress().unwrap().value.urges_total), true);
     add(
@@ -120,10 +124,18 @@ pub fn run(args: &[String]) {
         time(runs, || s.weekly_summaries(year, SummaryOptions::default()).unwrap().value.len()),
         true,
     );
-    add("load five years of facts (`Store::insight_data`)", time(runs, || s.insight_data(None).unwrap().unreadable.len()), true);
+    add(
+        "load five years of facts (`Store::insight_data`)",
+        time(runs, || s.insight_data(None).unwrap().unreadable.len()),
+        true,
+    );
     // Each insight over five years, from loaded data (the load is the row above).
     let data = s.insight_data(None).unwrap();
-    add("· urge summary (mean, peak, median length, outcomes)", time(runs, || data.urge_summary(all).unwrap().total), true);
+    add(
+        "· urge summary (mean, peak, median length, outcomes)",
+        time(runs, || data.urge_summary(all).unwrap().total),
+        true,
+    );
     add("· urges per day", time(runs, || data.per_day(all).unwrap().len()), true);
     add("· urges per week", time(runs, || data.per_week(all).unwrap().len()), true);
     add("· acting out and intervals", time(runs, || data.acting_out(all).unwrap().events), true);
@@ -147,7 +159,11 @@ pub fn run(args: &[String]) {
     );
     println!("| baseline, same run | p50 | p99 |");
     println!("|---|---|---|");
-    println!("| store scan: decrypt all 40,000 urge heads, nothing else | {} | {} |", fmt(base), fmt(percentile(&scan, 99.0)));
+    println!(
+        "| store scan: decrypt all 40,000 urge heads, nothing else | {} | {} |",
+        fmt(base),
+        fmt(percentile(&scan, 99.0))
+    );
     println!(
         "| plaintext SQLite (in memory): per-day counts and the grid by `GROUP BY` | {} | {} |\n",
         fmt(percentile(&plaintext, 50.0)),

@@ -14,7 +14,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use companion_core::checkin::NewCheckIn;
 use companion_core::crypto::Passphrase;
-use companion_core::slip::{ChainAnswer, ChainStep, LinkAlternative, LinkKind, NewChainLink, NewSlip, Vulnerability, VulnerabilityFactor};
+use companion_core::slip::{
+    ChainAnswer, ChainStep, LinkAlternative, LinkKind, NewChainLink, NewSlip, Vulnerability, VulnerabilityFactor,
+};
 use companion_core::store::CreateOptions;
 use companion_core::time::LocalStamp;
 use companion_core::urge::{NewUrge, Outcome};
@@ -32,7 +34,8 @@ pub struct Spec {
 
 impl Spec {
     /// Five years of heavy use: 40,000 urges, 2,000 slips, 1,800 check-ins.
-    pub const FIVE_YEARS_HEAVY: Spec = Spec { days: 1826, urges: 40_000, slips: 2_000, check_ins: 1_800, seed: 0x5eed_2026 };
+    pub const FIVE_YEARS_HEAVY: Spec =
+        Spec { days: 1826, urges: 40_000, slips: 2_000, check_ins: 1_800, seed: 0x5eed_2026 };
 }
 
 /// A store holding a generated history, its clock (left at "now") and where it lives.
@@ -233,9 +236,8 @@ pub fn generate(spec: Spec) -> History {
             let hour = if day == today { 12 } else { weighted_index(&mut rng, &HOUR_WEIGHTS) as u32 };
             Some(LocalStamp::at(local_moment(&zone, day, hour, rng.below(60) as u32), &zone))
         };
-        let slip = store
-            .log_slip(NewSlip { what: format!("generated slip {k}"), occurred, urge: link })
-            .expect("log slip");
+        let slip =
+            store.log_slip(NewSlip { what: format!("generated slip {k}"), occurred, urge: link }).expect("log slip");
         // Analyses are written the day after the slip (never after now).
         let later = (slip.occurred.utc() + Duration::hours(20)).min(now);
         clock.set(later);
@@ -295,7 +297,8 @@ fn rng_score(rng: &mut Rng) -> u8 {
 }
 
 fn take_urge(rng: &mut Rng, pool: &mut Vec<(RecordId, bool)>, acted: bool) -> Option<RecordId> {
-    let candidates: Vec<usize> = pool.iter().enumerate().filter(|(_, (_, a))| *a == acted).map(|(i, _)| i).take(64).collect();
+    let candidates: Vec<usize> =
+        pool.iter().enumerate().filter(|(_, (_, a))| *a == acted).map(|(i, _)| i).take(64).collect();
     if candidates.is_empty() {
         return None;
     }
@@ -304,7 +307,12 @@ fn take_urge(rng: &mut Rng, pool: &mut Vec<(RecordId, bool)>, acted: bool) -> Op
 }
 
 fn answer_fully(store: &Store, id: RecordId, rng: &mut Rng) {
-    let factors = [VulnerabilityFactor::Sleep, VulnerabilityFactor::Loneliness, VulnerabilityFactor::Stress, VulnerabilityFactor::Substances];
+    let factors = [
+        VulnerabilityFactor::Sleep,
+        VulnerabilityFactor::Loneliness,
+        VulnerabilityFactor::Stress,
+        VulnerabilityFactor::Substances,
+    ];
     let items: Vec<Vulnerability> =
         (0..1 + rng.below(3)).map(|_| Vulnerability { factor: *rng.pick(&factors), note: None }).collect();
     let answers = vec![

@@ -175,11 +175,8 @@ fn reference_insights(rec: &Records, from: NaiveDate, to: NaiveDate) -> Insights
     for dc in &per_day {
         let m = monday_of(dc.day);
         if per_week.last().map(|w| w.week_start) != Some(m) {
-            let in_week: Vec<u8> = urges
-                .iter()
-                .filter(|u| monday_of(u.local_date()) == m)
-                .map(|u| u.intensity)
-                .collect();
+            let in_week: Vec<u8> =
+                urges.iter().filter(|u| monday_of(u.local_date()) == m).map(|u| u.intensity).collect();
             per_week.push(WeekCount {
                 week_start: m,
                 days: 0,
@@ -270,12 +267,16 @@ fn reference_insights(rec: &Records, from: NaiveDate, to: NaiveDate) -> Insights
             let rated: Vec<(&CheckIn, u8)> = check_ins.iter().filter_map(|c| score(c, *m).map(|s| (*c, s))).collect();
             let same: Vec<(f64, f64)> =
                 rated.iter().filter_map(|(c, s)| count_on(c.day).map(|y| (*s as f64, y))).collect();
-            let next: Vec<(f64, f64)> = rated
-                .iter()
-                .filter_map(|(c, s)| count_on(c.day.succ_opt().unwrap()).map(|y| (*s as f64, y)))
-                .collect();
+            let next: Vec<(f64, f64)> =
+                rated.iter().filter_map(|(c, s)| count_on(c.day.succ_opt().unwrap()).map(|y| (*s as f64, y))).collect();
             let scores: Vec<u8> = rated.iter().map(|x| x.1).collect();
-            MeasureLink { measure: *m, days: scores.len() as u32, mean: mean_u8(&scores), same_day: pearson(&same), next_day: pearson(&next) }
+            MeasureLink {
+                measure: *m,
+                days: scores.len() as u32,
+                mean: mean_u8(&scores),
+                same_day: pearson(&same),
+                next_day: pearson(&next),
+            }
         })
         .collect();
     let check_in_summary = CheckInSummary { days: check_ins.len() as u32, measures };
@@ -328,7 +329,7 @@ fn reference_insights(rec: &Records, from: NaiveDate, to: NaiveDate) -> Insights
         })
         .filter(|f| f.slips > 0)
         .collect();
-    factors.sort_by(|a, b| b.slips.cmp(&a.slips));
+    factors.sort_by_key(|f| std::cmp::Reverse(f.slips));
     let slip_summary = SlipSummary {
         slips: slips.len() as u32,
         analyses_complete: slips.iter().filter(|s| s.chain.status() == ChainStatus::Complete).count() as u32,
@@ -426,14 +427,21 @@ fn reference_week(rec: &Records, monday: NaiveDate) -> WeeklySummary {
         intensity_mean: i.urges.intensity_mean.map(round1),
         intensity_peak: i.urges.intensity_peak,
         median_duration_secs: i.urges.median_duration_secs,
-        urges_by_part_of_day: PartsOfDay { night: part(0, 5), morning: part(6, 11), afternoon: part(12, 17), evening: part(18, 23) },
+        urges_by_part_of_day: PartsOfDay {
+            night: part(0, 5),
+            morning: part(6, 11),
+            afternoon: part(12, 17),
+            evening: part(18, 23),
+        },
         acting_out: i.acting_out.events,
         days_without_acting_out: i.acting_out.days_without,
         slips: i.slips.slips,
         chain_analyses_completed: rec
             .slips
             .iter()
-            .filter(|s| s.chain_completed.as_ref().is_some_and(|c| c.local_date() >= monday && c.local_date() <= sunday))
+            .filter(|s| {
+                s.chain_completed.as_ref().is_some_and(|c| c.local_date() >= monday && c.local_date() <= sunday)
+            })
             .count() as u32,
         check_in_days: checks.len() as u32,
         mood_mean: mean_of(Measure::Mood),
@@ -504,12 +512,12 @@ fn insights_over_five_years_equal_a_plain_reference() {
     assert!(all.unreadable.is_empty());
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     let ranges = [
-        (h.first_day, h.today),                              // everything
-        (d(2025, 1, 1), d(2025, 12, 31)),                    // a calendar year, both DST changes
-        (d(2021, 12, 20), d(2022, 1, 9)),                    // a trip to New York
-        (h.today - Duration::days(83), h.today),             // the CLI's default twelve weeks
-        (d(2021, 1, 1), d(2026, 12, 31)),                    // before the first entry, past today
-        (d(2024, 3, 31), d(2024, 3, 31)),                    // one day
+        (h.first_day, h.today),                  // everything
+        (d(2025, 1, 1), d(2025, 12, 31)),        // a calendar year, both DST changes
+        (d(2021, 12, 20), d(2022, 1, 9)),        // a trip to New York
+        (h.today - Duration::days(83), h.today), // the CLI's default twelve weeks
+        (d(2021, 1, 1), d(2026, 12, 31)),        // before the first entry, past today
+        (d(2024, 3, 31), d(2024, 3, 31)),        // one day
     ];
     for (from, to) in ranges {
         let r = DaySpan::new(from, to).unwrap();

@@ -25,8 +25,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IntegrityProblem, Result};
-use crate::insights::CheckInFact;
 use crate::id::RecordId;
+use crate::insights::CheckInFact;
 use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
 use crate::text;
 use crate::time::{LocalStamp, Month};

@@ -32,8 +32,14 @@ fn a_second_check_in_the_same_day_updates_it() {
     assert!(!first.updated);
     assert_eq!(first.check_in.day, d(2026, 6, 15));
     s.clock.advance(Duration::hours(8));
-    let second =
-        s.check_in(NewCheckIn { mood: Some(6), loneliness: Some(2), note: Some("better after the walk".into()), ..Default::default() }).unwrap();
+    let second = s
+        .check_in(NewCheckIn {
+            mood: Some(6),
+            loneliness: Some(2),
+            note: Some("better after the walk".into()),
+            ..Default::default()
+        })
+        .unwrap();
     assert!(second.updated);
     let c = second.check_in;
     assert_eq!(c.id, first.check_in.id, "still one check-in for the day");
@@ -65,7 +71,9 @@ fn validation() {
         "check-in"
     );
     assert_eq!(
-        invalid_field(s.check_in(NewCheckIn { day: Some(d(2026, 6, 16)), mood: Some(5), ..Default::default() }).unwrap_err()),
+        invalid_field(
+            s.check_in(NewCheckIn { day: Some(d(2026, 6, 16)), mood: Some(5), ..Default::default() }).unwrap_err()
+        ),
         "day"
     );
     let long = "q".repeat(NOTE_MAX_CHARS + 1);
@@ -74,14 +82,20 @@ fn validation() {
     assert!(s.is_empty().unwrap(), "a refused check-in wrote nothing");
     // Appending that would pass the limit is refused and keeps the earlier words.
     s.check_in(NewCheckIn { note: Some("a".repeat(NOTE_MAX_CHARS - 1)), ..Default::default() }).unwrap();
-    assert_eq!(invalid_field(s.check_in(NewCheckIn { note: Some("more".into()), ..Default::default() }).unwrap_err()), "words");
+    assert_eq!(
+        invalid_field(s.check_in(NewCheckIn { note: Some("more".into()), ..Default::default() }).unwrap_err()),
+        "words"
+    );
     assert_eq!(s.check_in_on(d(2026, 6, 15)).unwrap().unwrap().note.unwrap().len(), NOTE_MAX_CHARS - 1);
 }
 
 #[test]
 fn edit_clears_and_corrects() {
     let s = TestStore::new();
-    let c = s.check_in(NewCheckIn { mood: Some(2), sleep: Some(3), note: Some("typo".into()), ..Default::default() }).unwrap().check_in;
+    let c = s
+        .check_in(NewCheckIn { mood: Some(2), sleep: Some(3), note: Some("typo".into()), ..Default::default() })
+        .unwrap()
+        .check_in;
     let e = s
         .edit_check_in(c.id, CheckInEdit { mood: Some(4), clear: vec![CheckInField::Note], ..Default::default() })
         .unwrap();
@@ -99,7 +113,10 @@ fn edit_clears_and_corrects() {
 #[test]
 fn the_day_is_the_local_day_of_the_device() {
     // 23:30 in New York is already the next day in UTC and in Berlin.
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 16, 3, 30, 0).unwrap(), Zone::parse("America/New_York").unwrap());
+    let clock = ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 6, 16, 3, 30, 0).unwrap(),
+        Zone::parse("America/New_York").unwrap(),
+    );
     let s = TestStore::with_clock(clock);
     let c = s.check_in(NewCheckIn { mood: Some(5), ..Default::default() }).unwrap().check_in;
     assert_eq!(c.day, d(2026, 6, 15));

@@ -54,7 +54,13 @@ fn tracked_measures_count_from_entries_in_the_time_frame() {
     let clear = s.create_goal(goal(GoalMeasure::DaysWithoutActingOut, 25, from, to)).unwrap();
     assert_eq!(clear.progress.current, 14);
     // A slip linked to that urge is the same event: still 14.
-    let acted = s.urges(&crate::urge::UrgeQuery::default()).unwrap().urges.into_iter().find(|u| u.outcome == Some(Outcome::Acted)).unwrap();
+    let acted = s
+        .urges(&crate::urge::UrgeQuery::default())
+        .unwrap()
+        .urges
+        .into_iter()
+        .find(|u| u.outcome == Some(Outcome::Acted))
+        .unwrap();
     let sl = s.log_slip(NewSlip { what: "x".into(), occurred: None, urge: Some(acted.id) }).unwrap();
     assert_eq!(s.goal(clear.goal.id).unwrap().progress.current, 14);
     // Check-in days and finished analyses.
@@ -121,7 +127,10 @@ fn states_across_time_and_archiving() {
     assert_eq!(s.goals(true).unwrap().goals.len(), 2);
     // Extending the frame and lowering the target: reached.
     let e = s
-        .edit_goal(g.goal.id, GoalEdit { target: Some(1), end: Some(d(2026, 6, 30)), archived: Some(false), ..Default::default() })
+        .edit_goal(
+            g.goal.id,
+            GoalEdit { target: Some(1), end: Some(d(2026, 6, 30)), archived: Some(false), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(e.progress.state, GoalState::Reached);
     s.delete_goal(g.goal.id).unwrap();
@@ -138,7 +147,10 @@ fn validation() {
     };
     assert_eq!(bad(goal(GoalMeasure::UrgesLogged, 0, today, today)), "target");
     assert_eq!(bad(goal(GoalMeasure::UrgesLogged, 5, today, today - Duration::days(1))), "time frame");
-    assert_eq!(bad(goal(GoalMeasure::UrgesLogged, 5, today - Duration::days(30), today - Duration::days(1))), "time frame");
+    assert_eq!(
+        bad(goal(GoalMeasure::UrgesLogged, 5, today - Duration::days(30), today - Duration::days(1))),
+        "time frame"
+    );
     assert_eq!(bad(goal(GoalMeasure::UrgesLogged, 5, today, today + Duration::days(800))), "time frame");
     assert_eq!(bad(goal(GoalMeasure::DaysWithoutActingOut, 8, today, today + Duration::days(6))), "target");
     assert_eq!(bad(goal(GoalMeasure::Manual { unit: " ".into() }, 1, today, today)), "unit");

@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::slip::SlipHead;
 use crate::store::{RecordKind, Store, Unreadable};
-use crate::time::Month;
 use crate::text;
+use crate::time::Month;
 use crate::urge::Outcome;
 
 /// A range of local days, both ends inclusive.

@@ -26,8 +26,8 @@ mod windows;
 mod tests;
 
 pub use acting::{ActingOutSummary, EventSource, IntervalStats, PeriodStats, Progress};
-pub use data::{DaySpan, InsightData, MAX_RANGE_DAYS};
 pub(crate) use data::CheckInFact;
+pub use data::{DaySpan, InsightData, MAX_RANGE_DAYS};
 pub use links::{CheckInSummary, Correlation, MeasureLink, MIN_PAIRS};
 pub use slips::{FactorCount, SlipSummary};
 pub use strategies::{StrategyEffect, TriggerStrategies};

@@ -53,7 +53,7 @@ impl InsightData {
             .filter(|(_, n)| *n > 0)
             .map(|(f, n)| FactorCount { factor: *f, slips: n })
             .collect();
-        factors.sort_by(|a, b| b.slips.cmp(&a.slips));
+        factors.sort_by_key(|f| std::cmp::Reverse(f.slips));
         s.factors = factors;
         Ok(s)
     }

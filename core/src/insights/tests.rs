@@ -52,7 +52,8 @@ fn an_acted_urge_and_its_slip_count_once() {
 
 #[test]
 fn progress_never_resets_the_longest_interval() {
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(), Zone::parse("Europe/Berlin").unwrap());
+    let clock =
+        ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(), Zone::parse("Europe/Berlin").unwrap());
     let s = TestStore::with_clock(clock);
     // First entry 1 March; acting out on 21 March; now 31 March.
     urge(&s, "2026-03-01 13:00", 3, Some(Outcome::Surfed), &[]);
@@ -98,10 +99,20 @@ fn urge_numbers_and_triggers() {
     urge(&s, "2026-06-08 21:00", 4, Some(Outcome::Surfed), &["Lonely", "bored"]);
     urge(&s, "2026-06-09 21:00", 9, Some(Outcome::Acted), &["lonely"]);
     urge(&s, "2026-06-10 21:00", 6, None, &["  LONELY ", "stressed"]);
-    s.log_urge(NewUrge { intensity: 2, occurred: Some(at(&s, "2026-06-11 08:00")), duration_secs: Some(600), ..Default::default() })
-        .unwrap();
-    s.log_urge(NewUrge { intensity: 1, occurred: Some(at(&s, "2026-06-12 08:00")), duration_secs: Some(1500), ..Default::default() })
-        .unwrap();
+    s.log_urge(NewUrge {
+        intensity: 2,
+        occurred: Some(at(&s, "2026-06-11 08:00")),
+        duration_secs: Some(600),
+        ..Default::default()
+    })
+    .unwrap();
+    s.log_urge(NewUrge {
+        intensity: 1,
+        occurred: Some(at(&s, "2026-06-12 08:00")),
+        duration_secs: Some(1500),
+        ..Default::default()
+    })
+    .unwrap();
     let i = s.insights(range(d(2026, 6, 8), d(2026, 6, 14))).unwrap().value;
     let u = &i.urges;
     assert_eq!(u.total, 5);
@@ -112,7 +123,10 @@ fn urge_numbers_and_triggers() {
     assert_eq!(u.surfed_share, Some(0.5));
     assert_eq!(i.top_triggers[0].trigger, "LONELY", "the most recent spelling");
     assert_eq!((i.top_triggers[0].urges, i.top_triggers[0].acted), (3, 1));
-    assert_eq!(i.top_triggers.iter().map(|t| t.trigger.as_str()).collect::<Vec<_>>(), vec!["LONELY", "bored", "stressed"]);
+    assert_eq!(
+        i.top_triggers.iter().map(|t| t.trigger.as_str()).collect::<Vec<_>>(),
+        vec!["LONELY", "bored", "stressed"]
+    );
     // An empty range is all zeros, not an error.
     let e = s.insights(range(d(2025, 1, 1), d(2025, 1, 7))).unwrap().value;
     assert_eq!((e.urges.total, e.urges.intensity_mean, e.urges.surfed_share), (0, None, None));
@@ -122,7 +136,7 @@ fn urge_numbers_and_triggers() {
 #[test]
 fn check_in_links_follow_the_data() {
     let s = TestStore::new(); // today 2026-06-15
-    // 20 days: sleep rating s, next day 10 - s urges; stress constant.
+                              // 20 days: sleep rating s, next day 10 - s urges; stress constant.
     for k in 0..20i64 {
         let day = d(2026, 5, 20) + Duration::days(k);
         let sleep = (k % 5 * 2) as u8;
@@ -130,8 +144,12 @@ fn check_in_links_follow_the_data() {
         let next = day + Duration::days(1);
         for n in 0..(10 - sleep) {
             let t = s.clock().zone().resolve(next.and_hms_opt(10, u32::from(n), 0).unwrap()).unwrap();
-            s.log_urge(NewUrge { intensity: 3, occurred: Some(LocalStamp::at(t, &s.clock().zone())), ..Default::default() })
-                .unwrap();
+            s.log_urge(NewUrge {
+                intensity: 3,
+                occurred: Some(LocalStamp::at(t, &s.clock().zone())),
+                ..Default::default()
+            })
+            .unwrap();
         }
     }
     let c = s.insights(range(d(2026, 5, 20), d(2026, 6, 10))).unwrap().value.check_ins;
@@ -161,8 +179,13 @@ fn weekly_summary_is_numbers_only_and_stable() {
     })
     .unwrap();
     s.log_slip(NewSlip { what: "CANARY-what".into(), occurred: Some(at(&s, "2026-06-10 13:00")), urge: None }).unwrap();
-    s.check_in(NewCheckIn { day: Some(d(2026, 6, 9)), mood: Some(4), note: Some("CANARY-words".into()), ..Default::default() })
-        .unwrap();
+    s.check_in(NewCheckIn {
+        day: Some(d(2026, 6, 9)),
+        mood: Some(4),
+        note: Some("CANARY-words".into()),
+        ..Default::default()
+    })
+    .unwrap();
     s.check_in(NewCheckIn { day: Some(d(2026, 6, 10)), mood: Some(7), ..Default::default() }).unwrap();
     let week = s.weekly_summaries(range(d(2026, 6, 10), d(2026, 6, 10)), SummaryOptions::default()).unwrap().value;
     assert_eq!(week.len(), 1);

@@ -218,7 +218,14 @@ impl InsightData {
         for d in &days {
             let ws = week_start(d.day);
             if out.last().is_none_or(|w| w.week_start != ws) {
-                out.push(WeekCount { week_start: ws, days: 0, urges: 0, surfed: 0, acting_out: 0, intensity_mean: None });
+                out.push(WeekCount {
+                    week_start: ws,
+                    days: 0,
+                    urges: 0,
+                    surfed: 0,
+                    acting_out: 0,
+                    intensity_mean: None,
+                });
                 sums.push((0, 0));
             }
             if let Some(w) = out.last_mut() {

@@ -113,12 +113,10 @@ impl VulnerabilityFactor {
             "boredom" | "bored" => VulnerabilityFactor::Boredom,
             "exhaustion" | "exhausted" | "tired" | "tiredness" => VulnerabilityFactor::Exhaustion,
             "other" | "something else" => VulnerabilityFactor::Other,
-            _ => {
-                return Err(Error::invalid(
-                    "vulnerability factor",
-                    "use sleep, stress, loneliness, substances, hunger, illness, conflict, boredom, exhaustion or other",
-                ))
-            }
+            _ => return Err(Error::invalid(
+                "vulnerability factor",
+                "use sleep, stress, loneliness, substances, hunger, illness, conflict, boredom, exhaustion or other",
+            )),
         };
         Ok(found)
     }
@@ -291,7 +289,9 @@ impl ChainStep {
 pub enum ChainStatus {
     NotStarted,
     /// Some steps answered or skipped; `next` is where it resumes.
-    InProgress { next: ChainStep },
+    InProgress {
+        next: ChainStep,
+    },
     /// Every step answered or skipped.
     Complete,
 }
@@ -530,20 +530,40 @@ impl fmt::Debug for LinkAlternative {
 #[derive(Clone)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ChainAnswer {
-    Vulnerabilities { items: Vec<Vulnerability> },
-    PromptingEvent { text: String },
+    Vulnerabilities {
+        items: Vec<Vulnerability>,
+    },
+    PromptingEvent {
+        text: String,
+    },
     /// Replaces the whole chain of links (pass existing `instead` texts back to keep them).
-    Links { links: Vec<NewChainLink> },
-    Consequences { text: String },
+    Links {
+        links: Vec<NewChainLink>,
+    },
+    Consequences {
+        text: String,
+    },
     /// Sets "what to try instead" on the listed links; others keep theirs.
-    Alternatives { items: Vec<LinkAlternative> },
-    Repair { text: String },
-    Commitment { text: String },
-    SelfCompassion { text: String },
+    Alternatives {
+        items: Vec<LinkAlternative>,
+    },
+    Repair {
+        text: String,
+    },
+    Commitment {
+        text: String,
+    },
+    SelfCompassion {
+        text: String,
+    },
     /// Leave a step out; the analysis moves on.
-    Skip { step: ChainStep },
+    Skip {
+        step: ChainStep,
+    },
     /// Remove a step's answer (it is asked again).
-    Clear { step: ChainStep },
+    Clear {
+        step: ChainStep,
+    },
 }
 
 impl fmt::Debug for ChainAnswer {

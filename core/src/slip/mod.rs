@@ -419,7 +419,8 @@ impl Store {
     ) -> Result<(Vec<SlipHead>, Vec<Unreadable>)> {
         let mut heads = Vec::new();
         let bad = self.visit(RecordKind::Slip, scope(from, to)?, false, |id, head, _| {
-            let h = decode_head(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem })?;
+            let h =
+                decode_head(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem })?;
             let d = h.occurred.local_date();
             if !(from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b)) {
                 heads.push(h);

@@ -280,8 +280,16 @@ mod tests {
         c.apply(ChainAnswer::PromptingEvent { text: "scrolling in bed".into() }).unwrap();
         c.apply(ChainAnswer::Links {
             links: vec![
-                NewChainLink { kind: LinkKind::Thought, text: "I deserve a break".into(), instead: Some("text Sam".into()) },
-                NewChainLink { kind: LinkKind::Event, text: "saw an ad".into(), instead: Some("leave the room".into()) },
+                NewChainLink {
+                    kind: LinkKind::Thought,
+                    text: "I deserve a break".into(),
+                    instead: Some("text Sam".into()),
+                },
+                NewChainLink {
+                    kind: LinkKind::Event,
+                    text: "saw an ad".into(),
+                    instead: Some("leave the room".into()),
+                },
             ],
         })
         .unwrap();
@@ -314,8 +322,13 @@ mod tests {
         bare.apply(ChainAnswer::Commitment { text: "call Sam on Fridays".into() }).unwrap();
         let b = suggestions(&bare, &[]);
         assert_eq!(b[1].for_item.as_deref(), Some("stressed"));
-        let added =
-            PlanAddition { part: PlanPart::Trigger, text: "Lonely".into(), for_item: None, kind: None, added_utc_ms: 0 };
+        let added = PlanAddition {
+            part: PlanPart::Trigger,
+            text: "Lonely".into(),
+            for_item: None,
+            kind: None,
+            added_utc_ms: 0,
+        };
         assert!(!suggestions(&c, &[added]).iter().any(|x| x.text == "lonely"));
     }
 }

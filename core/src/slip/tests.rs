@@ -24,7 +24,13 @@ fn invalid_field(e: Error) -> &'static str {
 #[test]
 fn log_and_read_back() {
     let s = TestStore::new();
-    let l = s.log_slip(NewSlip { what: "watched for an hour".into(), occurred: Some(at(&s, "2026-06-14 23:10")), urge: None }).unwrap();
+    let l = s
+        .log_slip(NewSlip {
+            what: "watched for an hour".into(),
+            occurred: Some(at(&s, "2026-06-14 23:10")),
+            urge: None,
+        })
+        .unwrap();
     let back = s.slip(l.id).unwrap();
     assert_eq!(back, l);
     assert_eq!(back.local_date(), NaiveDate::from_ymd_opt(2026, 6, 14).unwrap());
@@ -39,9 +45,15 @@ fn log_and_read_back() {
 #[test]
 fn linking_an_urge_takes_its_time_and_records_the_outcome() {
     let s = TestStore::new();
-    let open = s.log_urge(NewUrge { intensity: 8, occurred: Some(at(&s, "2026-06-13 22:00")), ..Default::default() }).unwrap();
+    let open =
+        s.log_urge(NewUrge { intensity: 8, occurred: Some(at(&s, "2026-06-13 22:00")), ..Default::default() }).unwrap();
     let surfed = s
-        .log_urge(NewUrge { intensity: 4, outcome: Some(Outcome::Surfed), occurred: Some(at(&s, "2026-06-12 09:00")), ..Default::default() })
+        .log_urge(NewUrge {
+            intensity: 4,
+            outcome: Some(Outcome::Surfed),
+            occurred: Some(at(&s, "2026-06-12 09:00")),
+            ..Default::default()
+        })
         .unwrap();
     let sl = s.log_slip(NewSlip { what: "acted on it".into(), occurred: None, urge: Some(open.id) }).unwrap();
     assert_eq!(sl.occurred, open.occurred, "a linked slip defaults to the urge's time");
@@ -113,12 +125,12 @@ fn chain_analysis_resumes_after_the_app_is_closed() {
     s.answer_chain(l.id, ChainAnswer::Consequences { text: "felt low the next day".into() }).unwrap();
     s.answer_chain(
         l.id,
-        ChainAnswer::Alternatives { items: vec![LinkAlternative { link: 1, instead: "phone charges in the hall".into() }] },
+        ChainAnswer::Alternatives {
+            items: vec![LinkAlternative { link: 1, instead: "phone charges in the hall".into() }],
+        },
     )
     .unwrap();
-    for step in [ChainStep::Repair] {
-        s.answer_chain(l.id, ChainAnswer::Skip { step }).unwrap();
-    }
+    s.answer_chain(l.id, ChainAnswer::Skip { step: ChainStep::Repair }).unwrap();
     s.answer_chain(l.id, ChainAnswer::Commitment { text: "phone out of the bedroom".into() }).unwrap();
     let before_done = s.slip(l.id).unwrap();
     assert_eq!(before_done.chain_completed, None);
@@ -152,7 +164,10 @@ fn edit_moves_months_and_delete_removes() {
     let s = TestStore::new();
     let l = s.log_slip(NewSlip { what: "x".into(), occurred: Some(at(&s, "2026-06-02 20:00")), urge: None }).unwrap();
     let e = s
-        .edit_slip(l.id, SlipEdit { occurred: Some(at(&s, "2026-05-30 20:00")), what: Some("y".into()), ..Default::default() })
+        .edit_slip(
+            l.id,
+            SlipEdit { occurred: Some(at(&s, "2026-05-30 20:00")), what: Some("y".into()), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(e.what, "y");
     assert!(e.edited_utc_ms.is_some());
