@@ -4,6 +4,11 @@
 
 use std::io::{BufRead, Write};
 
+use companion_core::RecordId;
+use serde_json::json;
+
+use crate::app::{confirm, print_json, CliResult, Ctx, Failure};
+
 /// What the person answered.
 pub enum Answer {
     Text(String),
@@ -68,4 +73,24 @@ impl Asker {
 /// Print a line for people on stderr (used around questions, so stdout stays data).
 pub fn tell(line: &str) {
     eprintln!("{line}");
+}
+
+/// Delete after asking (unless `yes`): `what` names the record ("this goal"). Prints the
+/// result for people or as JSON.
+pub fn delete_confirmed(
+    ctx: &Ctx,
+    yes: bool,
+    what: &str,
+    id: RecordId,
+    delete: impl FnOnce() -> companion_core::Result<()>,
+) -> CliResult {
+    if !yes && !confirm(&format!("Delete {what}? It cannot be undone.")) {
+        return Err(Failure::new("nothing deleted (pass --yes to delete without asking)"));
+    }
+    delete()?;
+    if ctx.json {
+        return print_json(&json!({ "deleted": id.to_text() }));
+    }
+    println!("Deleted.");
+    Ok(())
 }

@@ -24,6 +24,19 @@ pub fn hbar(value: u64, max: u64, width: usize) -> String {
     s
 }
 
+/// Rows of "label  bar  tail", bars scaled to the largest value and sized so the longest row
+/// fits `width` (bars at most `max_bar` cells, at least 3). Labels are clipped to `label_w`.
+pub fn labelled_bars(rows: &[(String, u64, String)], label_w: usize, width: usize, max_bar: usize) -> Vec<String> {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0);
+    let tail_w = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(0);
+    let bar_w = width.saturating_sub(2 + label_w + 1 + tail_w).clamp(3, max_bar.max(3));
+    rows.iter()
+        .map(|(label, value, tail)| {
+            format!("  {} {}{}", pad(&clip(label, label_w), label_w), pad(&hbar(*value, max, bar_w), bar_w), tail)
+        })
+        .collect()
+}
+
 /// Pad `s` with spaces to `width` display columns (block characters are one column each).
 pub fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -144,6 +157,16 @@ mod tests {
         }
         assert_eq!(hour_grid(&rows, 1, 80)[1].chars().count(), 5 + 48);
         assert_eq!(hour_grid(&rows, 1, 40)[1].chars().count(), 5 + 24);
+    }
+
+    #[test]
+    fn labelled_bars_fit_the_width() {
+        let rows = vec![("a".to_string(), 10, " 10".to_string()), ("bb".to_string(), 5, " 5 (2 acted)".to_string())];
+        for w in [40, 80] {
+            let out = labelled_bars(&rows, 4, w, 200);
+            assert!(out.iter().all(|l| l.chars().count() <= w));
+            assert_eq!(out[0].chars().count(), w - " (2 acted)".chars().count());
+        }
     }
 
     #[test]

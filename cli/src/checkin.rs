@@ -10,8 +10,8 @@ use companion_core::time::parse_date;
 use companion_core::{RecordKind, Store};
 use serde_json::{json, Value};
 
-use crate::app::{confirm, print_json, say, CliResult, Ctx, Failure};
-use crate::ask::{tell, Answer, Asker};
+use crate::app::{print_json, say, CliResult, Ctx, Failure};
+use crate::ask::{delete_confirmed, tell, Answer, Asker};
 use crate::format;
 
 #[derive(Args)]
@@ -38,9 +38,9 @@ pub enum CheckinCommand {
     },
 }
 
-/// The ratings (0-10 each; leave any out).
+/// The four ratings, 0-10 each; any may be left out.
 #[derive(Args)]
-pub struct Fields {
+pub struct Ratings {
     /// Mood: 0 very low .. 10 very good.
     #[arg(long, value_name = "0-10")]
     mood: Option<u8>,
@@ -53,6 +53,24 @@ pub struct Fields {
     /// Last night's sleep: 0 hardly slept or very poorly .. 10 slept very well.
     #[arg(long, value_name = "0-10")]
     sleep: Option<u8>,
+}
+
+impl Ratings {
+    fn get(&self, m: Measure) -> Option<u8> {
+        match m {
+            Measure::Mood => self.mood,
+            Measure::Stress => self.stress,
+            Measure::Loneliness => self.loneliness,
+            Measure::Sleep => self.sleep,
+        }
+    }
+}
+
+/// A check-in given as options.
+#[derive(Args)]
+pub struct Fields {
+    #[command(flatten)]
+    ratings: Ratings,
     /// A few words about today (added after any words already written today).
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
@@ -78,14 +96,8 @@ pub struct ListArgs {
 pub struct EditArgs {
     /// The check-in's id, or its day (YYYY-MM-DD, today, yesterday).
     which: String,
-    #[arg(long, value_name = "0-10")]
-    mood: Option<u8>,
-    #[arg(long, value_name = "0-10")]
-    stress: Option<u8>,
-    #[arg(long, value_name = "0-10")]
-    loneliness: Option<u8>,
-    #[arg(long, value_name = "0-10")]
-    sleep: Option<u8>,
+    #[command(flatten)]
+    ratings: Ratings,
     /// Replace the words.
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
@@ -100,15 +112,6 @@ pub fn run(ctx: &Ctx, a: CheckinArgs) -> CliResult {
         Some(CheckinCommand::Edit(e)) => edit(ctx, e),
         Some(CheckinCommand::Delete { id, yes }) => delete(ctx, &id, yes),
         None => check_in(ctx, a.fields),
-    }
-}
-
-fn score_of(f: &Fields, m: Measure) -> Option<u8> {
-    match m {
-        Measure::Mood => f.mood,
-        Measure::Stress => f.stress,
-        Measure::Loneliness => f.loneliness,
-        Measure::Sleep => f.sleep,
     }
 }
 
@@ -146,15 +149,16 @@ fn ask_ratings(new: &mut NewCheckIn) -> CliResult<bool> {
 fn check_in(ctx: &Ctx, f: Fields) -> CliResult {
     let store = ctx.open()?;
     let day = f.day.as_deref().map(|d| parse_date(d, store.clock().today())).transpose()?;
+    let r = &f.ratings;
     let mut new = NewCheckIn {
         day,
-        mood: f.mood,
-        stress: f.stress,
-        loneliness: f.loneliness,
-        sleep: f.sleep,
+        mood: r.mood,
+        stress: r.stress,
+        loneliness: r.loneliness,
+        sleep: r.sleep,
         note: f.note.clone(),
     };
-    let nothing = Measure::ALL.iter().all(|m| score_of(&f, *m).is_none()) && f.note.is_none();
+    let nothing = Measure::ALL.iter().all(|m| r.get(*m).is_none()) && f.note.is_none();
     if nothing {
         if ctx.json || !std::io::stdin().is_terminal() {
             return Err(Failure::new(
@@ -250,7 +254,14 @@ fn edit(ctx: &Ctx, a: EditArgs) -> CliResult {
     }
     let e = store.edit_check_in(
         c.id,
-        CheckInEdit { mood: a.mood, stress: a.stress, loneliness: a.loneliness, sleep: a.sleep, note: a.note, clear },
+        CheckInEdit {
+            mood: a.ratings.mood,
+            stress: a.ratings.stress,
+            loneliness: a.ratings.loneliness,
+            sleep: a.ratings.sleep,
+            note: a.note,
+            clear,
+        },
     )?;
     if ctx.json {
         return print_json(&check_in_json(&e));
@@ -262,15 +273,7 @@ fn edit(ctx: &Ctx, a: EditArgs) -> CliResult {
 fn delete(ctx: &Ctx, which: &str, yes: bool) -> CliResult {
     let store = ctx.open()?;
     let c = find(&store, which)?;
-    if !yes && !confirm("Delete this check-in? It cannot be undone.") {
-        return Err(Failure::new("nothing deleted (pass --yes to delete without asking)"));
-    }
-    store.delete_check_in(c.id)?;
-    if ctx.json {
-        return print_json(&json!({ "deleted": c.id.to_text() }));
-    }
-    println!("Deleted.");
-    Ok(())
+    delete_confirmed(ctx, yes, "this check-in", c.id, || store.delete_check_in(c.id))
 }
 
 /// The stable JSON form of a check-in.

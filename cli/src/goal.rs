@@ -6,7 +6,8 @@ use companion_core::time::parse_date;
 use companion_core::{Error, RecordId, RecordKind, Store};
 use serde_json::{json, Value};
 
-use crate::app::{confirm, print_json, CliResult, Ctx, Failure};
+use crate::app::{print_json, CliResult, Ctx, Failure};
+use crate::ask::delete_confirmed;
 use crate::{chart, format};
 
 const MEASURES: &str = "urges-surfed, urges-logged, check-in-days, chain-analyses, days-without-acting-out, \
@@ -140,15 +141,7 @@ pub fn run(ctx: &Ctx, c: GoalCommand) -> CliResult {
         GoalCommand::Delete { id, yes } => {
             let store = ctx.open()?;
             let id = resolve(&store, &id)?;
-            if !yes && !confirm("Delete this goal? It cannot be undone.") {
-                return Err(Failure::new("nothing deleted (pass --yes to delete without asking)"));
-            }
-            store.delete_goal(id)?;
-            if ctx.json {
-                return print_json(&json!({ "deleted": id.to_text() }));
-            }
-            println!("Deleted.");
-            Ok(())
+            delete_confirmed(ctx, yes, "this goal", id, || store.delete_goal(id))
         }
     }
 }

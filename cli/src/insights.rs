@@ -222,10 +222,8 @@ fn weeks_section(i: &Insights, width: usize, out: &mut Vec<String>) {
     }
     out.push(String::new());
     out.push("Urges per week".into());
-    let max = i.per_week.iter().map(|w| w.urges).max().unwrap_or(0);
-    let num_w = max.to_string().len();
-    let label_w = 10;
-    let tails: Vec<String> = i
+    let num_w = i.per_week.iter().map(|w| w.urges).max().unwrap_or(0).to_string().len();
+    let rows: Vec<(String, u64, String)> = i
         .per_week
         .iter()
         .map(|w| {
@@ -236,20 +234,10 @@ fn weeks_section(i: &Insights, width: usize, out: &mut Vec<String>) {
             if w.days < 7 {
                 tail.push_str(&format!("  [{} day{}]", w.days, if w.days == 1 { "" } else { "s" }));
             }
-            tail
+            (w.week_start.format("%a %-d %b").to_string(), u64::from(w.urges), tail)
         })
         .collect();
-    let tail_w = tails.iter().map(|t| t.chars().count()).max().unwrap_or(0);
-    let bar_w = width.saturating_sub(2 + label_w + 1 + tail_w).max(3);
-    for (w, tail) in i.per_week.iter().zip(tails) {
-        let label = w.week_start.format("%a %-d %b").to_string();
-        out.push(format!(
-            "  {} {}{}",
-            chart::pad(&label, label_w),
-            chart::pad(&chart::hbar(u64::from(w.urges), u64::from(max), bar_w), bar_w),
-            tail
-        ));
-    }
+    out.extend(chart::labelled_bars(&rows, 10, width, width));
 }
 
 fn grid_section(i: &Insights, width: usize, out: &mut Vec<String>) {
@@ -306,30 +294,16 @@ fn triggers_section(i: &Insights, width: usize, out: &mut Vec<String>) {
     }
     out.push(String::new());
     out.push("Top triggers".into());
-    let max = i.top_triggers.iter().map(|t| t.urges).max().unwrap_or(0);
     let name_w = i.top_triggers.iter().map(|t| t.trigger.chars().count()).max().unwrap_or(0).min(width / 3);
-    let tails: Vec<String> = i
+    let rows: Vec<(String, u64, String)> = i
         .top_triggers
         .iter()
         .map(|t| {
-            format!(
-                " {} (intensity {:.1}{})",
-                t.urges,
-                t.intensity_mean,
-                if t.acted > 0 { format!(", {} acted", t.acted) } else { String::new() }
-            )
+            let acted = if t.acted > 0 { format!(", {} acted", t.acted) } else { String::new() };
+            (t.trigger.clone(), u64::from(t.urges), format!(" {} (intensity {:.1}{acted})", t.urges, t.intensity_mean))
         })
         .collect();
-    let tail_w = tails.iter().map(|t| t.chars().count()).max().unwrap_or(0);
-    let bar_w = width.saturating_sub(2 + name_w + 1 + tail_w).clamp(3, 40);
-    for (t, tail) in i.top_triggers.iter().zip(tails) {
-        out.push(format!(
-            "  {} {}{}",
-            chart::pad(&chart::clip(&t.trigger, name_w), name_w),
-            chart::pad(&chart::hbar(u64::from(t.urges), u64::from(max), bar_w), bar_w),
-            tail
-        ));
-    }
+    out.extend(chart::labelled_bars(&rows, name_w, width, 40));
 }
 
 fn strategies_section(s: &[companion_core::insights::TriggerStrategies], width: usize, out: &mut Vec<String>) {

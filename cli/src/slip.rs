@@ -13,8 +13,8 @@ use companion_core::time::{parse_date, LocalStamp};
 use companion_core::{Error, RecordId, RecordKind, Store};
 use serde_json::{json, Value};
 
-use crate::app::{confirm, print_json, say, CliResult, Ctx, Failure};
-use crate::ask::{tell, Answer, Asker};
+use crate::app::{print_json, say, CliResult, Ctx, Failure};
+use crate::ask::{delete_confirmed, tell, Answer, Asker};
 use crate::{chart, format, insights};
 
 #[derive(Subcommand)]
@@ -723,15 +723,7 @@ fn edit(ctx: &Ctx, a: EditArgs) -> CliResult {
 fn delete(ctx: &Ctx, id: &str, yes: bool) -> CliResult {
     let store = ctx.open()?;
     let id = resolve(&store, id)?;
-    if !yes && !confirm("Delete this slip and its analysis? It cannot be undone.") {
-        return Err(Failure::new("nothing deleted (pass --yes to delete without asking)"));
-    }
-    store.delete_slip(id)?;
-    if ctx.json {
-        return print_json(&json!({ "deleted": id.to_text() }));
-    }
-    println!("Deleted.");
-    Ok(())
+    delete_confirmed(ctx, yes, "this slip and its analysis", id, || store.delete_slip(id))
 }
 
 fn utc_ms_rfc3339(ms: i64) -> Option<String> {
