@@ -1,10 +1,14 @@
 //! Terminal charts in plain Unicode block characters: readable without colour, in any font
 //! with the block elements, and sized to the terminal's width.
 
-/// Width of the terminal (stdout), else `$COLUMNS`, else 80; kept within 40..=160.
+use std::io::IsTerminal;
+
+/// Width of the terminal when stdout is one, else `$COLUMNS`, else 80; kept within 40..=160.
 pub fn term_width() -> usize {
-    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-        return usize::from(w).clamp(40, 160);
+    if std::io::stdout().is_terminal() {
+        if let Ok((w, _)) = crossterm::terminal::size() {
+            return usize::from(w).clamp(40, 160);
+        }
     }
     std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).unwrap_or(80).clamp(40, 160)
 }

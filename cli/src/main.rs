@@ -11,9 +11,14 @@ mod chart;
 mod checkin;
 mod format;
 mod goal;
+mod ground;
 mod insights;
 mod keys;
+mod plan;
+mod plan_view;
 mod slip;
+mod surf;
+mod term;
 mod urge;
 
 use std::path::PathBuf;
@@ -59,6 +64,9 @@ enum Command {
     /// Log, list, show, edit and delete urges.
     #[command(subcommand)]
     Urge(urge::UrgeCommand),
+    /// Your coping plan: show it, edit it, and find what helps now.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
     /// Log a slip, learn from it with a chain analysis, and add what you learn to your plan.
     #[command(subcommand)]
     Slip(slip::SlipCommand),
@@ -78,6 +86,12 @@ enum Command {
     Passphrase(keys::PassphraseCommand),
     /// Show what the store holds (counts only) and how it is protected.
     Info,
+    /// Ride out an urge: a timer, check-ins, and the wave drawn as it rises, peaks and passes.
+    Surf(surf::SurfArgs),
+    /// Do a guided breathing or grounding exercise, live.
+    Ground(ground::GroundArgs),
+    /// List the exercises; show, add or remove your own; see the ones you have done.
+    Exercises(ground::ExercisesArgs),
 }
 
 fn run(cli: Cli) -> CliResult {
@@ -85,6 +99,7 @@ fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Init(a) => keys::init(&ctx, a),
         Command::Urge(c) => urge::run(&ctx, c),
+        Command::Plan(c) => plan::run(&ctx, c),
         Command::Slip(c) => slip::run(&ctx, c),
         Command::Checkin(a) => checkin::run(&ctx, a),
         Command::Goal(c) => goal::run(&ctx, c),
@@ -93,6 +108,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Import(a) => backup::import(&ctx, a),
         Command::Passphrase(c) => keys::passphrase(&ctx, c),
         Command::Info => keys::info(&ctx),
+        Command::Surf(a) => surf::run(&ctx, a),
+        Command::Ground(a) => ground::ground(&ctx, a),
+        Command::Exercises(a) => ground::exercises(&ctx, a),
     }?;
     if ctx.unreadable_seen.get() {
         std::process::exit(app::EXIT_UNREADABLE);

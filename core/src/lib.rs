@@ -4,9 +4,10 @@
 //! - [`clock`], [`time`], [`id`], [`text`], [`error`]: foundations without I/O;
 //! - [`crypto`]: keys, envelopes, export encryption (ring);
 //! - [`store`]: the encrypted SQLite store every feature keeps its records in;
-//! - features: [`urge`] (the urge log), [`plan`] (the coping plan and its lookup), [`export`]
-//!   (backup and restore), and the modules later issues add (surfing, exercises, slips,
-//!   insights, consent, sync).
+//! - features: [`urge`] (the urge log), [`surf`] (urge-surfing sessions and their waves),
+//!   [`exercise`] (guided exercises), [`notify`] (what the app schedules as notifications),
+//!   [`plan`] (the coping plan and its lookup), [`export`] (backup and restore), and the
+//!   modules later issues add (slips, check-ins, goals, insights, consent, sync).
 //!
 //! No FFI code lives here: with the `uniffi` feature, core types derive UniFFI traits so the
 //! bindings crate can expose them without mirroring them by hand.
@@ -21,13 +22,16 @@ pub mod checkin;
 pub mod clock;
 pub mod crypto;
 pub mod error;
+pub mod exercise;
 pub mod export;
 pub mod goal;
 pub mod id;
 pub mod insights;
+pub mod notify;
 pub mod plan;
 pub mod slip;
 pub mod store;
+pub mod surf;
 pub mod text;
 pub mod time;
 pub mod urge;

@@ -591,8 +591,15 @@ impl Store {
     }
 
     /// Delete an entry: its bytes are removed from the file, not just flagged.
+    /// The wave of its surf session goes with it (the session record is deleted too). An entry
+    /// that can no longer be opened can still be deleted.
     pub fn delete_urge(&self, id: RecordId) -> Result<()> {
         self.write(|tx| {
+            if let Ok(Some(u)) = tx.get(RecordKind::Urge, id, false).map(|o| o.and_then(|o| decode(&o).ok())) {
+                if let Some(session) = u.surf_session {
+                    tx.delete(RecordKind::SurfSession, session)?;
+                }
+            }
             if tx.delete(RecordKind::Urge, id)? {
                 Ok(())
             } else {

@@ -280,3 +280,16 @@ fn facts_match_full_entries() {
         );
     }
 }
+
+#[test]
+fn deleting_an_urge_deletes_its_wave() {
+    use crate::surf::{SurfSettings, SurfStart};
+    let s = TestStore::new();
+    let session = s
+        .start_surf(SurfStart { urge: None, intensity: Some(6), settings: SurfSettings::default(), note: None })
+        .unwrap();
+    let urge_id = session.urge.expect("the session logged an urge");
+    assert_eq!(s.urge(urge_id).unwrap().surf_session, Some(session.id));
+    s.delete_urge(urge_id).unwrap();
+    assert!(matches!(s.surf_session(session.id), Err(Error::NotFound { .. })));
+}
