@@ -93,15 +93,25 @@ fn slip_analysis_is_guided_resumable_and_feeds_the_plan() {
     // Add this to my plan: list, then add two by number, one reworded.
     let listed = ok_at(&dir, &["slip", "plan", &id[..8]]);
     assert!(listed.contains("1. trigger: can't sleep"), "{listed}");
-    let suggestions = json_at(&dir, &["slip", "plan", &id[..8]])["suggestions"].as_array().unwrap().clone();
-    let strategy = suggestions.iter().position(|s| s["text"] == "text Sam Example").unwrap() + 1;
-    ok_at(&dir, &["slip", "plan", &id[..8], "--add", "1", "--add", &strategy.to_string()]);
-    ok_at(&dir, &["slip", "plan", &id[..8], "--add", "2", "--text", "evening arguments"]);
+    let number_of = |text: &str| -> String {
+        let list = json_at(&dir, &["slip", "plan", &id[..8]])["suggestions"].as_array().unwrap().clone();
+        (list.iter().position(|s| s["text"] == text).expect("offered") + 1).to_string()
+    };
+    ok_at(&dir, &["slip", "plan", &id[..8], "--add", "1", "--add", &number_of("text Sam Example")]);
+    ok_at(&dir, &["slip", "plan", &id[..8], "--add", &number_of("an argument by text"), "--text", "evening arguments"]);
     let after = json_at(&dir, &["slip", "show", &id[..8]]);
     let added: Vec<&str> =
         after["plan_additions"].as_array().unwrap().iter().map(|a| a["text"].as_str().unwrap()).collect();
-    assert_eq!(added, vec!["can't sleep", "text Sam Example", "evening arguments"]);
+    assert_eq!(added, vec!["can't sleep", "nobody would notice", "text Sam Example", "evening arguments"]);
     assert!(!after["plan_suggestions"].as_array().unwrap().iter().any(|s| s["text"] == "text Sam Example"));
+    // ...and they are in the coping plan, the strategy under its warning sign.
+    let plan = json_at(&dir, &["plan", "show"]);
+    let names = |part: &str| -> Vec<String> {
+        plan[part].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names("triggers"), vec!["can't sleep", "evening arguments"]);
+    assert_eq!(names("warning_signs"), vec!["nobody would notice"]);
+    assert_eq!(plan["warning_signs"][0]["strategies"][0]["text"], "text Sam Example");
 
     // Answers as options work too, and bad ones name the field without echoing.
     let second =
