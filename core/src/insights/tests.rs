@@ -256,3 +256,37 @@ fn ranges_are_checked() {
     assert!(data.progress().is_err(), "progress needs the whole history");
     assert!(data.weekly_summary(d(2026, 6, 2), SummaryOptions::default()).is_err(), "weeks start on Monday");
 }
+
+#[test]
+fn check_in_times_come_from_recent_weeks() {
+    let s = TestStore::new(); // Monday 2026-06-15
+                              // Twelve Friday evenings at 22:xx, and a scattering elsewhere.
+    for k in 0..12i64 {
+        let friday = d(2026, 6, 12) - Duration::weeks(k);
+        for m in [5u32, 25, 45] {
+            let t = s.clock().zone().resolve(friday.and_hms_opt(22, m, 0).unwrap()).unwrap();
+            s.log_urge(NewUrge {
+                intensity: 6,
+                occurred: Some(LocalStamp::at(t, &s.clock().zone())),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let tuesday = friday - Duration::days(3);
+        let t = s.clock().zone().resolve(tuesday.and_hms_opt(9, 0, 0).unwrap()).unwrap();
+        s.log_urge(NewUrge {
+            intensity: 2,
+            occurred: Some(LocalStamp::at(t, &s.clock().zone())),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let w = s.check_in_times(12).unwrap().value;
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert_eq!(w[0].start, WeekTime { weekday: Weekday::Friday, hour: 22, minute: 0 });
+    assert_eq!(w[0].hours, 1);
+    assert_eq!(w[0].check_in, WeekTime { weekday: Weekday::Friday, hour: 21, minute: 30 });
+    assert!((w[0].share - 36.0 / 48.0).abs() < 1e-12);
+    // This week alone holds too few urges to say anything.
+    assert!(s.check_in_times(1).unwrap().value.is_empty());
+}
