@@ -6,8 +6,9 @@
 //! interned so the statistics work on integers.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::NaiveDate;
 
 use crate::checkin::Measure;
 use crate::error::{Error, Result};
@@ -17,6 +18,9 @@ use crate::store::{RecordKind, Store, Unreadable};
 use crate::text;
 use crate::time::Month;
 use crate::urge::Outcome;
+
+/// Days from 0001-01-01 (day 1 in chrono's count) to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
 /// A range of local days, both ends inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -74,10 +78,12 @@ pub(crate) struct UrgeFact {
     pub intensity: u8,
     pub duration_secs: Option<u32>,
     pub outcome: Option<Outcome>,
-    /// Trigger spellings (indices into [`Labels::spellings`]), one per group.
-    pub triggers: Vec<u32>,
-    /// Strategy groups used (indices into the strategy [`Labels`]).
-    pub strategies: Vec<u32>,
+    /// Where this urge's label ids start in [`InsightData::ids`]: first its trigger
+    /// spellings (one per group), then its strategy groups. One flat array for all urges keeps
+    /// loading free of per-urge allocations.
+    pub ids_at: u32,
+    pub n_triggers: u8,
+    pub n_strategies: u8,
 }
 
 /// One check-in's ratings.
@@ -96,6 +102,27 @@ impl CheckInFact {
     }
 }
 
+/// FNV-1a: a fast hash for interning short labels (not exposed to untrusted keys in a way
+/// that matters: the labels are the person's own, on their own device).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// Interned labels: exact spellings, grouped by their folded form (case and spacing ignored).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Labels {
@@ -104,8 +131,8 @@ pub(crate) struct Labels {
     pub group_of: Vec<u32>,
     /// Folded form of each group.
     pub groups: Vec<String>,
-    by_spelling: HashMap<String, u32>,
-    by_fold: HashMap<String, u32>,
+    by_spelling: FnvMap<String, u32>,
+    by_fold: FnvMap<String, u32>,
 }
 
 impl Labels {
@@ -149,6 +176,8 @@ pub struct InsightData {
     pub(crate) now_ms: i64,
     /// Urges in scope, oldest first.
     pub(crate) urges: Vec<UrgeFact>,
+    /// Label ids of every urge (see [`UrgeFact::ids_at`]).
+    pub(crate) ids: Vec<u32>,
     pub(crate) triggers: Labels,
     pub(crate) strategies: Labels,
     /// Every slip (all time: links to urges are checked across the whole history), oldest first.
@@ -191,6 +220,18 @@ impl InsightData {
     /// follow time except across a change of zone, so the slice is found by scanning days).
     pub(crate) fn urges_in(&self, r: DaySpan) -> impl Iterator<Item = &UrgeFact> {
         self.urges.iter().filter(move |u| r.contains(u.day))
+    }
+
+    /// The trigger spellings of an urge (one per group).
+    pub(crate) fn triggers_of(&self, u: &UrgeFact) -> &[u32] {
+        let a = u.ids_at as usize;
+        self.ids.get(a..a + usize::from(u.n_triggers)).unwrap_or(&[])
+    }
+
+    /// The strategy groups of an urge.
+    pub(crate) fn strategies_of(&self, u: &UrgeFact) -> &[u32] {
+        let a = u.ids_at as usize + usize::from(u.n_triggers);
+        self.ids.get(a..a + usize::from(u.n_strategies)).unwrap_or(&[])
     }
 
     pub(crate) fn check_ins_in(&self, r: DaySpan) -> impl Iterator<Item = &CheckInFact> {
@@ -255,35 +296,47 @@ impl Store {
         let mut triggers = Labels::default();
         let mut strategies = Labels::default();
         let mut urges = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
         let mut unreadable = self.visit_urge_facts(scope.map(|r| r.from), scope.map(|r| r.to), |u| {
-            let local = u.local();
-            let mut t: Vec<u32> = Vec::with_capacity(u.triggers.len());
+            let at = ids.len();
             for s in &u.triggers {
                 let i = triggers.intern(s);
                 // One per group, even if an imported entry repeats a label in another case.
-                if !t.iter().any(|x| triggers.group_of(*x) == triggers.group_of(i)) {
-                    t.push(i);
+                let g = triggers.group_of(i);
+                if !ids[at..].iter().any(|x| triggers.group_of(*x) == g) {
+                    ids.push(i);
                 }
             }
-            let mut st: Vec<u32> = Vec::with_capacity(u.strategies.len());
+            let n_triggers = ids.len() - at;
             for s in &u.strategies {
                 let i = strategies.intern(s);
                 let g = strategies.group_of(i);
-                if !st.contains(&g) {
-                    st.push(g);
+                if !ids[at + n_triggers..].contains(&g) {
+                    ids.push(g);
                 }
             }
+            let n_strategies = ids.len() - at - n_triggers;
+            // Local day, weekday and hour where it happened, by arithmetic on its own offset.
+            let local_secs = u.occurred_utc_ms.div_euclid(1000) + i64::from(u.offset_secs);
+            let days = local_secs.div_euclid(86_400);
+            let Some(day) =
+                i32::try_from(days + UNIX_EPOCH_DAYS_FROM_CE).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+            else {
+                return;
+            };
             urges.push(UrgeFact {
                 id: u.id,
                 utc_ms: u.occurred_utc_ms,
-                day: local.date(),
-                weekday: local.weekday().num_days_from_monday() as u8,
-                hour: local.hour() as u8,
+                day,
+                // 1970-01-01 was a Thursday (3 days after a Monday).
+                weekday: (days + 3).rem_euclid(7) as u8,
+                hour: (local_secs.rem_euclid(86_400) / 3600) as u8,
                 intensity: u.intensity,
                 duration_secs: u.duration_secs,
                 outcome: u.outcome,
-                triggers: t,
-                strategies: st,
+                ids_at: at as u32,
+                n_triggers: n_triggers.min(usize::from(u8::MAX)) as u8,
+                n_strategies: n_strategies.min(usize::from(u8::MAX)) as u8,
             });
         })?;
         // Oldest first; entries at the same instant in id order, so every computation that
@@ -325,6 +378,7 @@ impl Store {
             today,
             now_ms,
             urges,
+            ids,
             triggers,
             strategies,
             slips,

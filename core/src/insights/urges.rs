@@ -175,7 +175,7 @@ impl InsightData {
                 Some(Outcome::Acted) => s.acted += 1,
                 None => s.outcome_unrecorded += 1,
             }
-            if !u.strategies.is_empty() {
+            if u.n_strategies > 0 {
                 s.with_strategies += 1;
             }
         }
@@ -256,7 +256,7 @@ impl InsightData {
         // Per group: urges, acted, intensity sum, latest spelling.
         let mut acc: Vec<(u32, u32, u64, u32)> = vec![(0, 0, 0, u32::MAX); groups];
         for u in self.urges_in(r) {
-            for sp in &u.triggers {
+            for sp in self.triggers_of(u) {
                 let g = self.triggers.group_of(*sp) as usize;
                 if let Some(a) = acc.get_mut(g) {
                     a.0 += 1;
