@@ -174,7 +174,7 @@ pub struct InsightData {
     pub(crate) scope: Option<DaySpan>,
     pub(crate) today: NaiveDate,
     pub(crate) now_ms: i64,
-    /// Urges in scope, oldest first.
+    /// Urges in scope, in no particular order.
     pub(crate) urges: Vec<UrgeFact>,
     /// Label ids of every urge (see [`UrgeFact::ids_at`]).
     pub(crate) ids: Vec<u32>,
@@ -216,8 +216,7 @@ impl InsightData {
         }
     }
 
-    /// Urges whose local day is in `r` (a slice: urges are sorted by time, and local days
-    /// follow time except across a change of zone, so the slice is found by scanning days).
+    /// Urges whose local day is in `r`.
     pub(crate) fn urges_in(&self, r: DaySpan) -> impl Iterator<Item = &UrgeFact> {
         self.urges.iter().filter(move |u| r.contains(u.day))
     }
@@ -339,9 +338,8 @@ impl Store {
                 n_strategies: n_strategies.min(usize::from(u8::MAX)) as u8,
             });
         })?;
-        // Oldest first; entries at the same instant in id order, so every computation that
-        // depends on order (the most recent spelling of a trigger) is deterministic.
-        urges.sort_unstable_by_key(|u| (u.utc_ms, u.id));
+        // Left in scan order: no computation depends on it (each orders what it needs, by time
+        // and then id, so ties are deterministic).
 
         let (slips, bad) = self.slip_heads(None, None)?;
         unreadable.extend(bad);
@@ -360,7 +358,7 @@ impl Store {
             .flatten()
             .min();
             let ms = [
-                urges.first().map(|u| u.utc_ms),
+                urges.iter().map(|u| u.utc_ms).min(),
                 slips.first().map(|s| s.occurred.utc_ms),
                 check_ins.iter().map(|c| c.first_ms).min(),
             ]

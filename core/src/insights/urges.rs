@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::acting::median_sorted;
 use super::data::{DaySpan, InsightData};
 use crate::error::Result;
+use crate::id::RecordId;
 use crate::urge::Outcome;
 
 /// How many triggers "top triggers" lists.
@@ -253,8 +254,10 @@ impl InsightData {
     pub fn top_triggers(&self, r: DaySpan, limit: usize) -> Result<Vec<TriggerStat>> {
         self.check_range(r)?;
         let groups = self.triggers.groups.len();
-        // Per group: urges, acted, intensity sum, latest spelling.
-        let mut acc: Vec<(u32, u32, u64, u32)> = vec![(0, 0, 0, u32::MAX); groups];
+        // Per group: urges, acted, intensity sum, and the spelling of the most recent urge
+        // (by time, then id).
+        let mut acc: Vec<(u32, u32, u64, (i64, RecordId), u32)> =
+            vec![(0, 0, 0, (i64::MIN, RecordId::from_bytes([0; 16])), u32::MAX); groups];
         for u in self.urges_in(r) {
             for sp in self.triggers_of(u) {
                 let g = self.triggers.group_of(*sp) as usize;
@@ -264,7 +267,10 @@ impl InsightData {
                         a.1 += 1;
                     }
                     a.2 += u64::from(u.intensity);
-                    a.3 = *sp;
+                    if (u.utc_ms, u.id) >= a.3 {
+                        a.3 = (u.utc_ms, u.id);
+                        a.4 = *sp;
+                    }
                 }
             }
         }
@@ -272,13 +278,13 @@ impl InsightData {
             .into_iter()
             .enumerate()
             .filter(|(_, a)| a.0 > 0)
-            .map(|(g, (n, acted, sum, sp))| {
+            .map(|(g, (n, acted, sum, _, sp))| {
                 let label = self.triggers.spellings.get(sp as usize).cloned().unwrap_or_default();
                 (g, TriggerStat { trigger: label, urges: n, acted, intensity_mean: sum as f64 / f64::from(n) })
             })
             .collect();
         stats.sort_by(|a, b| {
-            b.1.urges.cmp(&a.1.urges).then_with(|| self.triggers.groups[a.0].cmp(&self.triggers.groups[b.0]))
+            b.1.urges.cmp(&a.1.urges).then_with(|| self.triggers.groups.get(a.0).cmp(&self.triggers.groups.get(b.0)))
         });
         Ok(stats.into_iter().take(limit).map(|(_, s)| s).collect())
     }
