@@ -142,11 +142,7 @@ impl InsightData {
     pub(crate) fn acting_out_in(&self, r: DaySpan) -> Vec<ActingOut> {
         let mut out: Vec<ActingOut> = self
             .slips_in(r)
-            .map(|s| ActingOut {
-                utc_ms: s.occurred.utc_ms,
-                day: s.occurred.local_date(),
-                source: EventSource::Slip(s.id),
-            })
+            .map(|s| ActingOut { utc_ms: s.utc_ms, day: s.day, source: EventSource::Slip(s.id) })
             .collect();
         out.extend(
             self.urges_in(r)

@@ -238,7 +238,7 @@ impl InsightData {
     }
 
     pub(crate) fn slips_in(&self, r: DaySpan) -> impl Iterator<Item = &SlipHead> {
-        self.slips.iter().filter(move |s| r.contains(s.occurred.local_date()))
+        self.slips.iter().filter(move |s| r.contains(s.day))
     }
 }
 
@@ -255,8 +255,8 @@ impl Store {
     /// of urges and of check-ins (slips are all at hand). Used when less than the whole history
     /// is loaded, so "days without acting out" never counts days before the person began.
     fn earliest_entry(&self, slips: &[SlipHead]) -> Result<(Option<NaiveDate>, Option<i64>, Vec<Unreadable>)> {
-        let mut day = slips.iter().map(|s| s.occurred.local_date()).min();
-        let mut ms = slips.first().map(|s| s.occurred.utc_ms);
+        let mut day = slips.iter().map(|s| s.day).min();
+        let mut ms = slips.first().map(|s| s.utc_ms);
         let mut bad = Vec::new();
         let keep = |d: NaiveDate, t: i64, day: &mut Option<NaiveDate>, ms: &mut Option<i64>| {
             *day = Some(day.map_or(d, |x| x.min(d)));
@@ -351,7 +351,7 @@ impl Store {
         let (first_day, first_ms) = if scope.is_none() {
             let day = [
                 urges.iter().map(|u| u.day).min(),
-                slips.iter().map(|s| s.occurred.local_date()).min(),
+                slips.iter().map(|s| s.day).min(),
                 check_ins.first().map(|c| c.day),
             ]
             .into_iter()
@@ -359,7 +359,7 @@ impl Store {
             .min();
             let ms = [
                 urges.iter().map(|u| u.utc_ms).min(),
-                slips.first().map(|s| s.occurred.utc_ms),
+                slips.first().map(|s| s.utc_ms),
                 check_ins.iter().map(|c| c.first_ms).min(),
             ]
             .into_iter()
