@@ -221,7 +221,8 @@ fn configure(conn: &Connection) -> Result<()> {
          PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT};
          PRAGMA foreign_keys=ON;
          PRAGMA temp_store=MEMORY;
-         PRAGMA cell_size_check=ON;"
+         PRAGMA cell_size_check=ON;
+         PRAGMA mmap_size=268435456;"
     ))?;
     if cfg!(any(target_os = "ios", target_os = "macos")) {
         conn.execute_batch("PRAGMA fullfsync=ON; PRAGMA checkpoint_fullfsync=ON;")?;
@@ -847,6 +848,7 @@ fn visit_in(
     let mut unreadable = Vec::new();
     let mut head_buf = Zeroizing::new(Vec::with_capacity(512));
     let mut body_buf = Zeroizing::new(Vec::with_capacity(512));
+    let mut cache = envelope::KeyCache::default();
     for p in periods {
         let tag = period_tag(keys, kind, *p);
         let mut rows = stmt.query([&tag[..]])?;
@@ -860,9 +862,11 @@ fn visit_in(
             let head = r.get_ref(1)?.as_blob().map_err(|_| Error::Corrupt("a record head is not a blob"))?;
             let body = r.get_ref(2)?.as_blob_or_null().map_err(|_| Error::Corrupt("a record body is not a blob"))?;
             let b = Binding { kind: kind.code(), id: id.as_bytes(), column: Column::Head };
-            let opened = envelope::open_into(keys, &b, head, &mut head_buf).and_then(|hn| match body {
-                Some(bb) => envelope::open_into(keys, &Binding { column: Column::Body, ..b }, bb, &mut body_buf)
-                    .map(|bn| (hn, Some(bn))),
+            let opened = envelope::open_cached(keys, &mut cache, &b, head, &mut head_buf).and_then(|hn| match body {
+                Some(bb) => {
+                    envelope::open_cached(keys, &mut cache, &Binding { column: Column::Body, ..b }, bb, &mut body_buf)
+                        .map(|bn| (hn, Some(bn)))
+                }
                 None => Ok((hn, None)),
             });
             match opened {
