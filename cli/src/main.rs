@@ -5,12 +5,18 @@
 #![allow(clippy::large_enum_variant)] // parsed once per process
 
 mod app;
+mod ask;
 mod backup;
+mod chart;
+mod checkin;
 mod format;
+mod goal;
 mod ground;
+mod insights;
 mod keys;
 mod plan;
 mod plan_view;
+mod slip;
 mod surf;
 mod term;
 mod urge;
@@ -61,6 +67,16 @@ enum Command {
     /// Your coping plan: show it, edit it, and find what helps now.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
+    /// Log a slip, learn from it with a chain analysis, and add what you learn to your plan.
+    #[command(subcommand)]
+    Slip(slip::SlipCommand),
+    /// A short daily check-in: mood, stress, loneliness and sleep (0-10), and a few words.
+    Checkin(checkin::CheckinArgs),
+    /// SMART goals and their progress.
+    #[command(subcommand)]
+    Goal(goal::GoalCommand),
+    /// Progress, urges per week, when urges come, what helps, and weekly summaries.
+    Insights(insights::InsightsArgs),
     /// Write an encrypted, passphrase-protected backup of everything.
     Export(backup::ExportArgs),
     /// Restore a backup into a new, empty store.
@@ -84,6 +100,10 @@ fn run(cli: Cli) -> CliResult {
         Command::Init(a) => keys::init(&ctx, a),
         Command::Urge(c) => urge::run(&ctx, c),
         Command::Plan(c) => plan::run(&ctx, c),
+        Command::Slip(c) => slip::run(&ctx, c),
+        Command::Checkin(a) => checkin::run(&ctx, a),
+        Command::Goal(c) => goal::run(&ctx, c),
+        Command::Insights(a) => insights::run(&ctx, a),
         Command::Export(a) => backup::export(&ctx, a),
         Command::Import(a) => backup::import(&ctx, a),
         Command::Passphrase(c) => keys::passphrase(&ctx, c),

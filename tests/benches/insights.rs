@@ -125,6 +125,11 @@ pub fn run(args: &[String]) {
         true,
     );
     add(
+        "strategy effectiveness per trigger, five years (`Store::strategy_effectiveness`: the plan's `strategy_stats`)",
+        time(runs, || s.strategy_effectiveness(all).unwrap().value.len()),
+        true,
+    );
+    add(
         "load five years of facts (`Store::insight_data`)",
         time(runs, || s.insight_data(None).unwrap().unreadable.len()),
         true,

@@ -29,6 +29,16 @@ struct Records {
 }
 
 impl Records {
+    /// The first local day with any entry.
+    fn first_day(&self) -> Option<NaiveDate> {
+        self.urges
+            .iter()
+            .map(|u| u.local_date())
+            .chain(self.slips.iter().map(|s| s.local_date()))
+            .chain(self.check_ins.iter().map(|c| c.day))
+            .min()
+    }
+
     fn urges_in(&self, from: NaiveDate, to: NaiveDate) -> Vec<&Urge> {
         let mut v: Vec<&Urge> = self.urges.iter().filter(|u| u.local_date() >= from && u.local_date() <= to).collect();
         v.sort_by_key(|u| (u.occurred.utc_ms, u.id));
@@ -184,14 +194,15 @@ fn reference_insights(rec: &Records, from: NaiveDate, to: NaiveDate) -> Insights
     }
 
     // Acting out.
-    let elapsed: Vec<NaiveDate> = all_days.iter().copied().filter(|d| *d <= rec.today).collect();
+    let elapsed: Vec<NaiveDate> =
+        all_days.iter().copied().filter(|d| *d <= rec.today && Some(*d) >= rec.first_day()).collect();
     let gaps: Vec<i64> = events.windows(2).map(|w| (w[1].0 - w[0].0) / 1000).collect();
     let acting_out = ActingOutSummary {
         events: events.len() as u32,
         from_slips: events.iter().filter(|e| e.2).count() as u32,
         from_urges: events.iter().filter(|e| !e.2).count() as u32,
         days_without: elapsed.iter().filter(|d| !events.iter().any(|e| e.1 == **d)).count() as u32,
-        days_elapsed: elapsed.len() as u32,
+        days_tracked: elapsed.len() as u32,
         intervals: IntervalStats {
             count: gaps.len() as u32,
             median_secs: median(gaps.clone()),
@@ -318,7 +329,7 @@ fn reference_insights(rec: &Records, from: NaiveDate, to: NaiveDate) -> Insights
         })
         .filter(|f| f.slips > 0)
         .collect();
-    factors.sort_by(|a, b| b.slips.cmp(&a.slips));
+    factors.sort_by_key(|f| std::cmp::Reverse(f.slips));
     let slip_summary = SlipSummary {
         slips: slips.len() as u32,
         analyses_complete: slips.iter().filter(|s| s.chain.status() == ChainStatus::Complete).count() as u32,
@@ -346,13 +357,7 @@ fn reference_insights(rec: &Records, from: NaiveDate, to: NaiveDate) -> Insights
 fn reference_progress(rec: &Records) -> Progress {
     let min = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
     let events = rec.acting_out(min, rec.today + Duration::days(1));
-    let first_day = rec
-        .urges
-        .iter()
-        .map(|u| u.local_date())
-        .chain(rec.slips.iter().map(|s| s.local_date()))
-        .chain(rec.check_ins.iter().map(|c| c.day))
-        .min();
+    let first_day = rec.first_day();
     let first_ms = rec
         .urges
         .iter()
@@ -413,7 +418,7 @@ fn reference_week(rec: &Records, monday: NaiveDate) -> WeeklySummary {
     WeeklySummary {
         format: 1,
         week_start: monday,
-        days_elapsed: i.acting_out.days_elapsed,
+        days_tracked: i.acting_out.days_tracked,
         urges: i.urges.total,
         urges_surfed: i.urges.surfed + i.urges.coped,
         urges_acted: i.urges.acted,

@@ -29,7 +29,7 @@ use crate::id::RecordId;
 use crate::insights::CheckInFact;
 use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
 use crate::text;
-use crate::time::{LocalStamp, Month};
+use crate::time::{LocalStamp, LocalStampRef, Month};
 
 /// Top of every check-in scale.
 pub const MAX_SCORE: u8 = 10;
@@ -227,6 +227,19 @@ struct HeadV1 {
     first_at: LocalStamp,
     at: LocalStamp,
     scores: [Option<u8>; 4],
+    saves: u32,
+}
+
+/// Borrowing twin of `HeadV1` (same fields, same order) for scans: no string is copied.
+#[derive(Deserialize)]
+struct HeadV1Ref<'a> {
+    day: NaiveDate,
+    #[serde(borrow)]
+    first_at: LocalStampRef<'a>,
+    #[serde(borrow)]
+    at: LocalStampRef<'a>,
+    scores: [Option<u8>; 4],
+    #[allow(dead_code)]
     saves: u32,
 }
 
@@ -485,15 +498,19 @@ impl Store {
         };
         let mut rows: Vec<(NaiveDate, i64, i64, [Option<u8>; 4])> = Vec::new();
         let bad = self.visit(RecordKind::CheckIn, scope, false, |id, head, _| {
-            let h: HeadV1 = codec::decode(head, HEAD_V1)
-                .and_then(|h: HeadV1| {
-                    if h.scores.iter().flatten().any(|s| *s > MAX_SCORE) {
-                        Err(IntegrityProblem::Undecodable)
-                    } else {
-                        Ok(h)
-                    }
-                })
-                .map_err(|problem| Error::Integrity { kind: RecordKind::CheckIn, id, problem })?;
+            let h: HeadV1Ref<'_> = match head.split_first() {
+                Some((&HEAD_V1, rest)) => postcard::from_bytes(rest).map_err(|_| IntegrityProblem::Undecodable),
+                Some((v, _)) => Err(IntegrityProblem::UnknownFormat(*v)),
+                None => Err(IntegrityProblem::Undecodable),
+            }
+            .and_then(|h: HeadV1Ref<'_>| {
+                if h.scores.iter().flatten().any(|s| *s > MAX_SCORE) {
+                    Err(IntegrityProblem::Undecodable)
+                } else {
+                    Ok(h)
+                }
+            })
+            .map_err(|problem| Error::Integrity { kind: RecordKind::CheckIn, id, problem })?;
             if range.is_none_or(|(a, b)| h.day >= a && h.day <= b) {
                 rows.push((h.day, h.at.utc_ms, h.first_at.utc_ms, h.scores));
             }

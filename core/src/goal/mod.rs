@@ -387,7 +387,7 @@ impl Store {
                 Err(problem) => unreadable.push(Unreadable { kind: RecordKind::Goal, id: o.id, problem }),
             }
         }
-        goals.sort_by(|a, b| b.created.utc_ms.cmp(&a.created.utc_ms));
+        goals.sort_by_key(|g| std::cmp::Reverse(g.created.utc_ms));
         let (goals, bad) = self.progress_of(goals)?;
         unreadable.extend(bad);
         Ok(GoalListing { goals, unreadable })

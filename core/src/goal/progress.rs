@@ -59,7 +59,7 @@ fn count(goal: &Goal, data: &InsightData, counted: Option<DaySpan>) -> Result<u3
         GoalMeasure::ChainAnalyses => data.analyses_completed_in(r),
         GoalMeasure::DaysWithoutActingOut => data.acting_out(r)?.days_without,
         GoalMeasure::StrategyUsed { strategy } => match data.strategies.group(strategy) {
-            Some(g) => data.urges_in(r).filter(|u| u.strategies.contains(&g)).count() as u32,
+            Some(g) => data.urges_in(r).filter(|u| data.strategies_of(u).contains(&g)).count() as u32,
             None => 0,
         },
         GoalMeasure::Manual { .. } => 0,

@@ -57,10 +57,11 @@ pub struct ActingOutSummary {
     pub events: u32,
     pub from_slips: u32,
     pub from_urges: u32,
-    /// Days of the range up to today with no acting out.
+    /// Tracked days of the range with no acting out.
     pub days_without: u32,
-    /// Days of the range up to today.
-    pub days_elapsed: u32,
+    /// Days of the range from the first entry ever made up to today (days before someone
+    /// began using the app, and days still to come, are not counted).
+    pub days_tracked: u32,
     /// Intervals between consecutive events that both fall in the range.
     pub intervals: IntervalStats,
 }
@@ -141,11 +142,7 @@ impl InsightData {
     pub(crate) fn acting_out_in(&self, r: DaySpan) -> Vec<ActingOut> {
         let mut out: Vec<ActingOut> = self
             .slips_in(r)
-            .map(|s| ActingOut {
-                utc_ms: s.occurred.utc_ms,
-                day: s.occurred.local_date(),
-                source: EventSource::Slip(s.id),
-            })
+            .map(|s| ActingOut { utc_ms: s.utc_ms, day: s.day, source: EventSource::Slip(s.id) })
             .collect();
         out.extend(
             self.urges_in(r)
@@ -160,48 +157,39 @@ impl InsightData {
     pub fn acting_out(&self, r: DaySpan) -> Result<ActingOutSummary> {
         self.check_range(r)?;
         let events = self.acting_out_in(r);
-        let elapsed_to = r.to.min(self.today);
-        let (days_elapsed, days_without) = if elapsed_to < r.from {
-            (0, 0)
-        } else {
-            let elapsed = DaySpan { from: r.from, to: elapsed_to };
-            let mut hit = vec![false; elapsed.days()];
-            for e in &events {
-                if elapsed.contains(e.day) {
-                    if let Some(h) = hit.get_mut(elapsed.index(e.day)) {
-                        *h = true;
-                    }
-                }
-            }
-            (elapsed.days() as u32, hit.iter().filter(|h| !**h).count() as u32)
-        };
+        let (days_tracked, days_without) = self.tracked_days(r, &events);
         Ok(ActingOutSummary {
             events: events.len() as u32,
             from_slips: events.iter().filter(|e| matches!(e.source, EventSource::Slip(_))).count() as u32,
             from_urges: events.iter().filter(|e| matches!(e.source, EventSource::Urge(_))).count() as u32,
             days_without,
-            days_elapsed,
+            days_tracked,
             intervals: interval_stats(&events),
         })
     }
 
+    /// Days of `r` from the first entry ever made up to today, and how many of them had no
+    /// acting out among `events`.
+    fn tracked_days(&self, r: DaySpan, events: &[ActingOut]) -> (u32, u32) {
+        let (Some(first), to) = (self.first_day, r.to.min(self.today)) else { return (0, 0) };
+        let from = r.from.max(first);
+        if to < from {
+            return (0, 0);
+        }
+        let t = DaySpan { from, to };
+        let mut hit = vec![false; t.days()];
+        for e in events.iter().filter(|e| t.contains(e.day)) {
+            if let Some(h) = hit.get_mut(t.index(e.day)) {
+                *h = true;
+            }
+        }
+        (t.days() as u32, hit.iter().filter(|h| !**h).count() as u32)
+    }
+
     fn period_stats(&self, from: NaiveDate, to: NaiveDate) -> PeriodStats {
-        let tracked_from = self.first_day.map(|f| f.max(from));
         let r = DaySpan { from, to };
         let events = self.acting_out_in(r);
-        let (days_tracked, days_without) = match tracked_from {
-            Some(tf) if tf <= to => {
-                let t = DaySpan { from: tf, to };
-                let mut hit = vec![false; t.days()];
-                for e in events.iter().filter(|e| t.contains(e.day)) {
-                    if let Some(h) = hit.get_mut(t.index(e.day)) {
-                        *h = true;
-                    }
-                }
-                (t.days() as u32, hit.iter().filter(|h| !**h).count() as u32)
-            }
-            _ => (0, 0),
-        };
+        let (days_tracked, days_without) = self.tracked_days(r, &events);
         let mut urges = 0u32;
         let mut surfed = 0u32;
         let mut sum = 0u64;

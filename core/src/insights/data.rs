@@ -6,16 +6,21 @@
 //! interned so the statistics work on integers.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::NaiveDate;
 
 use crate::checkin::Measure;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::slip::SlipHead;
-use crate::store::{Store, Unreadable};
+use crate::store::{RecordKind, Store, Unreadable};
 use crate::text;
+use crate::time::Month;
 use crate::urge::Outcome;
+
+/// Days from 0001-01-01 (day 1 in chrono's count) to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
 /// A range of local days, both ends inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -73,10 +78,12 @@ pub(crate) struct UrgeFact {
     pub intensity: u8,
     pub duration_secs: Option<u32>,
     pub outcome: Option<Outcome>,
-    /// Trigger spellings (indices into [`Labels::spellings`]), one per group.
-    pub triggers: Vec<u32>,
-    /// Strategy groups used (indices into the strategy [`Labels`]).
-    pub strategies: Vec<u32>,
+    /// Where this urge's label ids start in [`InsightData::ids`]: first its trigger
+    /// spellings (one per group), then its strategy groups. One flat array for all urges keeps
+    /// loading free of per-urge allocations.
+    pub ids_at: u32,
+    pub n_triggers: u8,
+    pub n_strategies: u8,
 }
 
 /// One check-in's ratings.
@@ -95,6 +102,27 @@ impl CheckInFact {
     }
 }
 
+/// FNV-1a: a fast hash for interning short labels (not exposed to untrusted keys in a way
+/// that matters: the labels are the person's own, on their own device).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// Interned labels: exact spellings, grouped by their folded form (case and spacing ignored).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Labels {
@@ -103,8 +131,8 @@ pub(crate) struct Labels {
     pub group_of: Vec<u32>,
     /// Folded form of each group.
     pub groups: Vec<String>,
-    by_spelling: HashMap<String, u32>,
-    by_fold: HashMap<String, u32>,
+    by_spelling: FnvMap<String, u32>,
+    by_fold: FnvMap<String, u32>,
 }
 
 impl Labels {
@@ -146,8 +174,10 @@ pub struct InsightData {
     pub(crate) scope: Option<DaySpan>,
     pub(crate) today: NaiveDate,
     pub(crate) now_ms: i64,
-    /// Urges in scope, oldest first.
+    /// Urges in scope, in no particular order.
     pub(crate) urges: Vec<UrgeFact>,
+    /// Label ids of every urge (see [`UrgeFact::ids_at`]).
+    pub(crate) ids: Vec<u32>,
     pub(crate) triggers: Labels,
     pub(crate) strategies: Labels,
     /// Every slip (all time: links to urges are checked across the whole history), oldest first.
@@ -156,9 +186,9 @@ pub struct InsightData {
     pub(crate) linked_urges: HashSet<RecordId>,
     /// Check-ins in scope, oldest first, one per day.
     pub(crate) check_ins: Vec<CheckInFact>,
-    /// First local day with any entry (all-time data only).
+    /// The first local day with any entry, over the whole history (whatever was loaded).
     pub(crate) first_day: Option<NaiveDate>,
-    /// The earliest moment of any entry (all-time data only): an urge's or slip's time, or
+    /// The earliest moment of any entry, over the whole history: an urge's or slip's time, or
     /// when a check-in was first saved.
     pub(crate) first_ms: Option<i64>,
     /// Records that could not be opened (reported, never silently dropped).
@@ -186,10 +216,21 @@ impl InsightData {
         }
     }
 
-    /// Urges whose local day is in `r` (a slice: urges are sorted by time, and local days
-    /// follow time except across a change of zone, so the slice is found by scanning days).
+    /// Urges whose local day is in `r`.
     pub(crate) fn urges_in(&self, r: DaySpan) -> impl Iterator<Item = &UrgeFact> {
         self.urges.iter().filter(move |u| r.contains(u.day))
+    }
+
+    /// The trigger spellings of an urge (one per group).
+    pub(crate) fn triggers_of(&self, u: &UrgeFact) -> &[u32] {
+        let a = u.ids_at as usize;
+        self.ids.get(a..a + usize::from(u.n_triggers)).unwrap_or(&[])
+    }
+
+    /// The strategy groups of an urge.
+    pub(crate) fn strategies_of(&self, u: &UrgeFact) -> &[u32] {
+        let a = u.ids_at as usize + usize::from(u.n_triggers);
+        self.ids.get(a..a + usize::from(u.n_strategies)).unwrap_or(&[])
     }
 
     pub(crate) fn check_ins_in(&self, r: DaySpan) -> impl Iterator<Item = &CheckInFact> {
@@ -197,11 +238,56 @@ impl InsightData {
     }
 
     pub(crate) fn slips_in(&self, r: DaySpan) -> impl Iterator<Item = &SlipHead> {
-        self.slips.iter().filter(move |s| r.contains(s.occurred.local_date()))
+        self.slips.iter().filter(move |s| r.contains(s.day))
     }
 }
 
+/// First and last day of a month.
+fn month_days(m: Month) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(m.year, m.month, 1)?;
+    let next = Month::from_index(m.index() + 1);
+    let last = NaiveDate::from_ymd_opt(next.year, next.month, 1)?.pred_opt()?;
+    Some((first, last))
+}
+
 impl Store {
+    /// The first local day and earliest moment of any entry, reading only the earliest month
+    /// of urges and of check-ins (slips are all at hand). Used when less than the whole history
+    /// is loaded, so "days without acting out" never counts days before the person began.
+    fn earliest_entry(&self, slips: &[SlipHead]) -> Result<(Option<NaiveDate>, Option<i64>, Vec<Unreadable>)> {
+        let mut day = slips.iter().map(|s| s.day).min();
+        let mut ms = slips.first().map(|s| s.utc_ms);
+        let mut bad = Vec::new();
+        let keep = |d: NaiveDate, t: i64, day: &mut Option<NaiveDate>, ms: &mut Option<i64>| {
+            *day = Some(day.map_or(d, |x| x.min(d)));
+            *ms = Some(ms.map_or(t, |x| x.min(t)));
+        };
+        // The catalog may list months whose entries were all deleted: try the next one.
+        for m in self.months_of(RecordKind::Urge) {
+            let Some((a, b)) = month_days(m) else { continue };
+            let mut found = false;
+            bad.extend(self.visit_urge_facts(Some(a), Some(b), |u| {
+                found = true;
+                keep(u.local_date(), u.occurred_utc_ms, &mut day, &mut ms);
+            })?);
+            if found {
+                break;
+            }
+        }
+        for m in self.months_of(RecordKind::CheckIn) {
+            let Some((a, b)) = month_days(m) else { continue };
+            let (facts, more_bad) = self.check_in_facts(Some((a, b)))?;
+            bad.extend(more_bad);
+            for c in &facts {
+                keep(c.day, c.first_ms, &mut day, &mut ms);
+            }
+            if !facts.is_empty() {
+                break;
+            }
+        }
+        Ok((day, ms, bad))
+    }
+
     /// Load what insights need: for the days in `scope`, or the whole history when `None`.
     pub fn insight_data(&self, scope: Option<DaySpan>) -> Result<InsightData> {
         let today = self.clock().today();
@@ -209,40 +295,51 @@ impl Store {
         let mut triggers = Labels::default();
         let mut strategies = Labels::default();
         let mut urges = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
         let mut unreadable = self.visit_urge_facts(scope.map(|r| r.from), scope.map(|r| r.to), |u| {
-            let local = u.local();
-            let mut t: Vec<u32> = Vec::with_capacity(u.triggers.len());
+            let at = ids.len();
             for s in &u.triggers {
                 let i = triggers.intern(s);
                 // One per group, even if an imported entry repeats a label in another case.
-                if !t.iter().any(|x| triggers.group_of(*x) == triggers.group_of(i)) {
-                    t.push(i);
+                let g = triggers.group_of(i);
+                if !ids[at..].iter().any(|x| triggers.group_of(*x) == g) {
+                    ids.push(i);
                 }
             }
-            let mut st: Vec<u32> = Vec::with_capacity(u.strategies.len());
+            let n_triggers = ids.len() - at;
             for s in &u.strategies {
                 let i = strategies.intern(s);
                 let g = strategies.group_of(i);
-                if !st.contains(&g) {
-                    st.push(g);
+                if !ids[at + n_triggers..].contains(&g) {
+                    ids.push(g);
                 }
             }
+            let n_strategies = ids.len() - at - n_triggers;
+            // Local day, weekday and hour where it happened, by arithmetic on its own offset.
+            let local_secs = u.occurred_utc_ms.div_euclid(1000) + i64::from(u.offset_secs);
+            let days = local_secs.div_euclid(86_400);
+            let Some(day) =
+                i32::try_from(days + UNIX_EPOCH_DAYS_FROM_CE).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+            else {
+                return;
+            };
             urges.push(UrgeFact {
                 id: u.id,
                 utc_ms: u.occurred_utc_ms,
-                day: local.date(),
-                weekday: local.weekday().num_days_from_monday() as u8,
-                hour: local.hour() as u8,
+                day,
+                // 1970-01-01 was a Thursday (3 days after a Monday).
+                weekday: (days + 3).rem_euclid(7) as u8,
+                hour: (local_secs.rem_euclid(86_400) / 3600) as u8,
                 intensity: u.intensity,
                 duration_secs: u.duration_secs,
                 outcome: u.outcome,
-                triggers: t,
-                strategies: st,
+                ids_at: at as u32,
+                n_triggers: n_triggers.min(usize::from(u8::MAX)) as u8,
+                n_strategies: n_strategies.min(usize::from(u8::MAX)) as u8,
             });
         })?;
-        // Oldest first; entries at the same instant in id order, so every computation that
-        // depends on order (the most recent spelling of a trigger) is deterministic.
-        urges.sort_unstable_by_key(|u| (u.utc_ms, u.id));
+        // Left in scan order: no computation depends on it (each orders what it needs, by time
+        // and then id, so ties are deterministic).
 
         let (slips, bad) = self.slip_heads(None, None)?;
         unreadable.extend(bad);
@@ -254,15 +351,15 @@ impl Store {
         let (first_day, first_ms) = if scope.is_none() {
             let day = [
                 urges.iter().map(|u| u.day).min(),
-                slips.iter().map(|s| s.occurred.local_date()).min(),
+                slips.iter().map(|s| s.day).min(),
                 check_ins.first().map(|c| c.day),
             ]
             .into_iter()
             .flatten()
             .min();
             let ms = [
-                urges.first().map(|u| u.utc_ms),
-                slips.first().map(|s| s.occurred.utc_ms),
+                urges.iter().map(|u| u.utc_ms).min(),
+                slips.first().map(|s| s.utc_ms),
                 check_ins.iter().map(|c| c.first_ms).min(),
             ]
             .into_iter()
@@ -270,13 +367,16 @@ impl Store {
             .min();
             (day, ms)
         } else {
-            (None, None)
+            let (day, ms, bad) = self.earliest_entry(&slips)?;
+            unreadable.extend(bad);
+            (day, ms)
         };
         Ok(InsightData {
             scope,
             today,
             now_ms,
             urges,
+            ids,
             triggers,
             strategies,
             slips,

@@ -97,6 +97,18 @@ impl Store {
         Ok(InsightReport { value, unreadable: data.unreadable })
     }
 
+    /// The high-risk windows of the last `weeks` weeks (this week included), each with the
+    /// local weekday and time of a gentle check-in the app can schedule (weekly, with
+    /// [`CHECK_IN_MESSAGE`], neutral enough for a lock screen).
+    pub fn check_in_times(&self, weeks: u32) -> Result<InsightReport<Vec<RiskWindow>>> {
+        let today = self.clock().today();
+        let from = week_start(today) - Duration::weeks(i64::from(weeks.max(1)) - 1);
+        let r = DaySpan::new(from, today)?;
+        let data = self.insight_data(Some(r))?;
+        let value = data.high_risk_windows(r)?;
+        Ok(InsightReport { value, unreadable: data.unreadable })
+    }
+
     /// Weekly summaries of the weeks touching `r` (whole weeks, Monday to Sunday; weeks after
     /// today left out).
     pub fn weekly_summaries(&self, r: DaySpan, opts: SummaryOptions) -> Result<InsightReport<Vec<WeeklySummary>>> {

@@ -53,14 +53,13 @@ impl InsightData {
             .filter(|(_, n)| *n > 0)
             .map(|(f, n)| FactorCount { factor: *f, slips: n })
             .collect();
-        factors.sort_by(|a, b| b.slips.cmp(&a.slips));
+        factors.sort_by_key(|f| std::cmp::Reverse(f.slips));
         s.factors = factors;
         Ok(s)
     }
 
     /// Chain analyses finished on a local day in `r` (whatever day the slip itself was).
     pub(crate) fn analyses_completed_in(&self, r: DaySpan) -> u32 {
-        self.slips.iter().filter(|s| s.chain_completed.as_ref().is_some_and(|c| r.contains(c.local_date()))).count()
-            as u32
+        self.slips.iter().filter(|s| s.completed_day.is_some_and(|d| r.contains(d))).count() as u32
     }
 }

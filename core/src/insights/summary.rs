@@ -59,8 +59,9 @@ pub struct WeeklySummary {
     pub format: u32,
     /// The Monday the week starts on.
     pub week_start: chrono::NaiveDate,
-    /// Days of the week up to today (7 for a past week).
-    pub days_elapsed: u32,
+    /// Days of the week since the person began using the app, up to today (7 for a past week
+    /// of use).
+    pub days_tracked: u32,
     pub urges: u32,
     /// Ridden out without acting (surfed or coped).
     pub urges_surfed: u32,
@@ -138,7 +139,7 @@ impl InsightData {
         Ok(WeeklySummary {
             format: SUMMARY_FORMAT,
             week_start: monday,
-            days_elapsed: acting.days_elapsed,
+            days_tracked: acting.days_tracked,
             urges: u.total,
             urges_surfed: u.surfed + u.coped,
             urges_acted: u.acted,

@@ -43,7 +43,8 @@ fn an_acted_urge_and_its_slip_count_once() {
     let r = range(d(2026, 6, 8), d(2026, 6, 14));
     let a = s.insights(r).unwrap().value.acting_out;
     assert_eq!((a.events, a.from_slips, a.from_urges), (3, 2, 1));
-    assert_eq!((a.days_elapsed, a.days_without), (7, 4));
+    // Tracked from the first entry (the 10th) to the 14th; acting out on the 10th, 11th, 13th.
+    assert_eq!((a.days_tracked, a.days_without), (5, 2));
     assert_eq!(a.intervals.count, 2);
     assert_eq!(a.intervals.longest_secs, Some(27 * 3600));
     assert_eq!(a.intervals.median_secs, Some((24 * 3600 + 27 * 3600) / 2));
@@ -191,7 +192,7 @@ fn weekly_summary_is_numbers_only_and_stable() {
     let w = &week[0];
     assert_eq!(w.week_start, d(2026, 6, 8));
     assert_eq!((w.urges, w.urges_surfed, w.urges_with_strategies, w.acting_out, w.slips), (2, 2, 1, 1, 1));
-    assert_eq!((w.days_elapsed, w.days_without_acting_out), (7, 6));
+    assert_eq!((w.days_tracked, w.days_without_acting_out), (7, 6));
     assert_eq!(w.urges_by_part_of_day, PartsOfDay { night: 0, morning: 1, afternoon: 0, evening: 1 });
     assert_eq!((w.check_in_days, w.mood_mean, w.stress_mean), (2, Some(5.5), None));
     let json = serde_json::to_string(w).unwrap();
@@ -206,7 +207,7 @@ fn weekly_summary_is_numbers_only_and_stable() {
             "acting_out",
             "chain_analyses_completed",
             "check_in_days",
-            "days_elapsed",
+            "days_tracked",
             "days_without_acting_out",
             "format",
             "intensity_mean",
@@ -239,7 +240,10 @@ fn weekly_summary_is_numbers_only_and_stable() {
     // The current week counts only the days so far; later weeks are left out.
     let now = s.weekly_summaries(range(d(2026, 6, 15), d(2026, 7, 31)), SummaryOptions::default()).unwrap().value;
     assert_eq!(now.len(), 1);
-    assert_eq!(now[0].days_elapsed, 1);
+    assert_eq!(now[0].days_tracked, 1);
+    // Weeks before the first entry have no tracked days: nothing is claimed about them.
+    let before = s.weekly_summaries(range(d(2026, 5, 25), d(2026, 5, 31)), SummaryOptions::default()).unwrap().value;
+    assert_eq!((before[0].days_tracked, before[0].days_without_acting_out), (0, 0));
 }
 
 #[test]
@@ -251,4 +255,38 @@ fn ranges_are_checked() {
     assert!(data.insights(range(d(2026, 5, 31), d(2026, 6, 7))).is_err(), "outside the loaded days");
     assert!(data.progress().is_err(), "progress needs the whole history");
     assert!(data.weekly_summary(d(2026, 6, 2), SummaryOptions::default()).is_err(), "weeks start on Monday");
+}
+
+#[test]
+fn check_in_times_come_from_recent_weeks() {
+    let s = TestStore::new(); // Monday 2026-06-15
+                              // Twelve Friday evenings at 22:xx, and a scattering elsewhere.
+    for k in 0..12i64 {
+        let friday = d(2026, 6, 12) - Duration::weeks(k);
+        for m in [5u32, 25, 45] {
+            let t = s.clock().zone().resolve(friday.and_hms_opt(22, m, 0).unwrap()).unwrap();
+            s.log_urge(NewUrge {
+                intensity: 6,
+                occurred: Some(LocalStamp::at(t, &s.clock().zone())),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let tuesday = friday - Duration::days(3);
+        let t = s.clock().zone().resolve(tuesday.and_hms_opt(9, 0, 0).unwrap()).unwrap();
+        s.log_urge(NewUrge {
+            intensity: 2,
+            occurred: Some(LocalStamp::at(t, &s.clock().zone())),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let w = s.check_in_times(12).unwrap().value;
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert_eq!(w[0].start, WeekTime { weekday: Weekday::Friday, hour: 22, minute: 0 });
+    assert_eq!(w[0].hours, 1);
+    assert_eq!(w[0].check_in, WeekTime { weekday: Weekday::Friday, hour: 21, minute: 30 });
+    assert!((w[0].share - 36.0 / 48.0).abs() < 1e-12);
+    // This week alone holds too few urges to say anything.
+    assert!(s.check_in_times(1).unwrap().value.is_empty());
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::acting::median_sorted;
 use super::data::{DaySpan, InsightData};
 use crate::error::Result;
+use crate::id::RecordId;
 use crate::urge::Outcome;
 
 /// How many triggers "top triggers" lists.
@@ -175,7 +176,7 @@ impl InsightData {
                 Some(Outcome::Acted) => s.acted += 1,
                 None => s.outcome_unrecorded += 1,
             }
-            if !u.strategies.is_empty() {
+            if u.n_strategies > 0 {
                 s.with_strategies += 1;
             }
         }
@@ -253,32 +254,45 @@ impl InsightData {
     pub fn top_triggers(&self, r: DaySpan, limit: usize) -> Result<Vec<TriggerStat>> {
         self.check_range(r)?;
         let groups = self.triggers.groups.len();
-        // Per group: urges, acted, intensity sum, latest spelling.
-        let mut acc: Vec<(u32, u32, u64, u32)> = vec![(0, 0, 0, u32::MAX); groups];
+        /// Per trigger group: urges, acted on, intensity sum, and the spelling of the most
+        /// recent urge (by time, then id).
+        #[derive(Clone)]
+        struct Acc {
+            urges: u32,
+            acted: u32,
+            intensity: u64,
+            latest: (i64, RecordId),
+            spelling: u32,
+        }
+        let zero =
+            Acc { urges: 0, acted: 0, intensity: 0, latest: (i64::MIN, RecordId::from_bytes([0; 16])), spelling: 0 };
+        let mut acc: Vec<Acc> = vec![zero; groups];
         for u in self.urges_in(r) {
-            for sp in &u.triggers {
+            for sp in self.triggers_of(u) {
                 let g = self.triggers.group_of(*sp) as usize;
                 if let Some(a) = acc.get_mut(g) {
-                    a.0 += 1;
-                    if u.outcome == Some(Outcome::Acted) {
-                        a.1 += 1;
+                    a.urges += 1;
+                    a.acted += u32::from(u.outcome == Some(Outcome::Acted));
+                    a.intensity += u64::from(u.intensity);
+                    if (u.utc_ms, u.id) >= a.latest {
+                        a.latest = (u.utc_ms, u.id);
+                        a.spelling = *sp;
                     }
-                    a.2 += u64::from(u.intensity);
-                    a.3 = *sp;
                 }
             }
         }
         let mut stats: Vec<(usize, TriggerStat)> = acc
             .into_iter()
             .enumerate()
-            .filter(|(_, a)| a.0 > 0)
-            .map(|(g, (n, acted, sum, sp))| {
-                let label = self.triggers.spellings.get(sp as usize).cloned().unwrap_or_default();
-                (g, TriggerStat { trigger: label, urges: n, acted, intensity_mean: sum as f64 / f64::from(n) })
+            .filter(|(_, a)| a.urges > 0)
+            .map(|(g, a)| {
+                let label = self.triggers.spellings.get(a.spelling as usize).cloned().unwrap_or_default();
+                let mean = a.intensity as f64 / f64::from(a.urges);
+                (g, TriggerStat { trigger: label, urges: a.urges, acted: a.acted, intensity_mean: mean })
             })
             .collect();
         stats.sort_by(|a, b| {
-            b.1.urges.cmp(&a.1.urges).then_with(|| self.triggers.groups[a.0].cmp(&self.triggers.groups[b.0]))
+            b.1.urges.cmp(&a.1.urges).then_with(|| self.triggers.groups.get(a.0).cmp(&self.triggers.groups.get(b.0)))
         });
         Ok(stats.into_iter().take(limit).map(|(_, s)| s).collect())
     }

@@ -31,7 +31,7 @@ use crate::error::{Error, IntegrityProblem, Result};
 use crate::id::RecordId;
 use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
 use crate::text;
-use crate::time::{LocalStamp, Month};
+use crate::time::{LocalStamp, LocalStampRef, Month};
 use crate::urge::{self, Outcome};
 
 /// Longest description of what happened.
@@ -134,11 +134,14 @@ pub struct SlipListing {
 #[derive(Clone, Debug)]
 pub(crate) struct SlipHead {
     pub id: RecordId,
-    pub occurred: LocalStamp,
+    /// When it happened (UTC milliseconds) and its local day there.
+    pub utc_ms: i64,
+    pub day: NaiveDate,
     pub urge: Option<RecordId>,
     pub factors: Vec<VulnerabilityFactor>,
     pub status: ChainStatus,
-    pub chain_completed: Option<LocalStamp>,
+    /// The local day the chain analysis was finished, if it was.
+    pub completed_day: Option<NaiveDate>,
 }
 
 // ----- stored payloads ------------------------------------------------------------------
@@ -154,6 +157,27 @@ struct HeadV1 {
     skipped: Vec<ChainStep>,
     links: u16,
     chain_completed: Option<LocalStamp>,
+    plan_additions: u16,
+}
+
+/// Borrowing twin of `HeadV1` (same fields, same order) for scans: no string is copied.
+#[derive(Deserialize)]
+struct HeadV1Ref<'a> {
+    #[serde(borrow)]
+    occurred: LocalStampRef<'a>,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    logged: LocalStampRef<'a>,
+    #[allow(dead_code)]
+    edited_utc_ms: Option<i64>,
+    urge: Option<RecordId>,
+    factors: Vec<VulnerabilityFactor>,
+    answered: Vec<ChainStep>,
+    skipped: Vec<ChainStep>,
+    links: u16,
+    #[serde(borrow)]
+    chain_completed: Option<LocalStampRef<'a>>,
+    #[allow(dead_code)]
     plan_additions: u16,
 }
 
@@ -199,14 +223,19 @@ fn decode(o: &Opened) -> std::result::Result<Slip, IntegrityProblem> {
 }
 
 fn decode_head(id: RecordId, head: &[u8]) -> std::result::Result<SlipHead, IntegrityProblem> {
-    let h: HeadV1 = codec::decode(head, HEAD_V1)?;
+    let h: HeadV1Ref<'_> = match head.split_first() {
+        Some((&HEAD_V1, rest)) => postcard::from_bytes(rest).map_err(|_| IntegrityProblem::Undecodable)?,
+        Some((v, _)) => return Err(IntegrityProblem::UnknownFormat(*v)),
+        None => return Err(IntegrityProblem::Undecodable),
+    };
     Ok(SlipHead {
         id,
-        occurred: h.occurred,
+        utc_ms: h.occurred.utc_ms,
+        day: h.occurred.local_date(),
         urge: h.urge,
         factors: h.factors,
         status: chain::status_of(&h.answered, &h.skipped, h.links > 0),
-        chain_completed: h.chain_completed,
+        completed_day: h.chain_completed.map(|c| c.local_date()),
     })
 }
 
@@ -421,13 +450,12 @@ impl Store {
         let bad = self.visit(RecordKind::Slip, scope(from, to)?, false, |id, head, _| {
             let h =
                 decode_head(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem })?;
-            let d = h.occurred.local_date();
-            if !(from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b)) {
+            if !(from.is_some_and(|a| h.day < a) || to.is_some_and(|b| h.day > b)) {
                 heads.push(h);
             }
             Ok(())
         })?;
-        heads.sort_by_key(|h| (h.occurred.utc_ms, h.id));
+        heads.sort_by_key(|h| (h.utc_ms, h.id));
         Ok((heads, bad))
     }
 }

@@ -162,27 +162,49 @@ impl Store {
     /// and record it on the slip. Adding what the plan already holds changes nothing there.
     pub fn add_to_plan_from_slip(&self, slip: RecordId, suggestion: PlanSuggestion) -> Result<Slip> {
         // The slip must exist before the plan changes.
-        self.slip(slip)?;
+        let before = self.slip(slip)?;
         let change = suggestion.to_change()?;
+        let mut added: Vec<PlanSuggestion> = Vec::new();
+        // A strategy for a thought, feeling, sensation or action of the chain belongs under that
+        // warning sign: add the sign first (the plan would otherwise file it as a trigger).
+        if let PlanChange::AddStrategy { for_item, .. } = &change {
+            let is_sign = before
+                .chain
+                .links
+                .iter()
+                .any(|l| l.kind != LinkKind::Event && text::fold(&l.text) == text::fold(for_item));
+            if is_sign {
+                self.apply_plan_change(PlanChange::AddWarningSign { text: for_item.clone() })?;
+                added.push(PlanSuggestion {
+                    part: PlanPart::WarningSign,
+                    text: for_item.clone(),
+                    for_item: None,
+                    kind: None,
+                });
+            }
+        }
         let kind = match &change {
             PlanChange::AddStrategy { kind, .. } => Some(*kind),
             _ => None,
         };
         self.apply_plan_change(change)?;
+        added.push(PlanSuggestion { kind, ..suggestion });
         // A separate transaction from the plan's: should it fail, the plan already holds the
         // change and adding it again (when offered again) changes nothing.
         let now = self.clock().now().timestamp_millis();
         self.write(|tx| {
             let mut s = get_slip_tx(tx, slip)?;
-            let added = PlanAddition {
-                part: suggestion.part,
-                text: suggestion.text.clone(),
-                for_item: suggestion.for_item.clone(),
-                kind,
-                added_utc_ms: now,
-            };
-            if !s.plan_additions.iter().any(|a| a.matches_addition(&added)) {
-                s.plan_additions.push(added);
+            for a in &added {
+                let addition = PlanAddition {
+                    part: a.part,
+                    text: a.text.clone(),
+                    for_item: a.for_item.clone(),
+                    kind: a.kind,
+                    added_utc_ms: now,
+                };
+                if !s.plan_additions.iter().any(|x| x.matches_addition(&addition)) {
+                    s.plan_additions.push(addition);
+                }
             }
             put_slip(tx, &s)?;
             Ok(s)

@@ -130,9 +130,7 @@ fn chain_analysis_resumes_after_the_app_is_closed() {
         },
     )
     .unwrap();
-    for step in [ChainStep::Repair] {
-        s.answer_chain(l.id, ChainAnswer::Skip { step }).unwrap();
-    }
+    s.answer_chain(l.id, ChainAnswer::Skip { step: ChainStep::Repair }).unwrap();
     s.answer_chain(l.id, ChainAnswer::Commitment { text: "phone out of the bedroom".into() }).unwrap();
     let before_done = s.slip(l.id).unwrap();
     assert_eq!(before_done.chain_completed, None);
@@ -215,10 +213,12 @@ fn add_this_to_my_plan() {
     s.add_to_plan_from_slip(l.id, trigger.clone()).unwrap();
     s.add_to_plan_from_slip(l.id, pick(PlanPart::Strategy)).unwrap();
     let after = s.add_to_plan_from_slip(l.id, pick(PlanPart::EnvironmentChange)).unwrap();
-    assert_eq!(after.plan_additions.len(), 3);
+    // The strategy's warning sign was added with it (and is recorded, so not offered again).
+    assert_eq!(after.plan_additions.len(), 4);
+    assert!(!after.plan_suggestions().iter().any(|x| x.text == "nobody would notice"));
     let plan = s.plan().unwrap().plan;
     assert!(plan.triggers.iter().any(|t| t.name == "Lonely evenings"));
-    let sign = plan.items().find(|i| i.name == "nobody would notice").expect("the strategy's item was created");
+    let sign = plan.warning_signs.iter().find(|i| i.name == "nobody would notice").expect("filed as a warning sign");
     assert_eq!(sign.strategies[0].text, "text Sam Example");
     assert_eq!(plan.environment[0].text, "go to another room when it starts");
     // What was added is not offered again; adding it again changes nothing.
@@ -226,7 +226,7 @@ fn add_this_to_my_plan() {
     assert!(!left.iter().any(|x| x.text == "text Sam Example"));
     s.add_to_plan_from_slip(l.id, trigger).unwrap();
     assert_eq!(s.plan().unwrap().plan.triggers.len(), plan.triggers.len());
-    assert_eq!(s.slip(l.id).unwrap().plan_additions.len(), 3);
+    assert_eq!(s.slip(l.id).unwrap().plan_additions.len(), 4);
     // A strategy needs something it is for.
     let orphan = PlanSuggestion { part: PlanPart::Strategy, text: "x".into(), for_item: None, kind: None };
     assert!(matches!(s.add_to_plan_from_slip(l.id, orphan), Err(Error::Invalid { .. })));

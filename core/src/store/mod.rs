@@ -534,6 +534,16 @@ impl Store {
         }
     }
 
+    /// Months that may hold records of `kind`, oldest first, from the in-memory catalog (no
+    /// I/O). A month whose records were all deleted may still be listed.
+    pub fn months_of(&self, kind: RecordKind) -> Vec<Month> {
+        lock(&self.catalog)
+            .months
+            .get(&kind.code())
+            .map(|s| s.iter().map(|i| Month::from_index(*i)).collect())
+            .unwrap_or_default()
+    }
+
     fn periods(&self, kind: RecordKind, scope: Scope) -> Vec<Period> {
         match scope {
             Scope::Timeless => vec![Period::Timeless],
