@@ -118,7 +118,26 @@ fn run(cli: Cli) -> CliResult {
     Ok(())
 }
 
+/// When a reader closes the pipe early (`companion urge list --json | head`), printing fails;
+/// that is not an error of ours, so leave quietly instead of reporting a panic.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") || msg.contains("os error 32") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     if let Err(f) = run(cli) {
         eprintln!("companion: {}", f.message);
