@@ -17,6 +17,7 @@ pub mod hpke;
 pub mod invite;
 pub mod keys;
 pub mod login;
+pub mod wire;
 
 #[cfg(test)]
 mod vectors;
