@@ -85,7 +85,8 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 }
 
 async fn serve(store: StoreArgs, args: ServeArgs) -> Result<(), String> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     if args.json_logs {
         tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).json().init();
     } else {
@@ -105,11 +106,17 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> Result<(), String> {
         Some(_) => "PostgreSQL".to_string(),
         None => format!("SQLite at {}", store.data_dir.join("server.db").display()),
     };
-    let config = ApiConfig { public_url: public_url.clone(), secure_cookies: public_url.starts_with("https://"), ..ApiConfig::default() };
+    let config = ApiConfig {
+        public_url: public_url.clone(),
+        secure_cookies: public_url.starts_with("https://"),
+        ..ApiConfig::default()
+    };
     let state: Arc<AppState> = AppState::new(db, config).await.map_err(|e| e.to_string())?;
     spawn_housekeeping(Arc::clone(&state));
     let app = router(state);
-    let tcp = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let tcp = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = tcp.local_addr().map_err(|e| e.to_string())?;
     println!("companion-server {} listening on {scheme}://{addr} ({backend})", env!("CARGO_PKG_VERSION"));
     println!("  health:   {public_url}/healthz    metrics: {public_url}/metrics");

@@ -59,8 +59,13 @@ impl Metrics {
     /// The text exposition format.
     pub fn render(&self, backend: &str) -> String {
         let mut out = String::new();
-        out.push_str("# HELP companion_build_info Server version and storage backend.\n# TYPE companion_build_info gauge\n");
-        out.push_str(&format!("companion_build_info{{version=\"{}\",backend=\"{backend}\"}} 1\n", env!("CARGO_PKG_VERSION")));
+        out.push_str(
+            "# HELP companion_build_info Server version and storage backend.\n# TYPE companion_build_info gauge\n",
+        );
+        out.push_str(&format!(
+            "companion_build_info{{version=\"{}\",backend=\"{backend}\"}} 1\n",
+            env!("CARGO_PKG_VERSION")
+        ));
         out.push_str("# HELP companion_http_requests_total Requests by route template and status.\n# TYPE companion_http_requests_total counter\n");
         if let Ok(m) = self.requests.lock() {
             for ((route, status), n) in m.iter() {
@@ -71,7 +76,10 @@ impl Metrics {
         out.push_str("# HELP companion_http_request_duration_seconds Request latency.\n# TYPE companion_http_request_duration_seconds histogram\n");
         if let Ok(h) = self.latency.lock() {
             for (i, b) in BUCKETS.iter().enumerate() {
-                out.push_str(&format!("companion_http_request_duration_seconds_bucket{{le=\"{b}\"}} {}\n", h.counts[i]));
+                out.push_str(&format!(
+                    "companion_http_request_duration_seconds_bucket{{le=\"{b}\"}} {}\n",
+                    h.counts[i]
+                ));
             }
             out.push_str(&format!("companion_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", h.total));
             out.push_str(&format!("companion_http_request_duration_seconds_sum {}\n", h.sum));

@@ -66,16 +66,21 @@ async fn end_to_end_share_flow(h: &Harness) {
     assert_eq!(info.share_id, share);
     assert_eq!(info.device_id, dev.id());
     let k = protocol::unwrap_share_key(&clin.secret, &share, &info.wrapped_key.0).unwrap();
-    let p: PullResponse = h.json(clin.req("GET", &format!("{}?after=0", chunks_path(&share)), vec![]), StatusCode::OK).await;
+    let p: PullResponse =
+        h.json(clin.req("GET", &format!("{}?after=0", chunks_path(&share)), vec![]), StatusCode::OK).await;
     assert_eq!(p.last_seq, 3);
-    let texts: Vec<String> =
-        p.chunks.iter().map(|c| String::from_utf8(protocol::open_chunk(&k, &share, &c.data.0).unwrap().1.to_vec()).unwrap()).collect();
+    let texts: Vec<String> = p
+        .chunks
+        .iter()
+        .map(|c| String::from_utf8(protocol::open_chunk(&k, &share, &c.data.0).unwrap().1.to_vec()).unwrap())
+        .collect();
     assert_eq!(texts, vec!["change 0", "change 1", "change 2"]);
     // The clinician may append too (suggested plan edits); the device pulls it.
     let (_, body) = change(&k, &share, b"suggestion");
     let a: Appended = h.json(clin.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
     assert_eq!(a.seq, 4);
-    let p: PullResponse = h.json(dev.req("GET", &format!("{}?after=3", chunks_path(&share)), vec![]), StatusCode::OK).await;
+    let p: PullResponse =
+        h.json(dev.req("GET", &format!("{}?after=3", chunks_path(&share)), vec![]), StatusCode::OK).await;
     assert_eq!(p.chunks.len(), 1);
     assert_eq!(&protocol::open_chunk(&key, &share, &p.chunks[0].data.0).unwrap().1[..], b"suggestion");
     // The device's own list.
@@ -126,7 +131,12 @@ async fn refusals_change_nothing(h: &Harness) {
     // A share for a clinician the device is not paired with.
     let id = ShareId::random().unwrap();
     let wrapped = protocol::wrap_share_key(&other_clin.secret.public(), &id, &key).unwrap();
-    let cs = serde_json::to_vec(&CreateShare { share_id: id, recipient: other_clin.account.id.clone(), wrapped_key: B64(wrapped) }).unwrap();
+    let cs = serde_json::to_vec(&CreateShare {
+        share_id: id,
+        recipient: other_clin.account.id.clone(),
+        wrapped_key: B64(wrapped),
+    })
+    .unwrap();
     assert_eq!(h.status(dev.req("POST", "/v1/shares", cs)).await, StatusCode::FORBIDDEN);
     // A replayed request: the same signed request twice.
     let signed = dev.key.sign_request("GET", &path, now_ms(), b"").unwrap();
@@ -152,7 +162,11 @@ async fn refusals_change_nothing(h: &Harness) {
     for (k, v) in signed_other.headers(&dev.id()) {
         b = b.header(k, v);
     }
-    assert_eq!(h.status(b.body(Body::from(good.clone())).unwrap()).await, StatusCode::UNAUTHORIZED, "body swapped under a signature");
+    assert_eq!(
+        h.status(b.body(Body::from(good.clone())).unwrap()).await,
+        StatusCode::UNAUTHORIZED,
+        "body swapped under a signature"
+    );
     // A stale timestamp.
     let old = dev.key.sign_request("GET", &path, now_ms() - 10 * 60 * 1000, b"").unwrap();
     let mut b = Request::builder().method("GET").uri(&path);
@@ -171,11 +185,18 @@ async fn refusals_change_nothing(h: &Harness) {
     assert_eq!(h.status(dev.req("POST", "/v1/shares", big_json)).await, StatusCode::PAYLOAD_TOO_LARGE);
     // Malformed bodies and ids.
     for body in [&b"not json"[..], br#"{"chunk": 5}"#, br#"{"chunk": "!!!"}"#, br#"{"chunk": "AAAA"}"#, br#"{}"#] {
-        assert_eq!(h.status(dev.req("POST", &path, body.to_vec())).await, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(body));
+        assert_eq!(
+            h.status(dev.req("POST", &path, body.to_vec())).await,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            String::from_utf8_lossy(body)
+        );
     }
     // A snapshot sent as a change chunk, and a change sent as a snapshot.
     let snap = snapshot_body(&key, &share, 1, b"doc");
-    let snap_as_chunk = serde_json::to_vec(&AppendChunk { chunk: serde_json::from_slice::<PutSnapshot>(&snap).unwrap().snapshot }).unwrap();
+    let snap_as_chunk =
+        serde_json::to_vec(&AppendChunk { chunk: serde_json::from_slice::<PutSnapshot>(&snap).unwrap().snapshot })
+            .unwrap();
     assert_eq!(h.status(dev.req("POST", &path, snap_as_chunk)).await, StatusCode::BAD_REQUEST);
     assert_eq!(h.status(dev.req("GET", "/v1/shares/not-an-id/chunks", vec![])).await, StatusCode::BAD_REQUEST);
     assert_eq!(h.status(dev.req("GET", &format!("{path}?after=-1"), vec![])).await, StatusCode::BAD_REQUEST);
@@ -207,10 +228,18 @@ async fn erasure_leaves_no_row_and_refuses_the_id(h: &Harness) {
         let (_, body) = change(&key, &share, format!("c{i}").as_bytes());
         let _: Appended = h.json(dev.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
     }
-    let _: SnapshotStored = h.json(dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), snapshot_body(&key, &share, 3, b"doc")), StatusCode::OK).await;
+    let _: SnapshotStored = h
+        .json(
+            dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), snapshot_body(&key, &share, 3, b"doc")),
+            StatusCode::OK,
+        )
+        .await;
     let forms = [share.as_bytes().to_vec(), hex(share.as_bytes()).into_bytes(), share.to_string().into_bytes()];
     let before = all_values(h).await;
-    assert!(before.iter().any(|(_, v)| forms.iter().any(|f| contains(v, f))), "the share should be stored before erasure");
+    assert!(
+        before.iter().any(|(_, v)| forms.iter().any(|f| contains(v, f))),
+        "the share should be stored before erasure"
+    );
     assert_eq!(h.status(dev.req("DELETE", &format!("/v1/shares/{share}"), vec![])).await, StatusCode::NO_CONTENT);
     // Repeating the erase is fine (a lost response must not leave the client stuck).
     assert_eq!(h.status(dev.req("DELETE", &format!("/v1/shares/{share}"), vec![])).await, StatusCode::NO_CONTENT);
@@ -223,7 +252,12 @@ async fn erasure_leaves_no_row_and_refuses_the_id(h: &Harness) {
     let (_, body) = change(&key, &share, b"again");
     assert_eq!(h.status(dev.req("POST", &chunks_path(&share), body)).await, StatusCode::GONE);
     let wrapped = protocol::wrap_share_key(&clin.secret.public(), &share, &key).unwrap();
-    let cs = serde_json::to_vec(&CreateShare { share_id: share, recipient: clin.account.id.clone(), wrapped_key: B64(wrapped) }).unwrap();
+    let cs = serde_json::to_vec(&CreateShare {
+        share_id: share,
+        recipient: clin.account.id.clone(),
+        wrapped_key: B64(wrapped),
+    })
+    .unwrap();
     assert_eq!(h.status(dev.req("POST", "/v1/shares", cs)).await, StatusCode::GONE);
     assert!(clin.shares(h).await.is_empty());
 }
@@ -239,7 +273,14 @@ async fn stored_bytes_hold_no_plaintext(h: &Harness) {
         let _: Appended = h.json(dev.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
     }
     let _: SnapshotStored = h
-        .json(dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), snapshot_body(&key, &share, 2, canaries[4].as_bytes())), StatusCode::OK)
+        .json(
+            dev.req(
+                "PUT",
+                &format!("/v1/shares/{share}/snapshot"),
+                snapshot_body(&key, &share, 2, canaries[4].as_bytes()),
+            ),
+            StatusCode::OK,
+        )
         .await;
     let (_, body) = change(&key, &share, canaries[5].as_bytes());
     let _: Appended = h.json(clin.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
@@ -252,7 +293,11 @@ async fn stored_bytes_hold_no_plaintext(h: &Harness) {
     }
     assert!(!blobs.is_empty());
     for c in &canaries {
-        for (variant, needle) in [("raw", c.as_bytes().to_vec()), ("hex", hex(c.as_bytes()).into_bytes()), ("base64url", b64(c.as_bytes()).into_bytes())] {
+        for (variant, needle) in [
+            ("raw", c.as_bytes().to_vec()),
+            ("hex", hex(c.as_bytes()).into_bytes()),
+            ("base64url", b64(c.as_bytes()).into_bytes()),
+        ] {
             assert!(!blobs.iter().any(|b| contains(b, &needle)), "canary {c} stored in plaintext ({variant})");
         }
     }
@@ -269,21 +314,39 @@ async fn login_is_zero_knowledge_and_throttled(h: &Harness) {
     let clin = h.clinician("login@clinic.invalid").await;
     // The server never stored the auth secret or the passphrase: only an Argon2id hash.
     let values = all_values(h).await;
-    let pre: PreloginResponse = h.json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: clin.email.clone() }), StatusCode::OK).await;
+    let pre: PreloginResponse = h
+        .json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: clin.email.clone() }), StatusCode::OK)
+        .await;
     let keys = protocol::derive_clinician_keys(b"clinician passphrase", &pre.salt.0, pre.iterations).unwrap();
     assert!(!values.iter().any(|(_, v)| contains(v, &keys.auth_secret())), "the auth secret is stored");
     assert!(!values.iter().any(|(_, v)| contains(v, b"clinician passphrase")));
     // Unknown emails get a stable fake salt (no account enumeration).
-    let a: PreloginResponse = h.json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: "nobody@clinic.invalid".into() }), StatusCode::OK).await;
-    let b: PreloginResponse = h.json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: "nobody@clinic.invalid".into() }), StatusCode::OK).await;
+    let a: PreloginResponse = h
+        .json(
+            post_json("/v1/clinicians/prelogin", &PreloginRequest { email: "nobody@clinic.invalid".into() }),
+            StatusCode::OK,
+        )
+        .await;
+    let b: PreloginResponse = h
+        .json(
+            post_json("/v1/clinicians/prelogin", &PreloginRequest { email: "nobody@clinic.invalid".into() }),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(a.salt, b.salt);
     // Wrong passphrase: refused; five failures lock the account even for the right one.
     let wrong = protocol::derive_clinician_keys(b"wrong", &pre.salt.0, pre.iterations).unwrap();
     for _ in 0..5 {
-        let r = post_json("/v1/sessions", &LoginRequest { email: clin.email.clone(), auth_secret: B64(wrong.auth_secret().to_vec()) });
+        let r = post_json(
+            "/v1/sessions",
+            &LoginRequest { email: clin.email.clone(), auth_secret: B64(wrong.auth_secret().to_vec()) },
+        );
         assert_eq!(h.status(r).await, StatusCode::UNAUTHORIZED);
     }
-    let right = post_json("/v1/sessions", &LoginRequest { email: clin.email.clone(), auth_secret: B64(keys.auth_secret().to_vec()) });
+    let right = post_json(
+        "/v1/sessions",
+        &LoginRequest { email: clin.email.clone(), auth_secret: B64(keys.auth_secret().to_vec()) },
+    );
     let (s, headers, _) = h.send(right).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert!(headers.contains_key("retry-after"));
@@ -294,9 +357,16 @@ async fn login_is_zero_knowledge_and_throttled(h: &Harness) {
 
 async fn cookie_sessions_refuse_cross_site_writes(h: &Harness) {
     let clin = h.clinician("cookie@clinic.invalid").await;
-    let pre: PreloginResponse = h.json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: clin.email.clone() }), StatusCode::OK).await;
+    let pre: PreloginResponse = h
+        .json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: clin.email.clone() }), StatusCode::OK)
+        .await;
     let keys = protocol::derive_clinician_keys(b"clinician passphrase", &pre.salt.0, pre.iterations).unwrap();
-    let (s, headers, _) = h.send(post_json("/v1/sessions", &LoginRequest { email: clin.email.clone(), auth_secret: B64(keys.auth_secret().to_vec()) })).await;
+    let (s, headers, _) = h
+        .send(post_json(
+            "/v1/sessions",
+            &LoginRequest { email: clin.email.clone(), auth_secret: B64(keys.auth_secret().to_vec()) },
+        ))
+        .await;
     assert_eq!(s, StatusCode::OK);
     let cookie = headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
     assert!(cookie.starts_with("__Host-session="));
@@ -305,7 +375,12 @@ async fn cookie_sessions_refuse_cross_site_writes(h: &Harness) {
     }
     let pair = cookie.split(';').next().unwrap().to_string();
     let with = |origin: &str, site: &str| {
-        Request::post("/v1/invites").header("cookie", &pair).header("origin", origin).header("sec-fetch-site", site).body(Body::empty()).unwrap()
+        Request::post("/v1/invites")
+            .header("cookie", &pair)
+            .header("origin", origin)
+            .header("sec-fetch-site", site)
+            .body(Body::empty())
+            .unwrap()
     };
     assert_eq!(h.status(with("https://evil.invalid", "cross-site")).await, StatusCode::FORBIDDEN);
     assert_eq!(h.status(with("https://evil.invalid", "same-origin")).await, StatusCode::FORBIDDEN);
@@ -324,18 +399,30 @@ async fn pulls_page_and_snapshots_compact(h: &Harness) {
         let (_, body) = change(&key, &share, format!("{i}").as_bytes());
         let _: Appended = h.json(dev.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
     }
-    let p: PullResponse = h.json(dev.req("GET", &format!("{}?after=5&limit=10", chunks_path(&share)), vec![]), StatusCode::OK).await;
+    let p: PullResponse =
+        h.json(dev.req("GET", &format!("{}?after=5&limit=10", chunks_path(&share)), vec![]), StatusCode::OK).await;
     assert_eq!(p.chunks.iter().map(|c| c.seq).collect::<Vec<_>>(), (6..=15).collect::<Vec<_>>());
     assert!(p.more);
-    let s: SnapshotStored = h.json(dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), snapshot_body(&key, &share, 20, b"doc")), StatusCode::OK).await;
+    let s: SnapshotStored = h
+        .json(
+            dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), snapshot_body(&key, &share, 20, b"doc")),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(s.removed, 20, "exactly the covered chunks are deleted");
     // An older snapshot is refused; a reader behind the snapshot gets it first.
-    assert_eq!(h.status(dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), snapshot_body(&key, &share, 10, b"old"))).await, StatusCode::CONFLICT);
-    let p: PullResponse = h.json(clin.req("GET", &format!("{}?after=7", chunks_path(&share)), vec![]), StatusCode::OK).await;
+    assert_eq!(
+        h.status(dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), snapshot_body(&key, &share, 10, b"old")))
+            .await,
+        StatusCode::CONFLICT
+    );
+    let p: PullResponse =
+        h.json(clin.req("GET", &format!("{}?after=7", chunks_path(&share)), vec![]), StatusCode::OK).await;
     assert_eq!(p.snapshot.as_ref().map(|s| s.covers), Some(20));
     assert_eq!(p.chunks.iter().map(|c| c.seq).collect::<Vec<_>>(), (21..=25).collect::<Vec<_>>());
     assert!(!p.more);
-    let p: PullResponse = h.json(clin.req("GET", &format!("{}?after=22", chunks_path(&share)), vec![]), StatusCode::OK).await;
+    let p: PullResponse =
+        h.json(clin.req("GET", &format!("{}?after=22", chunks_path(&share)), vec![]), StatusCode::OK).await;
     assert!(p.snapshot.is_none());
     assert_eq!(p.chunks.len(), 3);
     let info = &clin.shares(h).await[0];

@@ -2,7 +2,9 @@
 //! and CSRF checks for cookie-authenticated writes.
 
 use axum::http::{HeaderMap, Method, StatusCode};
-use companion_core::protocol::device::{self, SignedRequest, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use companion_core::protocol::device::{
+    self, SignedRequest, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
 use companion_core::protocol::ShareId;
 use ring::{digest, hmac};
 
@@ -69,7 +71,8 @@ fn signed(headers: &HeaderMap) -> ApiResult<(String, SignedRequest)> {
     let ts = header(headers, HEADER_TIMESTAMP).ok_or_else(|| ApiFailure::unauthorized("missing request timestamp"))?;
     let nonce = header(headers, HEADER_NONCE).ok_or_else(|| ApiFailure::unauthorized("missing request nonce"))?;
     let sig = header(headers, HEADER_SIGNATURE).ok_or_else(|| ApiFailure::unauthorized("missing request signature"))?;
-    let req = SignedRequest::from_headers(ts, nonce, sig).map_err(|_| ApiFailure::unauthorized("malformed signature headers"))?;
+    let req = SignedRequest::from_headers(ts, nonce, sig)
+        .map_err(|_| ApiFailure::unauthorized("malformed signature headers"))?;
     Ok((dev.to_string(), req))
 }
 
@@ -88,7 +91,13 @@ async fn fresh(st: &AppState, device_id: &str, req: &SignedRequest) -> ApiResult
 }
 
 /// Authenticate a device request against a registered device.
-pub async fn device(st: &AppState, method: &Method, path_and_query: &str, headers: &HeaderMap, body: &[u8]) -> ApiResult<String> {
+pub async fn device(
+    st: &AppState,
+    method: &Method,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<String> {
     let (id, req) = signed(headers)?;
     rate_limited(st, &format!("device:{id}"))?;
     let key = st.db.device_key(&id).await?.ok_or_else(|| ApiFailure::unauthorized("unknown device"))?;
@@ -171,13 +180,23 @@ pub async fn clinician(st: &AppState, method: &Method, headers: &HeaderMap) -> A
     if from_cookie && !csrf_ok(st, method, headers) {
         return Err(ApiFailure::new(StatusCode::FORBIDDEN, "cross_site", "cross-site requests are refused"));
     }
-    let id = st.db.session(&hash_token(&token), st.now_ms()).await?.ok_or_else(|| ApiFailure::unauthorized("please log in again"))?;
+    let id = st
+        .db
+        .session(&hash_token(&token), st.now_ms())
+        .await?
+        .ok_or_else(|| ApiFailure::unauthorized("please log in again"))?;
     rate_limited(st, &format!("clinician:{id}"))?;
     st.db.clinician_by_id(&id).await?.ok_or_else(|| ApiFailure::unauthorized("please log in again"))
 }
 
 /// A device if the request is signed, otherwise a clinician session.
-pub async fn caller(st: &AppState, method: &Method, path_and_query: &str, headers: &HeaderMap, body: &[u8]) -> ApiResult<Caller> {
+pub async fn caller(
+    st: &AppState,
+    method: &Method,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ApiResult<Caller> {
     if headers.contains_key(HEADER_DEVICE) {
         Ok(Caller::Device(device(st, method, path_and_query, headers, body).await?))
     } else {

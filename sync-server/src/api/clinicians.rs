@@ -9,7 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use companion_core::protocol::wire::{
-    ClinicianAccount, InviteResponse, LoginRequest, LoginResponse, PreloginRequest, PreloginResponse, RegisterClinician, B64,
+    ClinicianAccount, InviteResponse, LoginRequest, LoginResponse, PreloginRequest, PreloginResponse,
+    RegisterClinician, B64,
 };
 use companion_core::protocol::{b64, fingerprint, Invite, RecipientPublic, CLINICIAN_KDF_ITERATIONS};
 use ring::hmac;
@@ -68,7 +69,11 @@ fn verify_auth_secret(stored: &[u8], secret: &[u8]) -> bool {
 
 fn normalise_email(e: &str) -> ApiResult<String> {
     let e = e.trim().to_lowercase();
-    let ok = e.len() <= 254 && e.contains('@') && !e.starts_with('@') && !e.ends_with('@') && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    let ok = e.len() <= 254
+        && e.contains('@')
+        && !e.starts_with('@')
+        && !e.ends_with('@')
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
     if !ok {
         return Err(ApiFailure::bad_request("email: not a valid address"));
     }
@@ -127,11 +132,10 @@ pub async fn register(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult
         return Err(ApiFailure::bad_request("iterations out of range"));
     }
     let now = st.now_ms();
-    let invite = st
-        .db
-        .take_invite(&hash_token(&req.invite_token), InviteKind::Clinician, now)
-        .await?
-        .ok_or_else(|| ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is unknown, used or expired"))?;
+    let invite =
+        st.db.take_invite(&hash_token(&req.invite_token), InviteKind::Clinician, now).await?.ok_or_else(|| {
+            ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is unknown, used or expired")
+        })?;
     let row = ClinicianRow {
         id: format!("cl_{}", random_token()?.get(..16).unwrap_or_default()),
         clinic_id: invite.clinic_id,
@@ -158,7 +162,10 @@ pub async fn register(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult
 
 fn session_cookie(st: &AppState, token: &str, max_age: u64) -> Option<HeaderValue> {
     let secure = if st.config.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")).ok()
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .ok()
 }
 
 /// `POST /v1/sessions`: log in with the auth secret.
@@ -174,7 +181,8 @@ pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Re
         return Err(ApiFailure::unauthorized("that email and passphrase do not match an account"));
     };
     if c.locked_until_ms > now {
-        let mut f = ApiFailure::new(StatusCode::TOO_MANY_REQUESTS, "locked", "too many failed attempts; try again later");
+        let mut f =
+            ApiFailure::new(StatusCode::TOO_MANY_REQUESTS, "locked", "too many failed attempts; try again later");
         f.retry_after = Some(((c.locked_until_ms - now) / 1000).max(1) as u64);
         st.audit(&format!("clinician:{}", c.id), "login", None, StatusCode::TOO_MANY_REQUESTS).await;
         return Err(f);
@@ -216,21 +224,36 @@ pub async fn logout(State(st): State<Arc<AppState>>, method: Method, headers: He
 }
 
 /// `GET /v1/me`: the logged-in account (with its wrapped private key to unwrap locally).
-pub async fn me(State(st): State<Arc<AppState>>, method: Method, headers: HeaderMap) -> ApiResult<Json<ClinicianAccount>> {
+pub async fn me(
+    State(st): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<Json<ClinicianAccount>> {
     let c = auth::clinician(&st, &method, &headers).await?;
     Ok(Json(account(&c)?))
 }
 
 /// `POST /v1/invites`: a clinician creates an invite for one client device.
-pub async fn create_invite(State(st): State<Arc<AppState>>, method: Method, headers: HeaderMap) -> ApiResult<(StatusCode, Json<InviteResponse>)> {
+pub async fn create_invite(
+    State(st): State<Arc<AppState>>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult<(StatusCode, Json<InviteResponse>)> {
     let c = auth::clinician(&st, &method, &headers).await?;
     let token = random_token()?;
     let now = st.now_ms();
     let expires = now + st.config.invite_ttl.as_millis() as i64;
     st.db.create_invite(&hash_token(&token), InviteKind::Client, &c.clinic_id, Some(&c.id), now, expires).await?;
     let acct = account(&c)?;
-    let invite = Invite { server: st.config.public_url.clone(), token, clinician: c.display_name.clone(), fingerprint: acct.fingerprint };
-    let text = invite.encode().map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "invite", "the invite could not be encoded"))?;
+    let invite = Invite {
+        server: st.config.public_url.clone(),
+        token,
+        clinician: c.display_name.clone(),
+        fingerprint: acct.fingerprint,
+    };
+    let text = invite
+        .encode()
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "invite", "the invite could not be encoded"))?;
     st.audit(&format!("clinician:{}", c.id), "create_invite", None, StatusCode::CREATED).await;
     Ok((StatusCode::CREATED, Json(InviteResponse { invite: text, expires_at_ms: expires })))
 }
@@ -254,7 +277,16 @@ pub async fn invite_clinician(st: &AppState, clinic_id: &str) -> Result<String, 
     }
     let token = random_token()?;
     let now = st.now_ms();
-    st.db.create_invite(&hash_token(&token), InviteKind::Clinician, clinic_id, None, now, now + st.config.invite_ttl.as_millis() as i64).await?;
+    st.db
+        .create_invite(
+            &hash_token(&token),
+            InviteKind::Clinician,
+            clinic_id,
+            None,
+            now,
+            now + st.config.invite_ttl.as_millis() as i64,
+        )
+        .await?;
     st.audit("admin", "invite_clinician", None, StatusCode::CREATED).await;
     Ok(token)
 }

@@ -29,22 +29,26 @@ pub async fn register(
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<DeviceRegistered>)> {
     let req: RegisterDevice = parse_json(&body)?;
-    let pk = <[u8; 32]>::try_from(req.public_key.0.as_slice()).map_err(|_| ApiFailure::bad_request("public_key: 32 bytes"))?;
+    let pk = <[u8; 32]>::try_from(req.public_key.0.as_slice())
+        .map_err(|_| ApiFailure::bad_request("public_key: 32 bytes"))?;
     if req.invite_token.is_empty() || req.invite_token.len() > 128 {
         return Err(ApiFailure::bad_request("invite_token: malformed"));
     }
     let device_id = auth::new_device(&st, &method, &path(&uri), &headers, &body, &pk).await?;
     let now = st.now_ms();
-    let invite = st
-        .db
-        .take_invite(&hash_token(&req.invite_token), InviteKind::Client, now)
-        .await?
-        .ok_or_else(|| ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is unknown, used or expired"))?;
-    let clinician_id = invite.clinician_id.ok_or_else(|| ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is not for a device"))?;
+    let invite =
+        st.db.take_invite(&hash_token(&req.invite_token), InviteKind::Client, now).await?.ok_or_else(|| {
+            ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is unknown, used or expired")
+        })?;
+    let clinician_id = invite
+        .clinician_id
+        .ok_or_else(|| ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is not for a device"))?;
     let clinician = st.db.clinician_by_id(&clinician_id).await?.ok_or_else(|| ApiFailure::not_found("clinician"))?;
     match st.db.register_device(&device_id, &pk, &clinician_id, now).await {
         Ok(()) => {}
-        Err(DbError::Conflict(_)) => return Err(ApiFailure::new(StatusCode::CONFLICT, "device", "this device id is taken")),
+        Err(DbError::Conflict(_)) => {
+            return Err(ApiFailure::new(StatusCode::CONFLICT, "device", "this device id is taken"))
+        }
         Err(e) => return Err(e.into()),
     }
     let cpk = <[u8; 32]>::try_from(clinician.public_key.as_slice())

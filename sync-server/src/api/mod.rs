@@ -86,8 +86,15 @@ impl AppState {
     }
 
     /// Write an audit entry; a failure to audit is logged, never shown to the client.
-    pub(crate) async fn audit(&self, actor: &str, action: &'static str, share_ref: Option<[u8; 32]>, status: StatusCode) {
-        let e = AuditEntry { at_ms: self.now_ms(), actor: actor.to_string(), action, share_ref, status: status.as_u16() };
+    pub(crate) async fn audit(
+        &self,
+        actor: &str,
+        action: &'static str,
+        share_ref: Option<[u8; 32]>,
+        status: StatusCode,
+    ) {
+        let e =
+            AuditEntry { at_ms: self.now_ms(), actor: actor.to_string(), action, share_ref, status: status.as_u16() };
         if let Err(err) = self.db.audit(e).await {
             tracing::error!(action, error = %err, "audit write failed");
         }
@@ -133,7 +140,8 @@ impl From<DbError> for ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        let mut r = (self.status, Json(ApiError { error: self.code.to_string(), message: self.message })).into_response();
+        let mut r =
+            (self.status, Json(ApiError { error: self.code.to_string(), message: self.message })).into_response();
         if let Some(s) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
                 r.headers_mut().insert("retry-after", v);
@@ -167,7 +175,8 @@ async fn not_found() -> ApiFailure {
 
 /// Count, time and log every request (route template and status only; never bodies or ids).
 async fn observe(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route =
+        req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let method = req.method().clone();
     let start = Instant::now();
     let resp = next.run(req).await;

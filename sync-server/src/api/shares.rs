@@ -43,7 +43,9 @@ fn parse_share_id(text: &str) -> ApiResult<ShareId> {
 
 fn chunk_failure(e: ProtocolError) -> ApiFailure {
     match e {
-        ProtocolError::TooLarge => ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the chunk is larger than allowed"),
+        ProtocolError::TooLarge => {
+            ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the chunk is larger than allowed")
+        }
         _ => ApiFailure::bad_request("the sealed chunk is malformed"),
     }
 }
@@ -92,7 +94,11 @@ pub async fn create(
     }
     if !st.db.is_paired(&device, &req.recipient).await? {
         st.audit(&actor, "create_share", Some(sref), StatusCode::FORBIDDEN).await;
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "not_paired", "this device is not paired with that clinician"));
+        return Err(ApiFailure::new(
+            StatusCode::FORBIDDEN,
+            "not_paired",
+            "this device is not paired with that clinician",
+        ));
     }
     let row = ShareRow {
         id: *req.share_id.as_bytes(),
@@ -108,7 +114,10 @@ pub async fn create(
         Err(DbError::Conflict(_)) => {
             // A retried create by the same device is fine; anything else is a conflict.
             if let Some(existing) = st.db.share(&row.id).await? {
-                if existing.device_id == row.device_id && existing.clinician_id == row.clinician_id && existing.wrapped_key == row.wrapped_key {
+                if existing.device_id == row.device_id
+                    && existing.clinician_id == row.clinician_id
+                    && existing.wrapped_key == row.wrapped_key
+                {
                     return Ok((StatusCode::OK, Json(info(&existing))));
                 }
             }
@@ -122,7 +131,12 @@ pub async fn create(
 }
 
 /// `GET /v1/shares`: a device's own shares, or the shares addressed to a clinician.
-pub async fn list(State(st): State<Arc<AppState>>, method: Method, uri: OriginalUri, headers: HeaderMap) -> ApiResult<Json<ShareList>> {
+pub async fn list(
+    State(st): State<Arc<AppState>>,
+    method: Method,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> ApiResult<Json<ShareList>> {
     let caller = auth::caller(&st, &method, &request_path(&uri), &headers, b"").await?;
     let rows = match &caller {
         Caller::Device(d) => st.db.shares_of_device(d).await?,
@@ -215,11 +229,17 @@ pub async fn snapshot(
     let sref = share_ref(&st.secret, &id);
     let out = st.db.put_snapshot(id.as_bytes(), header.covers_seq, header.chunk_id.as_bytes(), req.snapshot.0).await?;
     let (status, result) = match out {
-        SnapshotOutcome::Stored { removed } => (StatusCode::OK, Ok(SnapshotStored { covers: header.covers_seq, removed })),
+        SnapshotOutcome::Stored { removed } => {
+            (StatusCode::OK, Ok(SnapshotStored { covers: header.covers_seq, removed }))
+        }
         SnapshotOutcome::Existing => (StatusCode::OK, Ok(SnapshotStored { covers: header.covers_seq, removed: 0 })),
         SnapshotOutcome::Stale => (
             StatusCode::CONFLICT,
-            Err(ApiFailure::new(StatusCode::CONFLICT, "stale", "the snapshot covers chunks that do not exist or are already covered")),
+            Err(ApiFailure::new(
+                StatusCode::CONFLICT,
+                "stale",
+                "the snapshot covers chunks that do not exist or are already covered",
+            )),
         ),
         SnapshotOutcome::NoShare => (StatusCode::NOT_FOUND, Err(ApiFailure::not_found("share"))),
     };

@@ -128,7 +128,9 @@ pub struct Pulled {
 /// What storing a snapshot did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnapshotOutcome {
-    Stored { removed: u64 },
+    Stored {
+        removed: u64,
+    },
     /// The same snapshot (same chunk id) was already stored.
     Existing,
     /// It covers sequence numbers that do not exist yet, or less than the stored one.
@@ -279,7 +281,13 @@ impl Db {
         dispatch!(self, d => d.pull(share, after, limit).await)
     }
 
-    pub async fn put_snapshot(&self, share: &[u8; 16], covers: u64, chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<SnapshotOutcome> {
+    pub async fn put_snapshot(
+        &self,
+        share: &[u8; 16],
+        covers: u64,
+        chunk_id: &[u8; 16],
+        data: Vec<u8>,
+    ) -> DbResult<SnapshotOutcome> {
         dispatch!(self, d => d.put_snapshot(share, covers, chunk_id, data).await)
     }
 

@@ -23,9 +23,11 @@ pub struct PgDb {
 impl PgDb {
     /// Connect (`postgres://user:pass@host/db`) and create the schema if needed.
     pub async fn connect(url: &str, max_connections: usize) -> DbResult<PgDb> {
-        let config: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| DbError::Storage(e.to_string()))?;
+        let config: tokio_postgres::Config =
+            url.parse().map_err(|e: tokio_postgres::Error| DbError::Storage(e.to_string()))?;
         let mgr = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-        let pool = Pool::builder(mgr).max_size(max_connections.max(2)).build().map_err(|e| DbError::Storage(e.to_string()))?;
+        let pool =
+            Pool::builder(mgr).max_size(max_connections.max(2)).build().map_err(|e| DbError::Storage(e.to_string()))?;
         let db = PgDb { pool };
         {
             let client = db.pool.get().await?;
@@ -43,10 +45,14 @@ impl PgDb {
     }
 
     pub async fn server_secret(&self) -> DbResult<[u8; 32]> {
-        let fresh: [u8; 32] = companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
+        let fresh: [u8; 32] =
+            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
         let c = self.client().await?;
-        c.execute("INSERT INTO server_config (name, value) VALUES ('secret', $1) ON CONFLICT (name) DO NOTHING", &[&&fresh[..]])
-            .await?;
+        c.execute(
+            "INSERT INTO server_config (name, value) VALUES ('secret', $1) ON CONFLICT (name) DO NOTHING",
+            &[&&fresh[..]],
+        )
+        .await?;
         let row = c.query_one("SELECT value FROM server_config WHERE name = 'secret'", &[]).await?;
         arr32(row.get::<_, &[u8]>(0))
     }
@@ -89,8 +95,10 @@ impl PgDb {
                 &[&&token_hash[..], &kind.as_str(), &now],
             )
             .await?;
-        row.map(|r| Ok(InviteRow { kind: parse_kind(r.get::<_, &str>(0))?, clinic_id: r.get(1), clinician_id: r.get(2) }))
-            .transpose()
+        row.map(|r| {
+            Ok(InviteRow { kind: parse_kind(r.get::<_, &str>(0))?, clinic_id: r.get(1), clinician_id: r.get(2) })
+        })
+        .transpose()
     }
 
     pub async fn create_clinician(&self, r: &ClinicianRow, now: i64) -> DbResult<()> {
@@ -172,7 +180,10 @@ impl PgDb {
     pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
         let c = self.client().await?;
         let r = c
-            .query_opt("SELECT clinician_id FROM sessions WHERE token_hash = $1 AND expires_ms > $2", &[&&token_hash[..], &now])
+            .query_opt(
+                "SELECT clinician_id FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
+                &[&&token_hash[..], &now],
+            )
             .await?;
         Ok(r.map(|r| r.get(0)))
     }
@@ -212,9 +223,12 @@ impl PgDb {
 
     pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
         let c = self.client().await?;
-        Ok(c.query_opt("SELECT 1 FROM pairings WHERE device_id = $1 AND clinician_id = $2", &[&device_id, &clinician_id])
-            .await?
-            .is_some())
+        Ok(c.query_opt(
+            "SELECT 1 FROM pairings WHERE device_id = $1 AND clinician_id = $2",
+            &[&device_id, &clinician_id],
+        )
+        .await?
+        .is_some())
     }
 
     pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
@@ -262,7 +276,8 @@ impl PgDb {
         })
     }
 
-    const SHARE_COLUMNS: &'static str = "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
+    const SHARE_COLUMNS: &'static str =
+        "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
          FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id";
 
     pub async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
@@ -273,7 +288,9 @@ impl PgDb {
 
     pub async fn shares_where(&self, column: &'static str, value: &str) -> DbResult<Vec<ShareRow>> {
         let c = self.client().await?;
-        let rows = c.query(&format!("{} WHERE s.{column} = $1 ORDER BY s.created_ms, s.id", Self::SHARE_COLUMNS), &[&value]).await?;
+        let rows = c
+            .query(&format!("{} WHERE s.{column} = $1 ORDER BY s.created_ms, s.id", Self::SHARE_COLUMNS), &[&value])
+            .await?;
         rows.iter().map(Self::share_from).collect()
     }
 
@@ -286,12 +303,17 @@ impl PgDb {
             return Ok(AppendOutcome::Existing(to_u64(r.get(0))));
         }
         let tx = c.transaction().await?;
-        let seq = tx.query_opt("UPDATE shares SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq", &[&&share[..]]).await?;
+        let seq = tx
+            .query_opt("UPDATE shares SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq", &[&&share[..]])
+            .await?;
         let Some(seq) = seq.map(|r| r.get::<_, i64>(0)) else {
             return Ok(AppendOutcome::NoShare);
         };
         let ins = tx
-            .execute("INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES ($1, $2, $3, $4)", &[&&share[..], &seq, &&chunk_id[..], &data])
+            .execute(
+                "INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES ($1, $2, $3, $4)",
+                &[&&share[..], &seq, &&chunk_id[..], &data],
+            )
             .await;
         match ins.map_err(DbError::from) {
             Ok(_) => {
@@ -302,7 +324,10 @@ impl PgDb {
                 // The same chunk was appended concurrently: give the number back, report theirs.
                 drop(tx);
                 let r = c
-                    .query_one("SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2", &[&&share[..], &&chunk_id[..]])
+                    .query_one(
+                        "SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2",
+                        &[&&share[..], &&chunk_id[..]],
+                    )
                     .await?;
                 Ok(AppendOutcome::Existing(to_u64(r.get(0))))
             }
@@ -313,7 +338,12 @@ impl PgDb {
     pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
         let mut c = self.client().await?;
         // One snapshot-consistent view of the share.
-        let tx = c.build_transaction().isolation_level(tokio_postgres::IsolationLevel::RepeatableRead).read_only(true).start().await?;
+        let tx = c
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
         let Some(last) = tx.query_opt("SELECT last_seq FROM shares WHERE id = $1", &[&&share[..]]).await? else {
             return Ok(Pulled::default());
         };
@@ -343,14 +373,22 @@ impl PgDb {
         Ok(out)
     }
 
-    pub async fn put_snapshot(&self, share: &[u8; 16], covers: u64, chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<SnapshotOutcome> {
+    pub async fn put_snapshot(
+        &self,
+        share: &[u8; 16],
+        covers: u64,
+        chunk_id: &[u8; 16],
+        data: Vec<u8>,
+    ) -> DbResult<SnapshotOutcome> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let Some(last) = tx.query_opt("SELECT last_seq FROM shares WHERE id = $1 FOR UPDATE", &[&&share[..]]).await? else {
+        let Some(last) = tx.query_opt("SELECT last_seq FROM shares WHERE id = $1 FOR UPDATE", &[&&share[..]]).await?
+        else {
             return Ok(SnapshotOutcome::NoShare);
         };
         let last = to_u64(last.get(0));
-        let current = tx.query_opt("SELECT covers, chunk_id FROM snapshots WHERE share_id = $1", &[&&share[..]]).await?;
+        let current =
+            tx.query_opt("SELECT covers, chunk_id FROM snapshots WHERE share_id = $1", &[&&share[..]]).await?;
         if let Some(r) = &current {
             if r.get::<_, &[u8]>(1) == &chunk_id[..] {
                 return Ok(SnapshotOutcome::Existing);
@@ -366,7 +404,8 @@ impl PgDb {
             &[&&share[..], &to_i64(covers), &&chunk_id[..], &data],
         )
         .await?;
-        let removed = tx.execute("DELETE FROM chunks WHERE share_id = $1 AND seq <= $2", &[&&share[..], &to_i64(covers)]).await?;
+        let removed =
+            tx.execute("DELETE FROM chunks WHERE share_id = $1 AND seq <= $2", &[&&share[..], &to_i64(covers)]).await?;
         tx.commit().await?;
         Ok(SnapshotOutcome::Stored { removed })
     }
@@ -377,7 +416,11 @@ impl PgDb {
         tx.execute("DELETE FROM chunks WHERE share_id = $1", &[&&share[..]]).await?;
         tx.execute("DELETE FROM snapshots WHERE share_id = $1", &[&&share[..]]).await?;
         tx.execute("DELETE FROM shares WHERE id = $1", &[&&share[..]]).await?;
-        tx.execute("INSERT INTO erased (share_ref, erased_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&&share_ref[..], &now]).await?;
+        tx.execute(
+            "INSERT INTO erased (share_ref, erased_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&&share_ref[..], &now],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

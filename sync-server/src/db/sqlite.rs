@@ -34,7 +34,9 @@ pub struct SqliteDb {
 fn configure(c: &Connection) -> DbResult<()> {
     c.busy_timeout(std::time::Duration::from_secs(10))?;
     c.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
-    c.execute_batch("PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;")?;
+    c.execute_batch(
+        "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;",
+    )?;
     Ok(())
 }
 
@@ -111,7 +113,10 @@ impl SqliteDb {
         &self.path
     }
 
-    async fn write<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static) -> DbResult<T> {
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static,
+    ) -> DbResult<T> {
         let (tx, rx) = oneshot::channel::<DbResult<T>>();
         let job: Job = Box::new(move |c: &Connection| -> Reply {
             let result = savepoint(c, f);
@@ -126,7 +131,10 @@ impl SqliteDb {
         rx.await.map_err(|_| DbError::Storage("the database writer stopped".into()))?
     }
 
-    async fn read<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static) -> DbResult<T> {
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static,
+    ) -> DbResult<T> {
         let readers = Arc::clone(&self.readers);
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
@@ -147,7 +155,8 @@ impl SqliteDb {
     }
 
     pub async fn server_secret(&self) -> DbResult<[u8; 32]> {
-        let fresh: [u8; 32] = companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
+        let fresh: [u8; 32] =
+            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
         self.write(move |c| {
             c.execute("INSERT OR IGNORE INTO server_config (name, value) VALUES ('secret', ?1)", params![&fresh[..]])?;
             let v: Vec<u8> = c.query_row("SELECT value FROM server_config WHERE name = 'secret'", [], |r| r.get(0))?;
@@ -167,7 +176,10 @@ impl SqliteDb {
 
     pub async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
         let id = id.to_string();
-        self.read(move |c| Ok(c.query_row("SELECT 1 FROM clinics WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())).await
+        self.read(move |c| {
+            Ok(c.query_row("SELECT 1 FROM clinics WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+        })
+        .await
     }
 
     pub async fn create_invite(
@@ -290,7 +302,10 @@ impl SqliteDb {
     pub async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
         let (h, id) = (*token_hash, clinician_id.to_string());
         self.write(move |c| {
-            c.execute("INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES (?1, ?2, ?3)", params![&h[..], id, expires])?;
+            c.execute(
+                "INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES (?1, ?2, ?3)",
+                params![&h[..], id, expires],
+            )?;
             Ok(())
         })
         .await
@@ -299,8 +314,12 @@ impl SqliteDb {
     pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
         let h = *token_hash;
         self.read(move |c| {
-            Ok(c.query_row("SELECT clinician_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2", params![&h[..], now], |r| r.get(0))
-                .optional()?)
+            Ok(c.query_row(
+                "SELECT clinician_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2",
+                params![&h[..], now],
+                |r| r.get(0),
+            )
+            .optional()?)
         })
         .await
     }
@@ -317,12 +336,16 @@ impl SqliteDb {
     pub async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
         let (id, pk, clin) = (id.to_string(), *public_key, clinician_id.to_string());
         self.write(move |c| {
-            let existing: Option<Vec<u8>> = c.query_row("SELECT public_key FROM devices WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+            let existing: Option<Vec<u8>> =
+                c.query_row("SELECT public_key FROM devices WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
             match existing {
                 Some(k) if k != pk => return Err(DbError::Conflict("device")),
                 Some(_) => {}
                 None => {
-                    c.execute("INSERT INTO devices (id, public_key, created_ms) VALUES (?1, ?2, ?3)", params![id, &pk[..], now])?;
+                    c.execute(
+                        "INSERT INTO devices (id, public_key, created_ms) VALUES (?1, ?2, ?3)",
+                        params![id, &pk[..], now],
+                    )?;
                 }
             }
             c.execute(
@@ -337,7 +360,8 @@ impl SqliteDb {
     pub async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
         let id = id.to_string();
         self.read(move |c| {
-            let k: Option<Vec<u8>> = c.query_row("SELECT public_key FROM devices WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            let k: Option<Vec<u8>> =
+                c.query_row("SELECT public_key FROM devices WHERE id = ?1", [id], |r| r.get(0)).optional()?;
             k.map(|k| arr32(&k)).transpose()
         })
         .await
@@ -346,9 +370,11 @@ impl SqliteDb {
     pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
         let (d, cl) = (device_id.to_string(), clinician_id.to_string());
         self.read(move |c| {
-            Ok(c.query_row("SELECT 1 FROM pairings WHERE device_id = ?1 AND clinician_id = ?2", params![d, cl], |_| Ok(()))
-                .optional()?
-                .is_some())
+            Ok(c.query_row("SELECT 1 FROM pairings WHERE device_id = ?1 AND clinician_id = ?2", params![d, cl], |_| {
+                Ok(())
+            })
+            .optional()?
+            .is_some())
         })
         .await
     }
@@ -357,12 +383,19 @@ impl SqliteDb {
         let (d, n) = (device_id.to_string(), *nonce);
         self.write(move |c| {
             let seen = c
-                .query_row("SELECT 1 FROM nonces WHERE device_id = ?1 AND nonce = ?2 AND expires_ms > ?3", params![d, &n[..], now], |_| Ok(()))
+                .query_row(
+                    "SELECT 1 FROM nonces WHERE device_id = ?1 AND nonce = ?2 AND expires_ms > ?3",
+                    params![d, &n[..], now],
+                    |_| Ok(()),
+                )
                 .optional()?;
             if seen.is_some() {
                 return Ok(false);
             }
-            c.execute("INSERT OR REPLACE INTO nonces (device_id, nonce, expires_ms) VALUES (?1, ?2, ?3)", params![d, &n[..], expires])?;
+            c.execute(
+                "INSERT OR REPLACE INTO nonces (device_id, nonce, expires_ms) VALUES (?1, ?2, ?3)",
+                params![d, &n[..], expires],
+            )?;
             Ok(true)
         })
         .await
@@ -370,8 +403,10 @@ impl SqliteDb {
 
     pub async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
         let r = *share_ref;
-        self.read(move |c| Ok(c.query_row("SELECT 1 FROM erased WHERE share_ref = ?1", [&r[..]], |_| Ok(())).optional()?.is_some()))
-            .await
+        self.read(move |c| {
+            Ok(c.query_row("SELECT 1 FROM erased WHERE share_ref = ?1", [&r[..]], |_| Ok(())).optional()?.is_some())
+        })
+        .await
     }
 
     pub async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
@@ -447,22 +482,37 @@ impl SqliteDb {
         let (share, chunk) = (*share, *chunk_id);
         self.write(move |c| {
             let existing: Option<i64> = c
-                .query_row("SELECT seq FROM chunks WHERE share_id = ?1 AND chunk_id = ?2", params![&share[..], &chunk[..]], |r| r.get(0))
+                .query_row(
+                    "SELECT seq FROM chunks WHERE share_id = ?1 AND chunk_id = ?2",
+                    params![&share[..], &chunk[..]],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if let Some(seq) = existing {
                 return Ok(AppendOutcome::Existing(to_u64(seq)));
             }
             let snap: Option<i64> = c
-                .query_row("SELECT covers FROM snapshots WHERE share_id = ?1 AND chunk_id = ?2", params![&share[..], &chunk[..]], |r| r.get(0))
+                .query_row(
+                    "SELECT covers FROM snapshots WHERE share_id = ?1 AND chunk_id = ?2",
+                    params![&share[..], &chunk[..]],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if let Some(cov) = snap {
                 return Ok(AppendOutcome::Existing(to_u64(cov)));
             }
             let seq: Option<i64> = c
-                .query_row("UPDATE shares SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq", [&share[..]], |r| r.get(0))
+                .query_row(
+                    "UPDATE shares SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq",
+                    [&share[..]],
+                    |r| r.get(0),
+                )
                 .optional()?;
             let Some(seq) = seq else { return Ok(AppendOutcome::NoShare) };
-            c.execute("INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES (?1, ?2, ?3, ?4)", params![&share[..], seq, &chunk[..], data])?;
+            c.execute(
+                "INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES (?1, ?2, ?3, ?4)",
+                params![&share[..], seq, &chunk[..], data],
+            )?;
             Ok(AppendOutcome::Stored(to_u64(seq)))
         })
         .await
@@ -471,10 +521,13 @@ impl SqliteDb {
     pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
         let share = *share;
         self.read(move |c| {
-            let last: Option<i64> = c.query_row("SELECT last_seq FROM shares WHERE id = ?1", [&share[..]], |r| r.get(0)).optional()?;
+            let last: Option<i64> =
+                c.query_row("SELECT last_seq FROM shares WHERE id = ?1", [&share[..]], |r| r.get(0)).optional()?;
             let Some(last) = last else { return Ok(Pulled::default()) };
             let snap: Option<(i64, Vec<u8>)> = c
-                .query_row("SELECT covers, data FROM snapshots WHERE share_id = ?1", [&share[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row("SELECT covers, data FROM snapshots WHERE share_id = ?1", [&share[..]], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
             let mut out = Pulled { last_seq: to_u64(last), ..Default::default() };
             let mut from = after;
@@ -484,8 +537,12 @@ impl SqliteDb {
                     from = to_u64(cov);
                 }
             }
-            let mut st = c.prepare_cached("SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")?;
-            let rows = st.query_map(params![&share[..], to_i64(from), i64::from(limit) + 1], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))?;
+            let mut st = c.prepare_cached(
+                "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = st.query_map(params![&share[..], to_i64(from), i64::from(limit) + 1], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?))
+            })?;
             for r in rows {
                 let (seq, data) = r?;
                 out.chunks.push((to_u64(seq), data));
@@ -499,13 +556,22 @@ impl SqliteDb {
         .await
     }
 
-    pub async fn put_snapshot(&self, share: &[u8; 16], covers: u64, chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<SnapshotOutcome> {
+    pub async fn put_snapshot(
+        &self,
+        share: &[u8; 16],
+        covers: u64,
+        chunk_id: &[u8; 16],
+        data: Vec<u8>,
+    ) -> DbResult<SnapshotOutcome> {
         let (share, chunk) = (*share, *chunk_id);
         self.write(move |c| {
-            let last: Option<i64> = c.query_row("SELECT last_seq FROM shares WHERE id = ?1", [&share[..]], |r| r.get(0)).optional()?;
+            let last: Option<i64> =
+                c.query_row("SELECT last_seq FROM shares WHERE id = ?1", [&share[..]], |r| r.get(0)).optional()?;
             let Some(last) = last else { return Ok(SnapshotOutcome::NoShare) };
             let current: Option<(i64, Vec<u8>)> = c
-                .query_row("SELECT covers, chunk_id FROM snapshots WHERE share_id = ?1", [&share[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row("SELECT covers, chunk_id FROM snapshots WHERE share_id = ?1", [&share[..]], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
             if let Some((_, id)) = &current {
                 if id.as_slice() == chunk {
@@ -520,7 +586,8 @@ impl SqliteDb {
                 "INSERT OR REPLACE INTO snapshots (share_id, covers, chunk_id, data) VALUES (?1, ?2, ?3, ?4)",
                 params![&share[..], to_i64(covers), &chunk[..], data],
             )?;
-            let removed = c.execute("DELETE FROM chunks WHERE share_id = ?1 AND seq <= ?2", params![&share[..], to_i64(covers)])?;
+            let removed =
+                c.execute("DELETE FROM chunks WHERE share_id = ?1 AND seq <= ?2", params![&share[..], to_i64(covers)])?;
             Ok(SnapshotOutcome::Stored { removed: removed as u64 })
         })
         .await
@@ -560,7 +627,8 @@ impl SqliteDb {
 
     pub async fn dump_tables(&self) -> DbResult<Vec<(String, Vec<Vec<u8>>)>> {
         self.read(|c| {
-            let mut st = c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+            let mut st =
+                c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
             let tables: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
             let mut out = Vec::new();
             for t in tables {

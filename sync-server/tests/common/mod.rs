@@ -43,7 +43,10 @@ pub fn postgres_url() -> Option<String> {
 
 /// A fresh, empty schema on the test PostgreSQL, as a URL whose connections use it.
 pub async fn fresh_pg_schema(url: &str) -> String {
-    let schema = format!("t_{}", b64(&companion_core::crypto::random_array::<9>().unwrap()).to_lowercase().replace(['-', '_'], "x"));
+    let schema = format!(
+        "t_{}",
+        b64(&companion_core::crypto::random_array::<9>().unwrap()).to_lowercase().replace(['-', '_'], "x")
+    );
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect to test PostgreSQL");
     tokio::spawn(conn);
     client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.unwrap();
@@ -91,13 +94,17 @@ impl Harness {
 
     /// A clinic with one clinician, logged in.
     pub async fn clinician(&self, email: &str) -> Clinician {
-        let (_, token) = companion_server::api::clinicians_admin::create_clinic(&self.state, "Test Clinic").await.unwrap();
+        let (_, token) =
+            companion_server::api::clinicians_admin::create_clinic(&self.state, "Test Clinic").await.unwrap();
         Clinician::register(self, &token, email).await
     }
 }
 
 pub fn post_json(path: &str, body: &impl serde::Serialize) -> Request<Body> {
-    Request::post(path).header("content-type", "application/json").body(Body::from(serde_json::to_vec(body).unwrap())).unwrap()
+    Request::post(path)
+        .header("content-type", "application/json")
+        .body(Body::from(serde_json::to_vec(body).unwrap()))
+        .unwrap()
 }
 
 /// A clinician with their keys, as the dashboard would hold them.
@@ -130,10 +137,19 @@ impl Clinician {
 
     /// Log in as the dashboard does: prelogin, derive, send the auth secret, unwrap the key.
     pub async fn login(h: &Harness, email: &str, passphrase: &[u8]) -> Clinician {
-        let pre: PreloginResponse = h.json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: email.into() }), StatusCode::OK).await;
+        let pre: PreloginResponse = h
+            .json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: email.into() }), StatusCode::OK)
+            .await;
         let keys = protocol::derive_clinician_keys(passphrase, &pre.salt.0, pre.iterations).unwrap();
-        let login: LoginResponse =
-            h.json(post_json("/v1/sessions", &LoginRequest { email: email.into(), auth_secret: B64(keys.auth_secret().to_vec()) }), StatusCode::OK).await;
+        let login: LoginResponse = h
+            .json(
+                post_json(
+                    "/v1/sessions",
+                    &LoginRequest { email: email.into(), auth_secret: B64(keys.auth_secret().to_vec()) },
+                ),
+                StatusCode::OK,
+            )
+            .await;
         let secret = protocol::unwrap_recipient_secret(&keys, email, &login.account.wrapped_private_key.0).unwrap();
         assert_eq!(secret.public().0.to_vec(), login.account.public_key.0);
         Clinician { email: email.into(), token: login.token, account: login.account, secret }
@@ -191,10 +207,18 @@ impl Device {
 
     /// Redeem an invite and check the clinician's key against its fingerprint.
     pub async fn pair(&mut self, h: &Harness, invite: &protocol::Invite) {
-        let body = serde_json::to_vec(&RegisterDevice { invite_token: invite.token.clone(), public_key: B64(self.key.public_key().to_vec()) }).unwrap();
+        let body = serde_json::to_vec(&RegisterDevice {
+            invite_token: invite.token.clone(),
+            public_key: B64(self.key.public_key().to_vec()),
+        })
+        .unwrap();
         let r: DeviceRegistered = h.json(self.req("POST", "/v1/devices", body), StatusCode::CREATED).await;
         let pk = <[u8; 32]>::try_from(r.recipient.public_key.0.as_slice()).unwrap();
-        assert_eq!(protocol::fingerprint(&protocol::RecipientPublic(pk)), invite.fingerprint, "the server swapped the clinician's key");
+        assert_eq!(
+            protocol::fingerprint(&protocol::RecipientPublic(pk)),
+            invite.fingerprint,
+            "the server swapped the clinician's key"
+        );
         self.recipient = Some(r.recipient);
     }
 
@@ -205,7 +229,12 @@ impl Device {
         let key = ShareKey::generate().unwrap();
         let pk = protocol::RecipientPublic(<[u8; 32]>::try_from(rec.public_key.0.as_slice()).unwrap());
         let wrapped = protocol::wrap_share_key(&pk, &id, &key).unwrap();
-        let body = serde_json::to_vec(&CreateShare { share_id: id, recipient: rec.clinician_id.clone(), wrapped_key: B64(wrapped) }).unwrap();
+        let body = serde_json::to_vec(&CreateShare {
+            share_id: id,
+            recipient: rec.clinician_id.clone(),
+            wrapped_key: B64(wrapped),
+        })
+        .unwrap();
         let _: ShareInfo = h.json(self.req("POST", "/v1/shares", body), StatusCode::CREATED).await;
         (id, key)
     }
@@ -219,7 +248,8 @@ pub fn change(key: &ShareKey, share: &ShareId, plaintext: &[u8]) -> (ChunkId, Ve
 }
 
 pub fn snapshot_body(key: &ShareKey, share: &ShareId, covers: u64, plaintext: &[u8]) -> Vec<u8> {
-    let sealed = protocol::seal_chunk(key, share, ChunkKind::Snapshot, ChunkId::random().unwrap(), covers, plaintext).unwrap();
+    let sealed =
+        protocol::seal_chunk(key, share, ChunkKind::Snapshot, ChunkId::random().unwrap(), covers, plaintext).unwrap();
     serde_json::to_vec(&PutSnapshot { snapshot: B64(sealed) }).unwrap()
 }
 
