@@ -44,8 +44,16 @@ fn start(args: &[&str]) -> Server {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
+    reader.read_line(&mut line).unwrap();
+    // Keep draining what the server prints, so it never writes into a closed pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+            sink.clear();
+        }
+    });
     // "companion-server 0.1.0 listening on http://127.0.0.1:PORT (...)"
     let base = line
         .split_whitespace()

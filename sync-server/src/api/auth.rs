@@ -100,7 +100,17 @@ pub async fn device(
 ) -> ApiResult<String> {
     let (id, req) = signed(headers)?;
     rate_limited(st, &format!("device:{id}"))?;
-    let key = st.db.device_key(&id).await?.ok_or_else(|| ApiFailure::unauthorized("unknown device"))?;
+    let cached = st.device_keys.read().ok().and_then(|m| m.get(&id).copied());
+    let key = match cached {
+        Some(k) => k,
+        None => {
+            let k = st.db.device_key(&id).await?.ok_or_else(|| ApiFailure::unauthorized("unknown device"))?;
+            if let Ok(mut m) = st.device_keys.write() {
+                m.insert(id.clone(), k);
+            }
+            k
+        }
+    };
     if !device::verify_request(&key, method.as_str(), path_and_query, body, &req) {
         st.metrics.bad_signatures.inc();
         return Err(ApiFailure::unauthorized("the request's signature does not verify"));

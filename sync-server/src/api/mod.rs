@@ -12,8 +12,12 @@ pub mod clinicians_admin {
     pub use super::clinicians::{create_clinic, invite_clinician};
 }
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -65,6 +69,13 @@ impl Default for ApiConfig {
     }
 }
 
+/// Who may reach a share: fixed when the share is created, so it can be cached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShareAccess {
+    pub device_id: String,
+    pub clinician_id: String,
+}
+
 /// Everything handlers share.
 pub struct AppState {
     pub db: Db,
@@ -72,13 +83,68 @@ pub struct AppState {
     pub config: ApiConfig,
     pub metrics: Metrics,
     pub limiter: RateLimiter,
+    /// Device public keys never change once registered.
+    pub(crate) device_keys: RwLock<HashMap<String, [u8; 32]>>,
+    /// Shares known to exist (and their parties); dropped on erasure. Another process may
+    /// erase a share meanwhile: the storage operation then finds no share and the erasure
+    /// record answers 410, so a stale entry can never serve erased data.
+    pub(crate) shares: RwLock<HashMap<[u8; 16], ShareAccess>>,
+    audit_tx: mpsc::UnboundedSender<AuditEntry>,
+    audit_queued: AtomicU64,
+    audit_done: AtomicU64,
+}
+
+/// Write audit entries in batches, off the request path (each batch is one transaction).
+fn spawn_audit_writer(state: std::sync::Weak<AppState>, mut rx: mpsc::UnboundedReceiver<AuditEntry>) {
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < 1024 {
+                match rx.try_recv() {
+                    Ok(e) => batch.push(e),
+                    Err(_) => break,
+                }
+            }
+            let Some(st) = state.upgrade() else { break };
+            let n = batch.len();
+            if let Err(err) = st.db.audit(batch).await {
+                tracing::error!(entries = n, error = %err, "audit write failed");
+            }
+            st.audit_done.fetch_add(n as u64, Ordering::SeqCst);
+        }
+    });
 }
 
 impl AppState {
     pub async fn new(db: Db, config: ApiConfig) -> Result<Arc<AppState>, DbError> {
         let secret = db.server_secret().await?;
         let limiter = RateLimiter::new(config.rate_per_sec, config.rate_burst);
-        Ok(Arc::new(AppState { db, secret, config, metrics: Metrics::default(), limiter }))
+        let (audit_tx, audit_rx) = mpsc::unbounded_channel();
+        let st = Arc::new(AppState {
+            db,
+            secret,
+            config,
+            metrics: Metrics::default(),
+            limiter,
+            device_keys: RwLock::new(HashMap::new()),
+            shares: RwLock::new(HashMap::new()),
+            audit_tx,
+            audit_queued: AtomicU64::new(0),
+            audit_done: AtomicU64::new(0),
+        });
+        spawn_audit_writer(Arc::downgrade(&st), audit_rx);
+        Ok(st)
+    }
+
+    /// Wait (up to 5 s) until every audit entry queued so far is written (tests, shutdown).
+    pub async fn flush_audit(&self) {
+        let target = self.audit_queued.load(Ordering::SeqCst);
+        for _ in 0..2500 {
+            if self.audit_done.load(Ordering::SeqCst) >= target {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -93,10 +159,13 @@ impl AppState {
         share_ref: Option<[u8; 32]>,
         status: StatusCode,
     ) {
+        // Queued: written within milliseconds, in a batch, off the request path. A failure to
+        // audit is logged, never shown to the client.
         let e =
             AuditEntry { at_ms: self.now_ms(), actor: actor.to_string(), action, share_ref, status: status.as_u16() };
-        if let Err(err) = self.db.audit(e).await {
-            tracing::error!(action, error = %err, "audit write failed");
+        self.audit_queued.fetch_add(1, Ordering::SeqCst);
+        if self.audit_tx.send(e).is_err() {
+            tracing::error!(action, "audit queue closed");
         }
     }
 }

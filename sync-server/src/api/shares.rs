@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::auth::{self, share_ref, Caller};
 use super::clinicians::parse_json;
 use super::devices::request_path;
-use super::{ApiFailure, ApiResult, AppState};
+use super::{ApiFailure, ApiResult, AppState, ShareAccess};
 use crate::db::{AppendOutcome, DbError, ShareRow, SnapshotOutcome};
 
 const DEFAULT_LIMIT: u32 = 500;
@@ -50,27 +50,49 @@ fn chunk_failure(e: ProtocolError) -> ApiFailure {
     }
 }
 
-/// Load a share the caller may reach: 400 bad id, 410 erased, 404 unknown, 403 not theirs.
-async fn reachable(st: &AppState, caller: &Caller, id: &ShareId, action: &'static str) -> ApiResult<ShareRow> {
+/// Check the caller may reach a share: 400 bad id, 410 erased, 404 unknown, 403 not theirs.
+async fn reachable(st: &AppState, caller: &Caller, id: &ShareId, action: &'static str) -> ApiResult<ShareAccess> {
     let sref = share_ref(&st.secret, id);
     let refuse = |f: ApiFailure| async move {
         st.audit(&caller.actor(), action, Some(sref), f.status).await;
         Err(f)
     };
-    if st.db.is_erased(&sref).await? {
-        return refuse(ApiFailure::gone()).await;
-    }
-    let Some(share) = st.db.share(id.as_bytes()).await? else {
-        return refuse(ApiFailure::not_found("share")).await;
+    let cached = st.shares.read().ok().and_then(|m| m.get(id.as_bytes()).cloned());
+    let access = match cached {
+        Some(a) => a,
+        None => {
+            if st.db.is_erased(&sref).await? {
+                return refuse(ApiFailure::gone()).await;
+            }
+            let Some(share) = st.db.share(id.as_bytes()).await? else {
+                return refuse(ApiFailure::not_found("share")).await;
+            };
+            let a = ShareAccess { device_id: share.device_id, clinician_id: share.clinician_id };
+            if let Ok(mut m) = st.shares.write() {
+                m.insert(*id.as_bytes(), a.clone());
+            }
+            a
+        }
     };
     let allowed = match caller {
-        Caller::Device(d) => &share.device_id == d,
-        Caller::Clinician(c) => share.clinician_id == c.id,
+        Caller::Device(d) => &access.device_id == d,
+        Caller::Clinician(c) => access.clinician_id == c.id,
     };
     if !allowed {
         return refuse(ApiFailure::forbidden()).await;
     }
-    Ok(share)
+    Ok(access)
+}
+
+/// The share vanished under a cached entry (erased by another process): say so precisely.
+async fn vanished(st: &AppState, id: &ShareId) -> ApiFailure {
+    if let Ok(mut m) = st.shares.write() {
+        m.remove(id.as_bytes());
+    }
+    match st.db.is_erased(&share_ref(&st.secret, id)).await {
+        Ok(true) => ApiFailure::gone(),
+        _ => ApiFailure::not_found("share"),
+    }
 }
 
 /// `POST /v1/shares` (device): create a share for a paired clinician.
@@ -170,7 +192,7 @@ pub async fn append(
             (StatusCode::CREATED, Appended { seq, created: true })
         }
         AppendOutcome::Existing(seq) => (StatusCode::OK, Appended { seq, created: false }),
-        AppendOutcome::NoShare => return Err(ApiFailure::not_found("share")),
+        AppendOutcome::NoShare => return Err(vanished(&st, &id).await),
     };
     st.audit(&caller.actor(), "append", Some(sref), status).await;
     Ok((status, Json(appended)))
@@ -198,6 +220,9 @@ pub async fn pull(
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     reachable(&st, &caller, &id, "pull").await?;
     let p = st.db.pull(id.as_bytes(), q.after.unwrap_or(0), limit).await?;
+    if p.last_seq == 0 && p.chunks.is_empty() && p.snapshot.is_none() && st.db.share(id.as_bytes()).await?.is_none() {
+        return Err(vanished(&st, &id).await);
+    }
     st.metrics.pulls.inc();
     st.audit(&caller.actor(), "pull", Some(share_ref(&st.secret, &id)), StatusCode::OK).await;
     Ok(Json(PullResponse {
@@ -241,7 +266,10 @@ pub async fn snapshot(
                 "the snapshot covers chunks that do not exist or are already covered",
             )),
         ),
-        SnapshotOutcome::NoShare => (StatusCode::NOT_FOUND, Err(ApiFailure::not_found("share"))),
+        SnapshotOutcome::NoShare => {
+            let f = vanished(&st, &id).await;
+            (f.status, Err(f))
+        }
     };
     st.audit(&caller.actor(), "snapshot", Some(sref), status).await;
     result.map(Json)
@@ -267,6 +295,9 @@ pub async fn erase(
     let caller = Caller::Device(device);
     reachable(&st, &caller, &id, "erase").await?;
     st.db.erase(id.as_bytes(), &sref, st.now_ms()).await?;
+    if let Ok(mut m) = st.shares.write() {
+        m.remove(id.as_bytes());
+    }
     st.metrics.erasures.inc();
     st.audit(&actor, "erase", Some(sref), StatusCode::NO_CONTENT).await;
     Ok(StatusCode::NO_CONTENT)

@@ -297,8 +297,9 @@ impl Db {
         dispatch!(self, d => d.erase(share, share_ref, now).await)
     }
 
-    pub async fn audit(&self, e: AuditEntry) -> DbResult<()> {
-        dispatch!(self, d => d.audit(e).await)
+    /// Append audit entries (in one transaction).
+    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
+        dispatch!(self, d => d.audit(entries).await)
     }
 
     /// Delete expired nonces and sessions.

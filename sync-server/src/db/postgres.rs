@@ -425,14 +425,15 @@ impl PgDb {
         Ok(())
     }
 
-    pub async fn audit(&self, e: AuditEntry) -> DbResult<()> {
-        let c = self.client().await?;
-        let share_ref = e.share_ref.map(|r| r.to_vec());
-        c.execute(
-            "INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)",
-            &[&e.at_ms, &e.actor, &e.action, &share_ref, &i64::from(e.status)],
-        )
-        .await?;
+    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let st = tx.prepare("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)").await?;
+        for e in entries {
+            let share_ref = e.share_ref.map(|r| r.to_vec());
+            tx.execute(&st, &[&e.at_ms, &e.actor, &e.action, &share_ref, &i64::from(e.status)]).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

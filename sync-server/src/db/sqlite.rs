@@ -605,12 +605,12 @@ impl SqliteDb {
         .await
     }
 
-    pub async fn audit(&self, e: AuditEntry) -> DbResult<()> {
+    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
         self.write(move |c| {
-            c.execute(
-                "INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![e.at_ms, e.actor, e.action, e.share_ref.map(|r| r.to_vec()), e.status],
-            )?;
+            let mut st = c.prepare_cached("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for e in entries {
+                st.execute(params![e.at_ms, e.actor, e.action, e.share_ref.map(|r| r.to_vec()), e.status])?;
+            }
             Ok(())
         })
         .await

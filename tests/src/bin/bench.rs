@@ -6,6 +6,8 @@
 mod insights;
 #[path = "../../benches/plan.rs"]
 mod plan;
+#[path = "../../benches/server.rs"]
+mod server;
 #[path = "../../benches/store.rs"]
 mod store;
 #[path = "../../benches/surf.rs"]
@@ -16,7 +18,7 @@ type Bench = (&'static str, fn(&[String]));
 
 /// Every benchmark.
 const BENCHES: &[Bench] =
-    &[("store", store::run), ("surf", surf::run), ("plan", plan::run), ("insights", insights::run)];
+    &[("store", store::run), ("surf", surf::run), ("plan", plan::run), ("insights", insights::run), ("server", server::run)];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
