@@ -100,7 +100,9 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> Result<(), String> {
         ));
     }
     let scheme = if tls_on { "https" } else { "http" };
-    let tcp = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let tcp = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = tcp.local_addr().map_err(|e| e.to_string())?;
     let public_url = args.public_url.clone().unwrap_or_else(|| format!("{scheme}://{addr}"));
     let db = open_db(store.database.as_deref(), &store.data_dir).await?;

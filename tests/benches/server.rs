@@ -60,15 +60,25 @@ async fn serve(app: axum::Router) -> String {
     format!("http://{addr}")
 }
 
-/// One device's pre-signed workload: (append, pull) pairs.
+/// One request a simulated device will send: it signs it when it sends it, as a phone does.
+struct Spec {
+    method: &'static str,
+    base: String,
+    path: String,
+    body: Vec<u8>,
+}
+
+/// One device's workload: (append, pull) pairs, and its key.
 struct Work {
-    requests: Vec<Request<Full<Bytes>>>,
+    key: Arc<DeviceKey>,
+    requests: Vec<Spec>,
 }
 
 /// Register a clinician, then `devices` devices each with one share; return each device's
 /// pre-built requests for `rounds` rounds of append + pull.
 async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, rounds: usize) -> Vec<Work> {
-    let (_, token) = companion_server::api::clinicians_admin::create_clinic(state, "Bench Clinic").await.expect("clinic");
+    let (_, token) =
+        companion_server::api::clinicians_admin::create_clinic(state, "Bench Clinic").await.expect("clinic");
     let salt = [7u8; 16];
     let keys = protocol::derive_clinician_keys(b"bench passphrase", &salt, 100_000).expect("kdf");
     let secret = RecipientSecret::generate().expect("key");
@@ -83,10 +93,14 @@ async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, r
         public_key: B64(secret.public().0.to_vec()),
         wrapped_private_key: B64(protocol::wrap_recipient_secret(&keys, email, &secret).expect("wrap")),
     };
-    let (s, _) = send(http, json_req("POST", &format!("{base}/v1/clinicians"), serde_json::to_vec(&reg).expect("json"), &[])).await;
+    let (s, _) =
+        send(http, json_req("POST", &format!("{base}/v1/clinicians"), serde_json::to_vec(&reg).expect("json"), &[]))
+            .await;
     assert_eq!(s, StatusCode::CREATED);
     let login = LoginRequest { email: email.into(), auth_secret: B64(keys.auth_secret().to_vec()) };
-    let (_, b) = send(http, json_req("POST", &format!("{base}/v1/sessions"), serde_json::to_vec(&login).expect("json"), &[])).await;
+    let (_, b) =
+        send(http, json_req("POST", &format!("{base}/v1/sessions"), serde_json::to_vec(&login).expect("json"), &[]))
+            .await;
     let session: LoginResponse = serde_json::from_slice(&b).expect("login");
     let bearer = [("authorization", format!("Bearer {}", session.token))];
     let sem = Arc::new(Semaphore::new(IN_FLIGHT));
@@ -99,31 +113,45 @@ async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, r
             let inv: InviteResponse = serde_json::from_slice(&b).expect("invite");
             let invite = protocol::Invite::parse(&inv.invite).expect("parse");
             let key = DeviceKey::generate().expect("device key");
-            let body = serde_json::to_vec(&RegisterDevice { invite_token: invite.token, public_key: B64(key.public_key().to_vec()) }).expect("json");
+            let body = serde_json::to_vec(&RegisterDevice {
+                invite_token: invite.token,
+                public_key: B64(key.public_key().to_vec()),
+            })
+            .expect("json");
             let (s, b) = send(&http, signed(&key, "POST", &base, "/v1/devices", body)).await;
             assert_eq!(s, StatusCode::CREATED);
             let reg: DeviceRegistered = serde_json::from_slice(&b).expect("registered");
             let pk = protocol::RecipientPublic(reg.recipient.public_key.0.as_slice().try_into().expect("pk"));
             let share = ShareId::random().expect("id");
             let sk = ShareKey::generate().expect("key");
-            let cs = CreateShare { share_id: share, recipient: reg.recipient.clinician_id, wrapped_key: B64(protocol::wrap_share_key(&pk, &share, &sk).expect("wrap")) };
-            let (s, _) = send(&http, signed(&key, "POST", &base, "/v1/shares", serde_json::to_vec(&cs).expect("json"))).await;
+            let cs = CreateShare {
+                share_id: share,
+                recipient: reg.recipient.clinician_id,
+                wrapped_key: B64(protocol::wrap_share_key(&pk, &share, &sk).expect("wrap")),
+            };
+            let (s, _) =
+                send(&http, signed(&key, "POST", &base, "/v1/shares", serde_json::to_vec(&cs).expect("json"))).await;
             assert_eq!(s, StatusCode::CREATED);
-            let mut requests = Vec::new();
-            let path = format!("/v1/shares/{share}/chunks");
-            for r in 0..rounds {
-                let payload = vec![(r % 251) as u8; 512];
-                let sealed = protocol::seal_chunk(&sk, &share, ChunkKind::Change, ChunkId::random().expect("id"), 0, &payload).expect("seal");
-                let body = serde_json::to_vec(&AppendChunk { chunk: B64(sealed) }).expect("json");
-                requests.push(signed(&key, "POST", &base, &path, body));
-                requests.push(signed(&key, "GET", &base, &format!("{path}?after={r}"), vec![]));
-            }
-            Work { requests }
+            Work { requests: specs(&base, &share, &sk, rounds), key: Arc::new(key) }
         }));
     }
     let mut out = Vec::new();
     for t in tasks {
         out.push(t.await.expect("setup task"));
+    }
+    out
+}
+
+fn specs(base: &str, share: &ShareId, sk: &ShareKey, rounds: usize) -> Vec<Spec> {
+    let path = format!("/v1/shares/{share}/chunks");
+    let mut out = Vec::new();
+    for r in 0..rounds {
+        let payload = vec![(r % 251) as u8; 512];
+        let sealed = protocol::seal_chunk(sk, share, ChunkKind::Change, ChunkId::random().expect("id"), 0, &payload)
+            .expect("seal");
+        let body = serde_json::to_vec(&AppendChunk { chunk: B64(sealed) }).expect("json");
+        out.push(Spec { method: "POST", base: base.to_string(), path: path.clone(), body });
+        out.push(Spec { method: "GET", base: base.to_string(), path: format!("{path}?after={r}"), body: vec![] });
     }
     out
 }
@@ -137,9 +165,10 @@ async fn load(http: &Http, work: Vec<Work>) -> (Duration, Vec<Duration>) {
         let (http, sem) = (http.clone(), Arc::clone(&sem));
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(w.requests.len());
-            for req in w.requests {
+            for spec in w.requests {
                 let _permit = sem.acquire().await.expect("permit");
                 let t = Instant::now();
+                let req = signed(&w.key, spec.method, &spec.base, &spec.path, spec.body);
                 let (s, _) = send(&http, req).await;
                 assert!(s.is_success(), "status {s}");
                 lat.push(t.elapsed());
@@ -164,17 +193,9 @@ async fn baseline(http: &Http, devices: usize, rounds: usize) -> (Duration, Vec<
     let base = serve(app).await;
     let work = (0..devices)
         .map(|_| {
-            let key = DeviceKey::generate().expect("key");
             let share = ShareId::random().expect("id");
             let sk = ShareKey::generate().expect("key");
-            let path = format!("/v1/shares/{share}/chunks");
-            let mut requests = Vec::new();
-            for r in 0..rounds {
-                let sealed = protocol::seal_chunk(&sk, &share, ChunkKind::Change, ChunkId::random().expect("id"), 0, &vec![1u8; 512]).expect("seal");
-                requests.push(signed(&key, "POST", &base, &path, serde_json::to_vec(&AppendChunk { chunk: B64(sealed) }).expect("json")));
-                requests.push(signed(&key, "GET", &base, &format!("{path}?after={r}"), vec![]));
-            }
-            Work { requests }
+            Work { key: Arc::new(DeviceKey::generate().expect("key")), requests: specs(&base, &share, &sk, rounds) }
         })
         .collect();
     load(http, work).await
@@ -197,10 +218,11 @@ pub fn run(args: &[String]) {
         let n = devices * rounds * 2;
         println!("## Sync server\n");
         println!(
-            "Release build, one run, client and server in one process on loopback (2 shared cores). {devices} devices, each with its own \
-             share, each doing {rounds} × (append a sealed 512-byte chunk, pull after it): {n} requests, at most {IN_FLIGHT} in flight. \
-             Every request is signed (Ed25519), checked for replay and audited; SQLite acknowledges an append only after its group \
-             commit is fsync'd (`synchronous=FULL`).\n"
+            "Release build, one run, client and server in one process on loopback (2 shared cores). {devices} simulated devices, \
+             each with its own share, each doing {rounds} × (append a sealed 512-byte chunk, pull after it): {n} requests, at most \
+             {IN_FLIGHT} in flight. Each device signs each request (Ed25519) when it sends it, against both servers. The server \
+             verifies every signature, refuses replays, audits every request; on SQLite it acknowledges an append only after its \
+             group commit is fsync'd (`synchronous=FULL`).\n"
         );
         println!("| server | requests/s | p50 | p99 | ratio to trivial endpoint |");
         println!("|---|---|---|---|---|");

@@ -20,6 +20,10 @@ pub enum DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// A pull returns at most about this many bytes of chunks (at least one chunk), and says
+/// `more` so the reader pulls again.
+pub const MAX_PULL_BYTES: usize = 8 * 1024 * 1024;
+
 impl From<rusqlite::Error> for DbError {
     fn from(e: rusqlite::Error) -> Self {
         DbError::Storage(e.to_string())

@@ -362,8 +362,15 @@ impl PgDb {
                 &[&&share[..], &to_i64(from), &(i64::from(limit) + 1)],
             )
             .await?;
+        let mut bytes = out.snapshot.as_ref().map(|(_, d)| d.len()).unwrap_or(0);
         for r in rows {
-            out.chunks.push((to_u64(r.get(0)), r.get(1)));
+            let data: Vec<u8> = r.get(1);
+            if !out.chunks.is_empty() && bytes + data.len() > super::MAX_PULL_BYTES {
+                out.more = true;
+                break;
+            }
+            bytes += data.len();
+            out.chunks.push((to_u64(r.get(0)), data));
         }
         if out.chunks.len() > limit as usize {
             out.chunks.truncate(limit as usize);
@@ -428,7 +435,9 @@ impl PgDb {
     pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let st = tx.prepare("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)").await?;
+        let st = tx
+            .prepare("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)")
+            .await?;
         for e in entries {
             let share_ref = e.share_ref.map(|r| r.to_vec());
             tx.execute(&st, &[&e.at_ms, &e.actor, &e.action, &share_ref, &i64::from(e.status)]).await?;

@@ -6,6 +6,7 @@
 //! durable when its caller hears back, yet a thousand devices share a handful of fsyncs.
 //! Reads use a small pool of separate connections (WAL lets them run beside the writer).
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -25,15 +26,20 @@ const READERS: usize = 4;
 type Reply = Box<dyn FnOnce(Result<(), DbError>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> Reply + Send>;
 
+type NonceKey = (String, [u8; 16]);
+
 pub struct SqliteDb {
     jobs: Mutex<mpsc::Sender<Job>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     path: std::path::PathBuf,
+    nonces: Mutex<HashMap<NonceKey, i64>>,
+    /// Held for the life of the process: one server per database file.
+    _lock: std::fs::File,
 }
 
 fn configure(c: &Connection) -> DbResult<()> {
     c.busy_timeout(std::time::Duration::from_secs(10))?;
-    c.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
+    c.prepare_cached("PRAGMA journal_mode=WAL")?.query_row([], |_| Ok(()))?;
     c.execute_batch(
         "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;",
     )?;
@@ -89,6 +95,16 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
 impl SqliteDb {
     /// Open (creating on first start) the database file at `path`.
     pub fn open(path: &Path) -> DbResult<SqliteDb> {
+        let lock_path = path.with_extension("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| DbError::Storage(format!("cannot open the lock file: {e}")))?;
+        if lock.try_lock().is_err() {
+            return Err(DbError::Storage("another companion-server process is using this data directory".into()));
+        }
         let writer = open(path)?;
         writer.execute_batch(SCHEMA)?;
         writer.pragma_update(None, "user_version", 1)?;
@@ -106,7 +122,29 @@ impl SqliteDb {
         for _ in 0..READERS {
             readers.push(open(path)?);
         }
-        Ok(SqliteDb { jobs: Mutex::new(tx), readers: Arc::new(Mutex::new(readers)), path: path.to_path_buf() })
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let mut live = HashMap::new();
+        {
+            let mut st = readers[0].prepare("SELECT device_id, nonce, expires_ms FROM nonces WHERE expires_ms > ?1")?;
+            let rows =
+                st.query_map([now], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?)))?;
+            for r in rows {
+                let (d, n, e) = r?;
+                if let Ok(n) = <[u8; 16]>::try_from(n.as_slice()) {
+                    live.insert((d, n), e);
+                }
+            }
+        }
+        Ok(SqliteDb {
+            jobs: Mutex::new(tx),
+            readers: Arc::new(Mutex::new(readers)),
+            path: path.to_path_buf(),
+            nonces: Mutex::new(live),
+            _lock: lock,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -131,6 +169,23 @@ impl SqliteDb {
         rx.await.map_err(|_| DbError::Storage("the database writer stopped".into()))?
     }
 
+    /// Queue a write without waiting for it (it commits with the next batch).
+    fn write_detached(&self, f: impl FnOnce(&Connection) -> DbResult<()> + Send + 'static) {
+        let job: Job = Box::new(move |c: &Connection| -> Reply {
+            let result = savepoint(c, f);
+            Box::new(move |commit: Result<(), DbError>| {
+                if let Err(e) = commit.and(result) {
+                    tracing::warn!(error = %e, "a background write failed");
+                }
+            })
+        });
+        if let Ok(sender) = self.jobs.lock() {
+            let _ = sender.send(job);
+        }
+    }
+
+    /// Run a read on a pooled reader connection, on a blocking thread (a pull can read
+    /// megabytes); WAL lets reads proceed beside the writer.
     async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static,
@@ -158,8 +213,11 @@ impl SqliteDb {
         let fresh: [u8; 32] =
             companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
         self.write(move |c| {
-            c.execute("INSERT OR IGNORE INTO server_config (name, value) VALUES ('secret', ?1)", params![&fresh[..]])?;
-            let v: Vec<u8> = c.query_row("SELECT value FROM server_config WHERE name = 'secret'", [], |r| r.get(0))?;
+            c.prepare_cached("INSERT OR IGNORE INTO server_config (name, value) VALUES ('secret', ?1)")?
+                .execute(params![&fresh[..]])?;
+            let v: Vec<u8> = c
+                .prepare_cached("SELECT value FROM server_config WHERE name = 'secret'")?
+                .query_row([], |r| r.get(0))?;
             arr32(&v)
         })
         .await
@@ -168,7 +226,8 @@ impl SqliteDb {
     pub async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
         let (id, name) = (id.to_string(), name.to_string());
         self.write(move |c| {
-            c.execute("INSERT INTO clinics (id, name, created_ms) VALUES (?1, ?2, ?3)", params![id, name, now])?;
+            c.prepare_cached("INSERT INTO clinics (id, name, created_ms) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, name, now])?;
             Ok(())
         })
         .await
@@ -177,7 +236,10 @@ impl SqliteDb {
     pub async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
         let id = id.to_string();
         self.read(move |c| {
-            Ok(c.query_row("SELECT 1 FROM clinics WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+            Ok(c.prepare_cached("SELECT 1 FROM clinics WHERE id = ?1")?
+                .query_row([id], |_| Ok(()))
+                .optional()?
+                .is_some())
         })
         .await
     }
@@ -193,8 +255,7 @@ impl SqliteDb {
     ) -> DbResult<()> {
         let (h, clinic, clin) = (*token_hash, clinic_id.to_string(), clinician_id.map(str::to_string));
         self.write(move |c| {
-            c.execute(
-                "INSERT INTO invites (token_hash, kind, clinic_id, clinician_id, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            c.prepare_cached("INSERT INTO invites (token_hash, kind, clinic_id, clinician_id, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
                 params![&h[..], kind.as_str(), clinic, clin, now, expires],
             )?;
             Ok(())
@@ -205,9 +266,7 @@ impl SqliteDb {
     pub async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
         let h = *token_hash;
         self.write(move |c| {
-            let row: Option<(String, String, Option<String>)> = c
-                .query_row(
-                    "SELECT kind, clinic_id, clinician_id FROM invites WHERE token_hash = ?1 AND used_ms IS NULL AND expires_ms > ?2",
+            let row: Option<(String, String, Option<String>)> = c.prepare_cached("SELECT kind, clinic_id, clinician_id FROM invites WHERE token_hash = ?1 AND used_ms IS NULL AND expires_ms > ?2")?.query_row(
                     params![&h[..], now],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
@@ -216,7 +275,7 @@ impl SqliteDb {
             if parse_kind(&k)? != kind {
                 return Ok(None);
             }
-            c.execute("UPDATE invites SET used_ms = ?2 WHERE token_hash = ?1", params![&h[..], now])?;
+            c.prepare_cached("UPDATE invites SET used_ms = ?2 WHERE token_hash = ?1")?.execute( params![&h[..], now])?;
             Ok(Some(InviteRow { kind, clinic_id, clinician_id }))
         })
         .await
@@ -225,13 +284,12 @@ impl SqliteDb {
     pub async fn create_clinician(&self, r: &ClinicianRow, now: i64) -> DbResult<()> {
         let r = r.clone();
         self.write(move |c| {
-            let exists = c.query_row("SELECT 1 FROM clinicians WHERE email = ?1", [&r.email], |_| Ok(())).optional()?;
+            let exists = c.prepare_cached("SELECT 1 FROM clinicians WHERE email = ?1")?.query_row( [&r.email], |_| Ok(())).optional()?;
             if exists.is_some() {
                 return Err(DbError::Conflict("email"));
             }
-            c.execute(
-                "INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
-                   wrapped_private_key, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            c.prepare_cached("INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
+                   wrapped_private_key, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?.execute(
                 params![
                     r.id,
                     r.clinic_id,
@@ -280,11 +338,11 @@ impl SqliteDb {
     pub async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
         let id = id.to_string();
         self.write(move |c| {
-            c.execute(
+            c.prepare_cached(
                 "UPDATE clinicians SET failed_logins = failed_logins + 1,
                    locked_until_ms = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until_ms END WHERE id = ?1",
-                params![id, max, now + lock_ms],
-            )?;
+            )?
+            .execute(params![id, max, now + lock_ms])?;
             Ok(())
         })
         .await
@@ -293,7 +351,8 @@ impl SqliteDb {
     pub async fn login_succeeded(&self, id: &str) -> DbResult<()> {
         let id = id.to_string();
         self.write(move |c| {
-            c.execute("UPDATE clinicians SET failed_logins = 0, locked_until_ms = 0 WHERE id = ?1", [id])?;
+            c.prepare_cached("UPDATE clinicians SET failed_logins = 0, locked_until_ms = 0 WHERE id = ?1")?
+                .execute([id])?;
             Ok(())
         })
         .await
@@ -302,10 +361,8 @@ impl SqliteDb {
     pub async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
         let (h, id) = (*token_hash, clinician_id.to_string());
         self.write(move |c| {
-            c.execute(
-                "INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES (?1, ?2, ?3)",
-                params![&h[..], id, expires],
-            )?;
+            c.prepare_cached("INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES (?1, ?2, ?3)")?
+                .execute(params![&h[..], id, expires])?;
             Ok(())
         })
         .await
@@ -314,12 +371,9 @@ impl SqliteDb {
     pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
         let h = *token_hash;
         self.read(move |c| {
-            Ok(c.query_row(
-                "SELECT clinician_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2",
-                params![&h[..], now],
-                |r| r.get(0),
-            )
-            .optional()?)
+            Ok(c.prepare_cached("SELECT clinician_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2")?
+                .query_row(params![&h[..], now], |r| r.get(0))
+                .optional()?)
         })
         .await
     }
@@ -327,7 +381,7 @@ impl SqliteDb {
     pub async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
         let h = *token_hash;
         self.write(move |c| {
-            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [&h[..]])?;
+            c.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?.execute([&h[..]])?;
             Ok(())
         })
         .await
@@ -336,22 +390,22 @@ impl SqliteDb {
     pub async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
         let (id, pk, clin) = (id.to_string(), *public_key, clinician_id.to_string());
         self.write(move |c| {
-            let existing: Option<Vec<u8>> =
-                c.query_row("SELECT public_key FROM devices WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+            let existing: Option<Vec<u8>> = c
+                .prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?
+                .query_row([&id], |r| r.get(0))
+                .optional()?;
             match existing {
                 Some(k) if k != pk => return Err(DbError::Conflict("device")),
                 Some(_) => {}
                 None => {
-                    c.execute(
-                        "INSERT INTO devices (id, public_key, created_ms) VALUES (?1, ?2, ?3)",
-                        params![id, &pk[..], now],
-                    )?;
+                    c.prepare_cached("INSERT INTO devices (id, public_key, created_ms) VALUES (?1, ?2, ?3)")?
+                        .execute(params![id, &pk[..], now])?;
                 }
             }
-            c.execute(
+            c.prepare_cached(
                 "INSERT OR IGNORE INTO pairings (device_id, clinician_id, created_ms) VALUES (?1, ?2, ?3)",
-                params![id, clin, now],
-            )?;
+            )?
+            .execute(params![id, clin, now])?;
             Ok(())
         })
         .await
@@ -360,8 +414,10 @@ impl SqliteDb {
     pub async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
         let id = id.to_string();
         self.read(move |c| {
-            let k: Option<Vec<u8>> =
-                c.query_row("SELECT public_key FROM devices WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            let k: Option<Vec<u8>> = c
+                .prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
             k.map(|k| arr32(&k)).transpose()
         })
         .await
@@ -370,41 +426,46 @@ impl SqliteDb {
     pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
         let (d, cl) = (device_id.to_string(), clinician_id.to_string());
         self.read(move |c| {
-            Ok(c.query_row("SELECT 1 FROM pairings WHERE device_id = ?1 AND clinician_id = ?2", params![d, cl], |_| {
-                Ok(())
-            })
-            .optional()?
-            .is_some())
+            Ok(c.prepare_cached("SELECT 1 FROM pairings WHERE device_id = ?1 AND clinician_id = ?2")?
+                .query_row(params![d, cl], |_| Ok(()))
+                .optional()?
+                .is_some())
         })
         .await
     }
 
+    /// Replay check. This process owns the database file (a lock file enforces it), so an
+    /// in-memory set of live nonces is authoritative; each nonce is also written to the
+    /// database in the next group commit (not awaited), so a restart still knows it.
     pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
-        let (d, n) = (device_id.to_string(), *nonce);
-        self.write(move |c| {
-            let seen = c
-                .query_row(
-                    "SELECT 1 FROM nonces WHERE device_id = ?1 AND nonce = ?2 AND expires_ms > ?3",
-                    params![d, &n[..], now],
-                    |_| Ok(()),
-                )
-                .optional()?;
-            if seen.is_some() {
-                return Ok(false);
+        {
+            let mut live = self.nonces.lock().map_err(|_| DbError::Storage("nonce set poisoned".into()))?;
+            if live.len() > 200_000 {
+                live.retain(|_, exp| *exp > now);
             }
-            c.execute(
-                "INSERT OR REPLACE INTO nonces (device_id, nonce, expires_ms) VALUES (?1, ?2, ?3)",
-                params![d, &n[..], expires],
-            )?;
-            Ok(true)
-        })
-        .await
+            match live.get(&(device_id.to_string(), *nonce)) {
+                Some(exp) if *exp > now => return Ok(false),
+                _ => {
+                    live.insert((device_id.to_string(), *nonce), expires);
+                }
+            }
+        }
+        let (d, n) = (device_id.to_string(), *nonce);
+        self.write_detached(move |c| {
+            c.prepare_cached("INSERT OR REPLACE INTO nonces (device_id, nonce, expires_ms) VALUES (?1, ?2, ?3)")?
+                .execute(params![d, &n[..], expires])?;
+            Ok(())
+        });
+        Ok(true)
     }
 
     pub async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
         let r = *share_ref;
         self.read(move |c| {
-            Ok(c.query_row("SELECT 1 FROM erased WHERE share_ref = ?1", [&r[..]], |_| Ok(())).optional()?.is_some())
+            Ok(c.prepare_cached("SELECT 1 FROM erased WHERE share_ref = ?1")?
+                .query_row([&r[..]], |_| Ok(()))
+                .optional()?
+                .is_some())
         })
         .await
     }
@@ -412,11 +473,10 @@ impl SqliteDb {
     pub async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
         let s = s.clone();
         self.write(move |c| {
-            if c.query_row("SELECT 1 FROM shares WHERE id = ?1", [&s.id[..]], |_| Ok(())).optional()?.is_some() {
+            if c.prepare_cached("SELECT 1 FROM shares WHERE id = ?1")?.query_row( [&s.id[..]], |_| Ok(())).optional()?.is_some() {
                 return Err(DbError::Conflict("share"));
             }
-            c.execute(
-                "INSERT INTO shares (id, device_id, clinician_id, wrapped_key, last_seq, created_ms) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            c.prepare_cached("INSERT INTO shares (id, device_id, clinician_id, wrapped_key, last_seq, created_ms) VALUES (?1, ?2, ?3, ?4, 0, ?5)")?.execute(
                 params![&s.id[..], s.device_id, s.clinician_id, s.wrapped_key, s.created_ms],
             )?;
             Ok(())
@@ -425,10 +485,8 @@ impl SqliteDb {
     }
 
     fn share_row(c: &Connection, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
-        let row = c
-            .query_row(
-                "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
-                 FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id WHERE s.id = ?1",
+        let row = c.prepare_cached("SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
+                 FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id WHERE s.id = ?1")?.query_row(
                 [&id[..]],
                 |r| {
                     Ok((
@@ -482,37 +540,26 @@ impl SqliteDb {
         let (share, chunk) = (*share, *chunk_id);
         self.write(move |c| {
             let existing: Option<i64> = c
-                .query_row(
-                    "SELECT seq FROM chunks WHERE share_id = ?1 AND chunk_id = ?2",
-                    params![&share[..], &chunk[..]],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT seq FROM chunks WHERE share_id = ?1 AND chunk_id = ?2")?
+                .query_row(params![&share[..], &chunk[..]], |r| r.get(0))
                 .optional()?;
             if let Some(seq) = existing {
                 return Ok(AppendOutcome::Existing(to_u64(seq)));
             }
             let snap: Option<i64> = c
-                .query_row(
-                    "SELECT covers FROM snapshots WHERE share_id = ?1 AND chunk_id = ?2",
-                    params![&share[..], &chunk[..]],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT covers FROM snapshots WHERE share_id = ?1 AND chunk_id = ?2")?
+                .query_row(params![&share[..], &chunk[..]], |r| r.get(0))
                 .optional()?;
             if let Some(cov) = snap {
                 return Ok(AppendOutcome::Existing(to_u64(cov)));
             }
             let seq: Option<i64> = c
-                .query_row(
-                    "UPDATE shares SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq",
-                    [&share[..]],
-                    |r| r.get(0),
-                )
+                .prepare_cached("UPDATE shares SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")?
+                .query_row([&share[..]], |r| r.get(0))
                 .optional()?;
             let Some(seq) = seq else { return Ok(AppendOutcome::NoShare) };
-            c.execute(
-                "INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES (?1, ?2, ?3, ?4)",
-                params![&share[..], seq, &chunk[..], data],
-            )?;
+            c.prepare_cached("INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![&share[..], seq, &chunk[..], data])?;
             Ok(AppendOutcome::Stored(to_u64(seq)))
         })
         .await
@@ -521,13 +568,14 @@ impl SqliteDb {
     pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
         let share = *share;
         self.read(move |c| {
-            let last: Option<i64> =
-                c.query_row("SELECT last_seq FROM shares WHERE id = ?1", [&share[..]], |r| r.get(0)).optional()?;
+            let last: Option<i64> = c
+                .prepare_cached("SELECT last_seq FROM shares WHERE id = ?1")?
+                .query_row([&share[..]], |r| r.get(0))
+                .optional()?;
             let Some(last) = last else { return Ok(Pulled::default()) };
             let snap: Option<(i64, Vec<u8>)> = c
-                .query_row("SELECT covers, data FROM snapshots WHERE share_id = ?1", [&share[..]], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .prepare_cached("SELECT covers, data FROM snapshots WHERE share_id = ?1")?
+                .query_row([&share[..]], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             let mut out = Pulled { last_seq: to_u64(last), ..Default::default() };
             let mut from = after;
@@ -543,8 +591,14 @@ impl SqliteDb {
             let rows = st.query_map(params![&share[..], to_i64(from), i64::from(limit) + 1], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get(1)?))
             })?;
+            let mut bytes = out.snapshot.as_ref().map(|(_, d)| d.len()).unwrap_or(0);
             for r in rows {
-                let (seq, data) = r?;
+                let (seq, data): (i64, Vec<u8>) = r?;
+                if !out.chunks.is_empty() && bytes + data.len() > super::MAX_PULL_BYTES {
+                    out.more = true;
+                    break;
+                }
+                bytes += data.len();
                 out.chunks.push((to_u64(seq), data));
             }
             if out.chunks.len() > limit as usize {
@@ -565,13 +619,14 @@ impl SqliteDb {
     ) -> DbResult<SnapshotOutcome> {
         let (share, chunk) = (*share, *chunk_id);
         self.write(move |c| {
-            let last: Option<i64> =
-                c.query_row("SELECT last_seq FROM shares WHERE id = ?1", [&share[..]], |r| r.get(0)).optional()?;
+            let last: Option<i64> = c
+                .prepare_cached("SELECT last_seq FROM shares WHERE id = ?1")?
+                .query_row([&share[..]], |r| r.get(0))
+                .optional()?;
             let Some(last) = last else { return Ok(SnapshotOutcome::NoShare) };
             let current: Option<(i64, Vec<u8>)> = c
-                .query_row("SELECT covers, chunk_id FROM snapshots WHERE share_id = ?1", [&share[..]], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .prepare_cached("SELECT covers, chunk_id FROM snapshots WHERE share_id = ?1")?
+                .query_row([&share[..]], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             if let Some((_, id)) = &current {
                 if id.as_slice() == chunk {
@@ -582,12 +637,13 @@ impl SqliteDb {
             if covers > to_u64(last) || covers <= cur_cov {
                 return Ok(SnapshotOutcome::Stale);
             }
-            c.execute(
+            c.prepare_cached(
                 "INSERT OR REPLACE INTO snapshots (share_id, covers, chunk_id, data) VALUES (?1, ?2, ?3, ?4)",
-                params![&share[..], to_i64(covers), &chunk[..], data],
-            )?;
-            let removed =
-                c.execute("DELETE FROM chunks WHERE share_id = ?1 AND seq <= ?2", params![&share[..], to_i64(covers)])?;
+            )?
+            .execute(params![&share[..], to_i64(covers), &chunk[..], data])?;
+            let removed = c
+                .prepare_cached("DELETE FROM chunks WHERE share_id = ?1 AND seq <= ?2")?
+                .execute(params![&share[..], to_i64(covers)])?;
             Ok(SnapshotOutcome::Stored { removed: removed as u64 })
         })
         .await
@@ -596,10 +652,11 @@ impl SqliteDb {
     pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
         let (share, r) = (*share, *share_ref);
         self.write(move |c| {
-            c.execute("DELETE FROM chunks WHERE share_id = ?1", [&share[..]])?;
-            c.execute("DELETE FROM snapshots WHERE share_id = ?1", [&share[..]])?;
-            c.execute("DELETE FROM shares WHERE id = ?1", [&share[..]])?;
-            c.execute("INSERT OR IGNORE INTO erased (share_ref, erased_ms) VALUES (?1, ?2)", params![&r[..], now])?;
+            c.prepare_cached("DELETE FROM chunks WHERE share_id = ?1")?.execute([&share[..]])?;
+            c.prepare_cached("DELETE FROM snapshots WHERE share_id = ?1")?.execute([&share[..]])?;
+            c.prepare_cached("DELETE FROM shares WHERE id = ?1")?.execute([&share[..]])?;
+            c.prepare_cached("INSERT OR IGNORE INTO erased (share_ref, erased_ms) VALUES (?1, ?2)")?
+                .execute(params![&r[..], now])?;
             Ok(())
         })
         .await
@@ -607,7 +664,9 @@ impl SqliteDb {
 
     pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
         self.write(move |c| {
-            let mut st = c.prepare_cached("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            let mut st = c.prepare_cached(
+                "INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
             for e in entries {
                 st.execute(params![e.at_ms, e.actor, e.action, e.share_ref.map(|r| r.to_vec()), e.status])?;
             }
@@ -618,8 +677,8 @@ impl SqliteDb {
 
     pub async fn purge_expired(&self, now: i64) -> DbResult<()> {
         self.write(move |c| {
-            c.execute("DELETE FROM nonces WHERE expires_ms <= ?1", [now])?;
-            c.execute("DELETE FROM sessions WHERE expires_ms <= ?1", [now])?;
+            c.prepare_cached("DELETE FROM nonces WHERE expires_ms <= ?1")?.execute([now])?;
+            c.prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1")?.execute([now])?;
             Ok(())
         })
         .await

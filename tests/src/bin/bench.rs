@@ -17,8 +17,13 @@ mod surf;
 type Bench = (&'static str, fn(&[String]));
 
 /// Every benchmark.
-const BENCHES: &[Bench] =
-    &[("store", store::run), ("surf", surf::run), ("plan", plan::run), ("insights", insights::run), ("server", server::run)];
+const BENCHES: &[Bench] = &[
+    ("store", store::run),
+    ("surf", surf::run),
+    ("plan", plan::run),
+    ("insights", insights::run),
+    ("server", server::run),
+];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
