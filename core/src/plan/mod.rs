@@ -17,7 +17,7 @@
 //! and [`PlanChange`], by name (what other features use, such as "add this to my plan" after a
 //! slip; adding what is already there changes nothing).
 
-mod doc;
+pub(crate) mod doc;
 mod effect;
 mod learning;
 mod lexicon;
@@ -264,7 +264,7 @@ impl Store {
     }
 
     /// Load the plan in a write transaction, change it with `f`, store the change.
-    fn with_plan<T>(&self, f: impl FnOnce(&mut doc::PlanDoc) -> Result<T>) -> Result<(CopingPlan, T)> {
+    pub(crate) fn with_plan<T>(&self, f: impl FnOnce(&mut doc::PlanDoc) -> Result<T>) -> Result<(CopingPlan, T)> {
         let store_id = *self.keys().store_id();
         self.write(|tx| {
             let mut loaded = storage::load_tx(tx)?;

@@ -33,6 +33,8 @@ pub struct SqliteDb {
     readers: Arc<Mutex<Vec<Connection>>>,
     path: std::path::PathBuf,
     nonces: Mutex<HashMap<NonceKey, i64>>,
+    /// Set by an erasure: the writer checkpoints and truncates the WAL after committing.
+    checkpoint: Arc<std::sync::atomic::AtomicBool>,
     /// Held for the life of the process: one server per database file.
     _lock: std::fs::File,
 }
@@ -67,7 +69,7 @@ fn savepoint<T>(c: &Connection, f: impl FnOnce(&Connection) -> DbResult<T>) -> D
     }
 }
 
-fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, checkpoint: Arc<std::sync::atomic::AtomicBool>) {
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -85,6 +87,12 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
         let commit = conn.execute_batch("COMMIT").map_err(DbError::from);
         if commit.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
+        }
+        // After an erasure, copy the WAL into the database and truncate it, so no old page
+        // image of the erased share lingers in the WAL (secure_delete zeroes the freed cells
+        // in the database file itself).
+        if commit.is_ok() && checkpoint.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
         for r in replies {
             r(commit.clone());
@@ -114,9 +122,11 @@ impl SqliteDb {
             let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
         }
         let (tx, rx) = mpsc::channel::<Job>();
+        let checkpoint = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&checkpoint);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer_loop(writer, rx))
+            .spawn(move || writer_loop(writer, rx, flag))
             .map_err(|e| DbError::Storage(e.to_string()))?;
         let mut readers = Vec::new();
         for _ in 0..READERS {
@@ -143,6 +153,7 @@ impl SqliteDb {
             readers: Arc::new(Mutex::new(readers)),
             path: path.to_path_buf(),
             nonces: Mutex::new(live),
+            checkpoint,
             _lock: lock,
         })
     }
@@ -650,6 +661,7 @@ impl SqliteDb {
     }
 
     pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
+        self.checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
         let (share, r) = (*share, *share_ref);
         self.write(move |c| {
             c.prepare_cached("DELETE FROM chunks WHERE share_id = ?1")?.execute([&share[..]])?;
