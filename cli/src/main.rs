@@ -16,6 +16,7 @@ mod insights;
 mod keys;
 mod plan;
 mod plan_view;
+mod share;
 mod slip;
 mod surf;
 mod term;
@@ -92,6 +93,11 @@ enum Command {
     Ground(ground::GroundArgs),
     /// List the exercises; show, add or remove your own; see the ones you have done.
     Exercises(ground::ExercisesArgs),
+    /// Share chosen categories with your clinician, end-to-end encrypted, only with consent.
+    #[command(subcommand)]
+    Share(share::ShareCommand),
+    /// Send and receive what you share (only when you have consented to share something).
+    Sync,
 }
 
 fn run(cli: Cli) -> CliResult {
@@ -111,6 +117,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Surf(a) => surf::run(&ctx, a),
         Command::Ground(a) => ground::ground(&ctx, a),
         Command::Exercises(a) => ground::exercises(&ctx, a),
+        Command::Share(c) => share::run(&ctx, c),
+        Command::Sync => share::sync(&ctx),
     }?;
     if ctx.unreadable_seen.get() {
         std::process::exit(app::EXIT_UNREADABLE);

@@ -17,9 +17,18 @@ use std::sync::Arc;
 pub use api::{router, ApiConfig, AppState};
 pub use db::Db;
 
-/// Open storage: PostgreSQL when `database` is a `postgres://` URL, else SQLite at
-/// `data_dir/server.db` (created on first start).
+/// Open storage for serving: PostgreSQL when `database` is a `postgres://` URL, else SQLite
+/// at `data_dir/server.db` (created on first start; one serving process per file).
 pub async fn open_db(database: Option<&str>, data_dir: &Path) -> Result<Db, String> {
+    open_db_with(database, data_dir, true).await
+}
+
+/// Open storage for an admin command, beside a running server.
+pub async fn open_db_for_admin(database: Option<&str>, data_dir: &Path) -> Result<Db, String> {
+    open_db_with(database, data_dir, false).await
+}
+
+async fn open_db_with(database: Option<&str>, data_dir: &Path, serving: bool) -> Result<Db, String> {
     match database {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             db::postgres::PgDb::connect(url, 32).await.map(Db::Postgres).map_err(|e| e.to_string())
@@ -32,7 +41,7 @@ pub async fn open_db(database: Option<&str>, data_dir: &Path) -> Result<Db, Stri
                 use std::os::unix::fs::PermissionsExt;
                 let _ = std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700));
             }
-            db::sqlite::SqliteDb::open(&data_dir.join("server.db")).map(Db::Sqlite).map_err(|e| e.to_string())
+            db::sqlite::SqliteDb::open(&data_dir.join("server.db"), serving).map(Db::Sqlite).map_err(|e| e.to_string())
         }
     }
 }

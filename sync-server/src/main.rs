@@ -118,13 +118,16 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> Result<(), String> {
     let state: Arc<AppState> = AppState::new(db, config).await.map_err(|e| e.to_string())?;
     spawn_housekeeping(Arc::clone(&state));
     let app = router(state);
-    let tcp = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let addr = tcp.local_addr().map_err(|e| e.to_string())?;
-    println!("companion-server {} listening on {scheme}://{addr} ({backend})", env!("CARGO_PKG_VERSION"));
-    println!("  health:   {public_url}/healthz    metrics: {public_url}/metrics");
-    println!("  next:     companion-server admin create-clinic --name \"Your clinic\"   (prints a clinician invite)");
+    // Printing must never stop the server (stdout may be a closed pipe).
+    let say = |line: String| {
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    };
+    say(format!("companion-server {} listening on {scheme}://{addr} ({backend})", env!("CARGO_PKG_VERSION")));
+    say(format!("  health:   {public_url}/healthz    metrics: {public_url}/metrics"));
+    say("  next:     companion-server admin create-clinic --name \"Your clinic\"   (prints a clinician invite)".into());
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -139,7 +142,7 @@ async fn serve(store: StoreArgs, args: ServeArgs) -> Result<(), String> {
 }
 
 async fn admin(store: StoreArgs, cmd: Admin) -> Result<(), String> {
-    let db = open_db(store.database.as_deref(), &store.data_dir).await?;
+    let db = companion_server::open_db_for_admin(store.database.as_deref(), &store.data_dir).await?;
     let state = AppState::new(db, ApiConfig::default()).await.map_err(|e| e.to_string())?;
     match cmd {
         Admin::CreateClinic { name, public_url } => {

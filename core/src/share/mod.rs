@@ -228,6 +228,11 @@ impl Share {
         self.from.is_none_or(|f| day >= f) && self.until.is_none_or(|u| day <= u)
     }
 
+    /// Chunks sealed but not yet acknowledged by the server.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
     pub(crate) fn window(&self) -> Window {
         Window { from: self.from, until: self.until }
     }

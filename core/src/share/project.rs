@@ -114,7 +114,8 @@ pub fn project(store: &Store, category: Category, window: Window) -> Result<Proj
                 let span = DaySpan::new(first, last + Duration::days(6))?;
                 let report = store.weekly_summaries(span, SummaryOptions::default())?;
                 for s in report.value {
-                    if s.week_start < first || s.week_start > last {
+                    // Weeks before the app was first used say nothing: leave them out.
+                    if s.week_start < first || s.week_start > last || s.days_tracked == 0 {
                         continue;
                     }
                     let v =

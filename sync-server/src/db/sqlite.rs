@@ -101,8 +101,11 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, checkpoint: Arc<std::s
 }
 
 impl SqliteDb {
-    /// Open (creating on first start) the database file at `path`.
-    pub fn open(path: &Path) -> DbResult<SqliteDb> {
+    /// Open (creating on first start) the database file at `path`. `serving`: this process
+    /// serves requests and must be the only one doing so on this file (its replay set lives
+    /// in memory), so it takes an exclusive lock; the admin commands open it beside a running
+    /// server without one.
+    pub fn open(path: &Path, serving: bool) -> DbResult<SqliteDb> {
         let lock_path = path.with_extension("lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -110,8 +113,8 @@ impl SqliteDb {
             .write(true)
             .open(&lock_path)
             .map_err(|e| DbError::Storage(format!("cannot open the lock file: {e}")))?;
-        if lock.try_lock().is_err() {
-            return Err(DbError::Storage("another companion-server process is using this data directory".into()));
+        if serving && lock.try_lock().is_err() {
+            return Err(DbError::Storage("another companion-server process is serving this data directory".into()));
         }
         let writer = open(path)?;
         writer.execute_batch(SCHEMA)?;
@@ -661,9 +664,11 @@ impl SqliteDb {
     }
 
     pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
-        self.checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
         let (share, r) = (*share, *share_ref);
+        let checkpoint = Arc::clone(&self.checkpoint);
         self.write(move |c| {
+            // Raised inside the batch, so the writer checkpoints right after this commit.
+            checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
             c.prepare_cached("DELETE FROM chunks WHERE share_id = ?1")?.execute([&share[..]])?;
             c.prepare_cached("DELETE FROM snapshots WHERE share_id = ?1")?.execute([&share[..]])?;
             c.prepare_cached("DELETE FROM shares WHERE id = ?1")?.execute([&share[..]])?;
