@@ -18,7 +18,7 @@ use companion_core::sync::{HttpRequest, HttpResponse, Transport, TransportError}
 use companion_core::urge::{NewUrge, Outcome};
 use companion_core::{checkin, goal, CreateOptions, ManualClock, Store, Unlock, Zone};
 use companion_tests::server::TestServer;
-use companion_tests::{contains, find_canaries};
+use companion_tests::find_canaries;
 
 const ITER: u32 = 100_000;
 
