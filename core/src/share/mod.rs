@@ -573,3 +573,6 @@ impl fmt::Debug for Preview {
         write!(f, "Preview({}, {} entries, <redacted>)", self.category, self.entries)
     }
 }
+
+#[cfg(test)]
+mod tests;
