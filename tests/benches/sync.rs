@@ -60,16 +60,29 @@ pub fn run(args: &[String]) {
     let per_day = if quick { 5 } else { 22 };
     let server = TestServer::start();
     let net = HttpTransport::default();
-    let dr = Clinician::register(&net, &server.base, &server.clinician_invite(), "bench@clinic.invalid", "Dr Bench", b"bench pass", 100_000)
-        .expect("clinician");
+    let dr = Clinician::register(
+        &net,
+        &server.base,
+        &server.clinician_invite(),
+        "bench@clinic.invalid",
+        "Dr Bench",
+        b"bench pass",
+        100_000,
+    )
+    .expect("clinician");
     let tmp = tempfile::tempdir().expect("tmp");
 
     // A year of urges, shared (urges without notes, with history).
     let s = client(tmp.path());
     year_of_urges(&s, per_day);
     let pairing = s.pair(&dr.invite().expect("invite"), &net).expect("pair");
-    s.grant_consent(&ConsentRequest { pairing: pairing.id, categories: vec![Category::Urges], include_history: true, until: None })
-        .expect("consent");
+    s.grant_consent(&ConsentRequest {
+        pairing: pairing.id,
+        categories: vec![Category::Urges],
+        include_history: true,
+        until: None,
+    })
+    .expect("consent");
     let t = Instant::now();
     let first = s.sync(&net, true).expect("sync");
     let first_took = t.elapsed();
@@ -77,7 +90,8 @@ pub fn run(args: &[String]) {
     let mut times = Vec::new();
     let mut bytes = Vec::new();
     for i in 0..runs {
-        s.log_urge(NewUrge { intensity: (i % 11) as u8, triggers: vec!["stressed".into()], ..Default::default() }).expect("log");
+        s.log_urge(NewUrge { intensity: (i % 11) as u8, triggers: vec!["stressed".into()], ..Default::default() })
+            .expect("log");
         let t = Instant::now();
         let r = s.sync(&net, true).expect("sync");
         times.push(t.elapsed());
@@ -92,8 +106,13 @@ pub fn run(args: &[String]) {
     let s2 = client(tmp2.path());
     year_of_urges(&s2, per_day);
     let p2 = s2.pair(&dr.invite().expect("invite"), &net).expect("pair");
-    s2.grant_consent(&ConsentRequest { pairing: p2.id, categories: vec![Category::WeeklySummaries], include_history: true, until: None })
-        .expect("consent");
+    s2.grant_consent(&ConsentRequest {
+        pairing: p2.id,
+        categories: vec![Category::WeeklySummaries],
+        include_history: true,
+        until: None,
+    })
+    .expect("consent");
     let t = Instant::now();
     let w = s2.sync(&net, true).expect("sync");
     let weekly_took = t.elapsed();
@@ -102,7 +121,12 @@ pub fn run(args: &[String]) {
         .expect("shares")
         .into_iter()
         .filter(|i| i.device_id == p2.device_id)
-        .map(|i| dr.open(&i).and_then(|d| d.view()).map(|v| v.to_json()["entries"].as_object().map(|o| o.len()).unwrap_or(0)).unwrap_or(0))
+        .map(|i| {
+            dr.open(&i)
+                .and_then(|d| d.view())
+                .map(|v| v.to_json()["entries"].as_object().map(|o| o.len()).unwrap_or(0))
+                .unwrap_or(0)
+        })
         .sum::<usize>();
 
     println!("## Sync\n");
@@ -112,7 +136,11 @@ pub fn run(args: &[String]) {
     );
     println!("| workload | bytes sent | time |");
     println!("|---|---|---|");
-    println!("| first sync of a year of urges ({urges} entries, urges without notes) | {} | {} |", first.bytes_sent, fmt(first_took));
+    println!(
+        "| first sync of a year of urges ({urges} entries, urges without notes) | {} | {} |",
+        first.bytes_sent,
+        fmt(first_took)
+    );
     println!(
         "| incremental sync after logging one urge, a year already shared (median of {runs}; p99 time) | {} | {} (p99 {}) |",
         bytes[bytes.len() / 2],

@@ -17,8 +17,8 @@ use companion_core::sync::http::HttpTransport;
 use companion_core::sync::{HttpRequest, HttpResponse, Transport, TransportError};
 use companion_core::urge::{NewUrge, Outcome};
 use companion_core::{checkin, goal, CreateOptions, ManualClock, Store, Unlock, Zone};
-use companion_tests::server::TestServer;
 use companion_tests::find_canaries;
+use companion_tests::server::TestServer;
 
 const ITER: u32 = 100_000;
 

@@ -165,6 +165,54 @@ pub fn update(doc: &mut AutoCommit, desired: &BTreeMap<String, Value>) -> Result
     Ok(changed)
 }
 
+/// A short digest of an entry's value (FNV-1a over its canonical JSON), to tell what changed
+/// without reading the document back.
+pub fn digest(v: &Value) -> u64 {
+    let text = serde_json::to_string(v).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// [`update`] using the digests of what was last written instead of reading the document:
+/// only entries whose digest changed are rewritten. `digests` is updated to match.
+pub fn update_with_digests(
+    doc: &mut AutoCommit,
+    desired: &BTreeMap<String, Value>,
+    digests: &mut BTreeMap<String, u64>,
+) -> Result<usize> {
+    let obj = entries_obj(doc)?;
+    let mut changed = 0;
+    let stale: Vec<String> = digests.keys().filter(|k| !desired.contains_key(*k)).cloned().collect();
+    for k in stale {
+        if doc.get(&obj, k.as_str()).map_err(am)?.is_some() {
+            doc.delete(&obj, k.as_str()).map_err(am)?;
+        }
+        digests.remove(&k);
+        changed += 1;
+    }
+    for (k, v) in desired {
+        let d = digest(v);
+        if digests.get(k) != Some(&d) {
+            write_value(doc, &obj, Key::Map(k), v)?;
+            digests.insert(k.clone(), d);
+            changed += 1;
+        }
+    }
+    if changed > 0 {
+        doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
+    }
+    Ok(changed)
+}
+
+/// Digests of every entry now in the document (to start tracking an existing document).
+pub fn digests_of<R: ReadDoc>(doc: &R) -> Result<BTreeMap<String, u64>> {
+    Ok(read_entries(doc)?.iter().map(|(k, v)| (k.clone(), digest(v))).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +234,13 @@ mod tests {
         want.insert("a".to_string(), json!({"intensity": 8, "triggers": ["lonely"]}));
         assert_eq!(update(&mut doc, &want).unwrap(), 2);
         assert_eq!(read_entries(&doc).unwrap(), want);
+        // Tracking by digest gives the same document.
+        let mut other = genesis("urges").unwrap();
+        let mut digests = BTreeMap::new();
+        update_with_digests(&mut other, &want, &mut digests).unwrap();
+        assert_eq!(read_entries(&other).unwrap(), want);
+        assert_eq!(update_with_digests(&mut other, &want, &mut digests).unwrap(), 0);
+        assert_eq!(digests, digests_of(&other).unwrap());
         // Another copy from the bytes reads the same.
         let copy = AutoCommit::load(&doc.save()).unwrap();
         assert_eq!(read_entries(&copy).unwrap(), want);

@@ -312,20 +312,27 @@ pub(crate) fn get_share_tx(tx: &Tx<'_>, id: RecordId) -> Result<Share> {
     codec::decode(&o.head, SHARE_V1).map_err(|problem| Error::Integrity { kind: RecordKind::Share, id, problem })
 }
 
-/// The stored share document (automerge bytes), if any.
-pub(crate) fn get_doc_tx(tx: &Tx<'_>, s: &Share) -> Result<Option<Vec<u8>>> {
+/// A stored share document: the automerge bytes and the digest of each entry last written.
+#[derive(Default, Serialize, Deserialize)]
+pub(crate) struct StoredDoc {
+    pub bytes: Vec<u8>,
+    pub digests: std::collections::BTreeMap<String, u64>,
+}
+
+/// The stored share document, if any.
+pub(crate) fn get_doc_tx(tx: &Tx<'_>, s: &Share) -> Result<Option<StoredDoc>> {
     match tx.get(RecordKind::ShareDocument, s.doc_record, true)? {
         None => Ok(None),
         Some(o) => {
-            let bytes: Vec<u8> = codec::decode(o.body.as_deref().map(|b| &b[..]).unwrap_or_default(), DOC_V1)
+            let d: StoredDoc = codec::decode(o.body.as_deref().map(|b| &b[..]).unwrap_or_default(), DOC_V1)
                 .map_err(|problem| Error::Integrity { kind: RecordKind::ShareDocument, id: s.doc_record, problem })?;
-            Ok(Some(bytes))
+            Ok(Some(d))
         }
     }
 }
 
-pub(crate) fn put_doc(tx: &mut Tx<'_>, s: &Share, bytes: &[u8]) -> Result<()> {
-    let body = codec::encode(DOC_V1, &bytes.to_vec())?;
+pub(crate) fn put_doc(tx: &mut Tx<'_>, s: &Share, d: &StoredDoc) -> Result<()> {
+    let body = codec::encode(DOC_V1, d)?;
     tx.put(RecordKind::ShareDocument, s.doc_record, Period::Timeless, &[DOC_V1], Some(&body))
 }
 

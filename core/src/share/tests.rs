@@ -22,10 +22,20 @@ fn at(s: &TestStore, days_ago: i64) -> LocalStamp {
 #[test]
 fn the_window_decides_what_enters_a_share() {
     let s = TestStore::new();
-    let old = s.log_urge(NewUrge { intensity: 3, occurred: Some(at(&s, 10)), note: Some("old words".into()), ..Default::default() }).unwrap();
+    let old = s
+        .log_urge(NewUrge {
+            intensity: 3,
+            occurred: Some(at(&s, 10)),
+            note: Some("old words".into()),
+            ..Default::default()
+        })
+        .unwrap();
     let today = s.clock().today();
     let from_today = Window { from: Some(today), until: None };
-    assert!(entries(project(&s, Category::Urges, from_today).unwrap()).is_empty(), "history entered a from-now-on share");
+    assert!(
+        entries(project(&s, Category::Urges, from_today).unwrap()).is_empty(),
+        "history entered a from-now-on share"
+    );
     let new = s.log_urge(NewUrge { intensity: 6, note: Some("new words".into()), ..Default::default() }).unwrap();
     let e = entries(project(&s, Category::Urges, from_today).unwrap());
     assert_eq!(e.keys().cloned().collect::<Vec<_>>(), vec![new.id.to_text()]);
@@ -68,8 +78,14 @@ fn a_share_document_follows_the_projection() {
 #[test]
 fn plan_edits_round_trip_by_id() {
     let s = TestStore::new();
-    let (_, ids) = s.edit_plan(&[PlanEdit::AddTrigger { name: "Stressed".into() }, PlanEdit::AddReason { text: "My health".into() }]).unwrap();
-    s.edit_plan(&[PlanEdit::AddStrategy { for_item: Some(ids[0]), text: "Walk round the block".into(), kind: None }]).unwrap();
+    let (_, ids) = s
+        .edit_plan(&[
+            PlanEdit::AddTrigger { name: "Stressed".into() },
+            PlanEdit::AddReason { text: "My health".into() },
+        ])
+        .unwrap();
+    s.edit_plan(&[PlanEdit::AddStrategy { for_item: Some(ids[0]), text: "Walk round the block".into(), kind: None }])
+        .unwrap();
     let local = s.plan().unwrap().plan;
     let mut shared = crate::plan::doc::PlanDoc::genesis().unwrap();
     let (edits, id_queue) = plan::edits_to_match(&local, &shared.read());
@@ -99,11 +115,23 @@ fn consent_receipts_record_grants_and_withdrawals() {
     };
     s.write(|tx| put_pairing(tx, &p)).unwrap();
     let made = s
-        .grant_consent(&ConsentRequest { pairing: p.id, categories: vec![Category::Goals, Category::CheckIns], include_history: false, until: None })
+        .grant_consent(&ConsentRequest {
+            pairing: p.id,
+            categories: vec![Category::Goals, Category::CheckIns],
+            include_history: false,
+            until: None,
+        })
         .unwrap();
     assert_eq!(made.len(), 2);
     assert!(made.iter().all(|m| m.from == Some(s.clock().today())));
-    assert!(s.grant_consent(&ConsentRequest { pairing: p.id, categories: vec![Category::Goals], include_history: false, until: None }).is_err());
+    assert!(s
+        .grant_consent(&ConsentRequest {
+            pairing: p.id,
+            categories: vec![Category::Goals],
+            include_history: false,
+            until: None
+        })
+        .is_err());
     s.withdraw_consent(p.id, &[Category::Goals]).unwrap();
     let r = s.consent_receipts().unwrap();
     assert_eq!(r.iter().filter(|r| r.action == ReceiptAction::Granted).count(), 2);

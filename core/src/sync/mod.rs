@@ -19,6 +19,7 @@
 
 pub mod http;
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
@@ -277,10 +278,16 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
         let sealed = protocol::seal_chunk(&s.share_key(), &s.share_id(), ChunkKind::Change, chunk_id, 0, &new)?;
         s.pending.push(Pending { chunk_id: *chunk_id.as_bytes(), sealed, heads_after: doc.heads() });
     }
+    let mut saved_heads = doc.heads();
     store.write(|tx| {
-        share::put_doc(tx, &s, &doc.save())?;
+        if !new.is_empty() {
+            share::put_doc(tx, &s, &doc.stored())?;
+        }
         share::put_share(tx, &s)
     })?;
+    if new.is_empty() {
+        saved_heads = s.pushed_heads.clone();
+    }
     // 5. Pull and merge the recipient's changes.
     let before_plan = if s.category == Category::CopingPlan { Some(store.plan()?.plan) } else { None };
     let got = pull(api, &mut s, &mut doc, report)?;
@@ -304,8 +311,11 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
     }
     // Everything in the document is now on the server or pending.
     s.pushed_heads = doc.heads();
+    let doc_changed = s.pushed_heads != saved_heads;
     store.write(|tx| {
-        share::put_doc(tx, &s, &doc.save())?;
+        if doc_changed {
+            share::put_doc(tx, &s, &doc.stored())?;
+        }
         share::put_share(tx, &s)
     })?;
     // 6. Send, then compact when the history grew long.
@@ -338,8 +348,14 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
     s.last_error = None;
     s.next_attempt_utc_ms = 0;
     s.last_synced = Some(LocalStamp::at(store.clock().now(), &store.clock().zone()));
+    let compacted_pull = doc.heads() != s.pushed_heads;
+    if compacted_pull {
+        s.pushed_heads = doc.heads();
+    }
     store.write(|tx| {
-        share::put_doc(tx, &s, &doc.save())?;
+        if compacted_pull {
+            share::put_doc(tx, &s, &doc.stored())?;
+        }
         share::put_share(tx, &s)
     })?;
     report.shares_synced += 1;
@@ -396,9 +412,10 @@ fn pull(api: &Api<'_>, s: &mut Share, doc: &mut Doc, report: &mut SyncReport) ->
     }
 }
 
-/// A share's document: the generic entries document, or a plan document.
+/// A share's document: the generic entries document (with the digests of its entries), or
+/// a plan document.
 pub(crate) enum Doc {
-    Entries(automerge::AutoCommit),
+    Entries(automerge::AutoCommit, BTreeMap<String, u64>),
     Plan(PlanDoc),
 }
 
@@ -406,14 +423,15 @@ impl Doc {
     pub(crate) fn load(store: &Store, s: &Share) -> Result<Doc> {
         let stored = store.write(|tx| share::get_doc_tx(tx, s))?;
         let mut doc = match (s.category, stored) {
-            (Category::CopingPlan, Some(b)) => Doc::Plan(PlanDoc::load(&b)?),
+            (Category::CopingPlan, Some(d)) => Doc::Plan(PlanDoc::load(&d.bytes)?),
             (Category::CopingPlan, None) => Doc::Plan(PlanDoc::genesis()?),
-            (c, Some(b)) => {
-                let mut g = entries::genesis(c.as_str())?;
-                g.load_incremental(&b).map_err(|_| Error::Document("a shared document could not be read"))?;
-                Doc::Entries(g)
+            (_, Some(d)) => {
+                let am = automerge::AutoCommit::load(&d.bytes)
+                    .map_err(|_| Error::Document("a shared document could not be read"))?;
+                let digests = if d.digests.is_empty() { entries::digests_of(&am)? } else { d.digests };
+                Doc::Entries(am, digests)
             }
-            (c, None) => Doc::Entries(entries::genesis(c.as_str())?),
+            (c, None) => Doc::Entries(entries::genesis(c.as_str())?, BTreeMap::new()),
         };
         doc.set_actor(&s.actor);
         Ok(doc)
@@ -421,7 +439,7 @@ impl Doc {
 
     pub(crate) fn set_actor(&mut self, actor: &[u8; 16]) {
         match self {
-            Doc::Entries(d) => {
+            Doc::Entries(d, _) => {
                 d.set_actor(automerge::ActorId::from(actor));
             }
             Doc::Plan(p) => p.set_actor(actor),
@@ -436,8 +454,8 @@ impl Doc {
                 let (edits, ids) = share::plan::edits_to_match(&local, &pd.read());
                 share::plan::apply_with_ids(pd, &edits, ids)
             }
-            Doc::Entries(d) => match project::project(store, s.category, s.window())? {
-                project::Projected::Entries(e) => entries::update(d, &e).map(|_| ()),
+            Doc::Entries(d, digests) => match project::project(store, s.category, s.window())? {
+                project::Projected::Entries(e) => entries::update_with_digests(d, &e, digests).map(|_| ()),
                 project::Projected::Plan(_) => Err(Error::State("the plan has its own document")),
             },
         }
@@ -446,7 +464,7 @@ impl Doc {
     pub(crate) fn merge(&mut self, bytes: &[u8]) -> Result<()> {
         match self {
             Doc::Plan(p) => p.merge_bytes(bytes).map(|_| ()),
-            Doc::Entries(d) => {
+            Doc::Entries(d, _) => {
                 d.load_incremental(bytes).map_err(|_| Error::Document("a shared document could not be read"))?;
                 Ok(())
             }
@@ -456,7 +474,7 @@ impl Doc {
     pub(crate) fn heads(&mut self) -> Vec<[u8; 32]> {
         let h = match self {
             Doc::Plan(p) => p.heads(),
-            Doc::Entries(d) => d.get_heads(),
+            Doc::Entries(d, _) => d.get_heads(),
         };
         h.into_iter().map(|c| c.0).collect()
     }
@@ -465,15 +483,25 @@ impl Doc {
         let hs: Vec<automerge::ChangeHash> = heads.iter().map(|h| automerge::ChangeHash(*h)).collect();
         match self {
             Doc::Plan(p) => p.save_after(&hs),
-            Doc::Entries(d) => d.save_after(&hs),
+            Doc::Entries(d, _) => d.save_after(&hs),
         }
     }
 
     pub(crate) fn save(&mut self) -> Vec<u8> {
         match self {
             Doc::Plan(p) => p.save(),
-            Doc::Entries(d) => d.save(),
+            Doc::Entries(d, _) => d.save(),
         }
+    }
+
+    /// What to store: the bytes and the entry digests.
+    pub(crate) fn stored(&mut self) -> share::StoredDoc {
+        let bytes = self.save();
+        let digests = match self {
+            Doc::Entries(_, d) => d.clone(),
+            Doc::Plan(_) => BTreeMap::new(),
+        };
+        share::StoredDoc { bytes, digests }
     }
 }
 

@@ -12,6 +12,8 @@ mod server;
 mod store;
 #[path = "../../benches/surf.rs"]
 mod surf;
+#[path = "../../benches/sync.rs"]
+mod sync;
 
 /// A benchmark: its name and entry point (given the arguments after the name).
 type Bench = (&'static str, fn(&[String]));
@@ -23,6 +25,7 @@ const BENCHES: &[Bench] = &[
     ("plan", plan::run),
     ("insights", insights::run),
     ("server", server::run),
+    ("sync", sync::run),
 ];
 
 fn main() {
