@@ -12,10 +12,12 @@
 //! goes to the background); `unlock()` opens it again on the same object.
 
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use companion_core::store::StoreStats;
+use companion_core::sync::http::HttpTransport;
+use companion_core::sync::Transport;
 use companion_core::{Clock, CreateOptions, LocalStamp, Store, Zone};
 
 use crate::blocking;
@@ -29,6 +31,8 @@ pub struct CompanionCore {
     path: PathBuf,
     clock: Arc<DeviceClock>,
     store: RwLock<Option<Arc<Store>>>,
+    /// The built-in HTTP client for syncing, made on first use.
+    transport: OnceLock<Arc<dyn Transport>>,
 }
 
 impl std::fmt::Debug for CompanionCore {
@@ -56,7 +60,12 @@ impl CompanionCore {
         let clock = Arc::new(DeviceClock::new(system_zone()));
         let prepared = Prepared::new(unlock)?;
         let store = open_store(&path, &prepared, Arc::clone(&clock), mode)?;
-        Ok(Arc::new(CompanionCore { path, clock, store: RwLock::new(Some(Arc::new(store))) }))
+        Ok(Arc::new(CompanionCore {
+            path,
+            clock,
+            store: RwLock::new(Some(Arc::new(store))),
+            transport: OnceLock::new(),
+        }))
     }
 
     async fn start_async(path: String, unlock: Unlock, mode: Mode) -> Result<Arc<Self>> {
@@ -68,6 +77,11 @@ impl CompanionCore {
     pub(crate) fn store(&self) -> Result<Arc<Store>> {
         let guard = self.store.read().unwrap_or_else(|p| p.into_inner());
         guard.clone().ok_or_else(|| CompanionError::not_allowed("the store is locked; unlock it first"))
+    }
+
+    /// The built-in HTTP client (ureq, rustls), shared by every sync of this object.
+    pub(crate) fn builtin_transport(&self) -> Arc<dyn Transport> {
+        Arc::clone(self.transport.get_or_init(|| Arc::new(HttpTransport::default())))
     }
 
     pub(crate) fn clock_arc(&self) -> Arc<DeviceClock> {

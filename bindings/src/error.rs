@@ -45,6 +45,17 @@ pub enum CompanionError {
     /// Any other failure of storage or of the system (disk I/O, the system's cryptography, a
     /// background thread that could not start).
     StorageFailed { detail: String },
+    /// The sync server could not be reached (no network, a timeout). Nothing is lost; the
+    /// sync is tried again later.
+    Offline { detail: String },
+    /// The sync server answered with an error (`status` is its HTTP status: 401/403 after an
+    /// account change, 404 for an unknown invite, 5xx for a server in trouble).
+    ServerRefused { status: u16, detail: String },
+    /// Data from the sync server could not be authenticated or read: nothing of it was kept.
+    BadSyncData { detail: String },
+    /// The clinician's key does not match the code in their invite: nothing was kept. Ask them
+    /// for a new invite and compare the code together.
+    KeyMismatch { detail: String },
 }
 
 impl fmt::Display for CompanionError {
@@ -61,7 +72,11 @@ impl fmt::Display for CompanionError {
             | CompanionError::Busy { detail }
             | CompanionError::KeyProviderFailed { detail }
             | CompanionError::BadExportFile { detail }
-            | CompanionError::StorageFailed { detail } => f.write_str(detail),
+            | CompanionError::StorageFailed { detail }
+            | CompanionError::Offline { detail }
+            | CompanionError::ServerRefused { detail, .. }
+            | CompanionError::BadSyncData { detail }
+            | CompanionError::KeyMismatch { detail } => f.write_str(detail),
         }
     }
 }
@@ -89,6 +104,10 @@ impl From<Error> for CompanionError {
             Error::KeyProvider(_) => CompanionError::KeyProviderFailed { detail },
             Error::Export(_) => CompanionError::BadExportFile { detail },
             Error::Storage(_) | Error::Io(_) | Error::Crypto => CompanionError::StorageFailed { detail },
+            Error::Network(_) => CompanionError::Offline { detail },
+            Error::Server { status, .. } => CompanionError::ServerRefused { status, detail },
+            Error::Protocol(_) => CompanionError::BadSyncData { detail },
+            Error::KeyMismatch => CompanionError::KeyMismatch { detail },
         }
     }
 }
@@ -139,6 +158,10 @@ mod tests {
             (Error::Storage("disk I/O error".into()), "StorageFailed"),
             (Error::Io("permission denied".into()), "StorageFailed"),
             (Error::Crypto, "StorageFailed"),
+            (Error::Network("connection refused".into()), "Offline"),
+            (Error::Server { status: 503, message: "try later".into() }, "ServerRefused"),
+            (Error::Protocol(companion_core::protocol::ProtocolError::Authentication), "BadSyncData"),
+            (Error::KeyMismatch, "KeyMismatch"),
         ];
         for (core, variant) in cases {
             let message = core.to_string();

@@ -53,13 +53,18 @@ uniffi::use_remote_type!(companion_core::NaiveDate);
 
 mod backup;
 mod blocking;
+mod checkins;
 mod clock;
 mod companion;
 mod error;
 mod exercises;
+mod goals;
+mod insights;
 mod keys;
 mod notifications;
 mod plan;
+mod sharing;
+mod slips;
 mod surf;
 #[cfg(feature = "test-hooks")]
 mod testing;
@@ -69,6 +74,15 @@ pub use backup::{is_backup_file, Backup};
 pub use companion::{create_store_async, open_store_async, CompanionCore};
 pub use error::CompanionError;
 pub use exercises::{exercise_from_json, exercise_to_json, ExerciseLibrary, ExerciseRunner};
+pub use goals::GoalFrame;
+pub use insights::{
+    InsightsReport, ProgressReport, RiskWindowsReport, StrategyEffectivenessReport, WeeklySummariesReport,
+};
 pub use keys::{KeyProvider, KeyProviderError, Unlock};
 pub use plan::{guess_strategy_kind, parse_availability, PlanEditResult, PlanFinder, StrategyUseListing};
+pub use sharing::{
+    consent_wording, consent_wording_version, read_invite, HttpCall, HttpHeader, HttpReply, InviteInfo, PairingInfo,
+    ShareInfo, SyncTransport, TransportFailure,
+};
+pub use slips::{chain_step_text, slip_guide, ChainStepText, SlipGuide, SlipPlanResult};
 pub use surf::surf_summary;

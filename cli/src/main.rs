@@ -5,10 +5,19 @@
 #![allow(clippy::large_enum_variant)] // parsed once per process
 
 mod app;
+mod ask;
 mod backup;
+mod chart;
+mod checkin;
 mod format;
+mod goal;
 mod ground;
+mod insights;
 mod keys;
+mod plan;
+mod plan_view;
+mod share;
+mod slip;
 mod surf;
 mod term;
 mod urge;
@@ -56,6 +65,19 @@ enum Command {
     /// Log, list, show, edit and delete urges.
     #[command(subcommand)]
     Urge(urge::UrgeCommand),
+    /// Your coping plan: show it, edit it, and find what helps now.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Log a slip, learn from it with a chain analysis, and add what you learn to your plan.
+    #[command(subcommand)]
+    Slip(slip::SlipCommand),
+    /// A short daily check-in: mood, stress, loneliness and sleep (0-10), and a few words.
+    Checkin(checkin::CheckinArgs),
+    /// SMART goals and their progress.
+    #[command(subcommand)]
+    Goal(goal::GoalCommand),
+    /// Progress, urges per week, when urges come, what helps, and weekly summaries.
+    Insights(insights::InsightsArgs),
     /// Write an encrypted, passphrase-protected backup of everything.
     Export(backup::ExportArgs),
     /// Restore a backup into a new, empty store.
@@ -71,6 +93,11 @@ enum Command {
     Ground(ground::GroundArgs),
     /// List the exercises; show, add or remove your own; see the ones you have done.
     Exercises(ground::ExercisesArgs),
+    /// Share chosen categories with your clinician, end-to-end encrypted, only with consent.
+    #[command(subcommand)]
+    Share(share::ShareCommand),
+    /// Send and receive what you share (only when you have consented to share something).
+    Sync,
 }
 
 fn run(cli: Cli) -> CliResult {
@@ -78,6 +105,11 @@ fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Init(a) => keys::init(&ctx, a),
         Command::Urge(c) => urge::run(&ctx, c),
+        Command::Plan(c) => plan::run(&ctx, c),
+        Command::Slip(c) => slip::run(&ctx, c),
+        Command::Checkin(a) => checkin::run(&ctx, a),
+        Command::Goal(c) => goal::run(&ctx, c),
+        Command::Insights(a) => insights::run(&ctx, a),
         Command::Export(a) => backup::export(&ctx, a),
         Command::Import(a) => backup::import(&ctx, a),
         Command::Passphrase(c) => keys::passphrase(&ctx, c),
@@ -85,6 +117,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Surf(a) => surf::run(&ctx, a),
         Command::Ground(a) => ground::ground(&ctx, a),
         Command::Exercises(a) => ground::exercises(&ctx, a),
+        Command::Share(c) => share::run(&ctx, c),
+        Command::Sync => share::sync(&ctx),
     }?;
     if ctx.unreadable_seen.get() {
         std::process::exit(app::EXIT_UNREADABLE);
@@ -92,7 +126,26 @@ fn run(cli: Cli) -> CliResult {
     Ok(())
 }
 
+/// When a reader closes the pipe early (`companion urge list --json | head`), printing fails;
+/// that is not an error of ours, so leave quietly instead of reporting a panic.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") || msg.contains("os error 32") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     if let Err(f) = run(cli) {
         eprintln!("companion: {}", f.message);

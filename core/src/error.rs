@@ -133,6 +133,22 @@ pub enum Error {
     #[error("a shared document could not be processed: {0}")]
     Document(&'static str),
 
+    /// Sync-protocol data that is malformed, unauthenticated or too large.
+    #[error("sync data problem: {0}")]
+    Protocol(crate::protocol::ProtocolError),
+
+    /// The network could not be reached; the sync is retried later.
+    #[error("the server could not be reached: {0}")]
+    Network(String),
+
+    /// The server answered with an error.
+    #[error("the server refused ({status}): {message}")]
+    Server { status: u16, message: String },
+
+    /// The clinician's key does not match the fingerprint in the invite: nothing was kept.
+    #[error("the clinician's key does not match the invite; ask them for a new invite and compare the code together")]
+    KeyMismatch,
+
     /// Any other SQLite failure. The message comes from SQLite and holds no user data
     /// (every value is bound as a parameter, never formatted into SQL).
     #[error("storage error: {0}")]

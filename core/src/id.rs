@@ -32,6 +32,11 @@ thread_local! {
     static CROCKFORD: Encoding = crockford();
 }
 
+/// Lowercase Crockford base32 of `bytes`, without padding.
+pub(crate) fn crockford_encode(bytes: &[u8]) -> String {
+    CROCKFORD.with(|e| e.encode(bytes))
+}
+
 impl RecordId {
     /// Length of the printed form.
     pub const TEXT_LEN: usize = 26;

@@ -18,16 +18,24 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("companion_core");
 
+pub mod checkin;
+pub mod clinician;
 pub mod clock;
 pub mod crypto;
 pub mod error;
 pub mod exercise;
 pub mod export;
+pub mod goal;
 pub mod id;
+pub mod insights;
 pub mod notify;
 pub mod plan;
+pub mod protocol;
+pub mod share;
+pub mod slip;
 pub mod store;
 pub mod surf;
+pub mod sync;
 pub mod text;
 pub mod time;
 pub mod urge;

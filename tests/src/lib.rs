@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod history;
+pub mod server;
 pub mod stats;
 
 use std::path::{Path, PathBuf};

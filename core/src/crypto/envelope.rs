@@ -90,10 +90,44 @@ pub fn open(
     Ok(buf)
 }
 
+/// The last record key used, so a scan over thousands of records looks it up once.
+#[derive(Default)]
+pub struct KeyCache {
+    last: Option<(u32, std::sync::Arc<aead::LessSafeKey>)>,
+}
+
+impl KeyCache {
+    fn get(
+        &mut self,
+        keys: &StoreKeys,
+        epoch: u32,
+    ) -> std::result::Result<std::sync::Arc<aead::LessSafeKey>, IntegrityProblem> {
+        if let Some((e, k)) = &self.last {
+            if *e == epoch {
+                return Ok(std::sync::Arc::clone(k));
+            }
+        }
+        let k = keys.record_key(epoch).map_err(|_| IntegrityProblem::Tampered)?;
+        self.last = Some((epoch, std::sync::Arc::clone(&k)));
+        Ok(k)
+    }
+}
+
 /// Open into a reusable buffer (for scans); returns the plaintext length at the start of
 /// `buf`. The caller zeroizes `buf` when done.
 pub fn open_into(
     keys: &StoreKeys,
+    binding: &Binding<'_>,
+    blob: &[u8],
+    buf: &mut Vec<u8>,
+) -> std::result::Result<usize, IntegrityProblem> {
+    open_cached(keys, &mut KeyCache::default(), binding, blob, buf)
+}
+
+/// [`open_into`] with a key cache kept across calls.
+pub fn open_cached(
+    keys: &StoreKeys,
+    cache: &mut KeyCache,
     binding: &Binding<'_>,
     blob: &[u8],
     buf: &mut Vec<u8>,
@@ -118,7 +152,7 @@ pub fn open_into(
     }
     let mut nonce = [0u8; 12];
     nonce.copy_from_slice(&blob[9..HEADER_LEN]);
-    let key = keys.record_key(epoch).map_err(|_| IntegrityProblem::Tampered)?;
+    let key = cache.get(keys, epoch)?;
     let mut ad = [0u8; AAD_LEN];
     fill_aad(binding, &blob[..HEADER_LEN], &mut ad);
     buf.clear();

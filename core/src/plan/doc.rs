@@ -38,6 +38,16 @@
 //!
 //! Changes carry time 0: the document is what may later be shared with a clinician, and edit
 //! times of a coping plan are nobody's business.
+//!
+//! # Sharing (issue 7)
+//! This document's history holds everything ever written to the plan, removed entries
+//! included, so it is never sent as is. A share is a fresh document with this same schema,
+//! the same genesis and the same entry ids, built from the current plan; a clinician's
+//! suggested edit in it (a new strategy under item X, a move, new words for entry Y) is a
+//! change to a keyed entry and maps back onto this document by id, where
+//! [`super::Store::edit_plan`] applies it with the client's own actor.
+//! [`super::Store::merge_plan`] merges whole documents of this schema (another device of the
+//! same client, a restore).
 
 use std::collections::HashMap;
 
@@ -178,6 +188,19 @@ impl PlanDoc {
         }
         doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
         Ok(PlanDoc { doc })
+    }
+
+    /// Load a saved document (fast path for the stored snapshot), making sure it builds on the
+    /// genesis every copy shares.
+    pub(crate) fn load(bytes: &[u8]) -> Result<PlanDoc> {
+        let doc = AutoCommit::load(bytes).map_err(|_| Error::Document("the coping plan data could not be read"))?;
+        let mut d = PlanDoc { doc };
+        let mut genesis = PlanDoc::genesis()?;
+        let missing = genesis.heads().iter().any(|h| !d.has_change(h));
+        if missing {
+            d.merge_bytes(&genesis.save())?;
+        }
+        Ok(d)
     }
 
     /// Merge a saved document or change chunk (from storage, an import or a peer).

@@ -13,14 +13,15 @@
 //!   statistics follow the strategy through renames. Starting a use with an urge also writes
 //!   the strategy's words into that urge's `strategies`, so the urge log shows it.
 //!
-//! An urge and a use linked to it count once.
+//! An urge and a use linked to it count once. What counts for what: [`super::effect`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::effect::Tally;
 use super::model::CopingPlan;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
@@ -169,20 +170,6 @@ pub struct StrategyStats {
     pub unreadable: Vec<Unreadable>,
 }
 
-/// One outcome: a strategy used for some triggers, and whether the urge passed.
-#[derive(Clone, Debug)]
-pub(crate) struct Event {
-    /// Trigger labels as logged (empty: none named).
-    pub triggers: Vec<String>,
-    /// A plan item known directly (a use picked for it).
-    pub item: Option<RecordId>,
-    /// Folded strategy words, the plan's current words when the id is known.
-    pub strategy: String,
-    pub strategy_display: String,
-    pub strategy_id: Option<RecordId>,
-    pub helped: bool,
-}
-
 /// Range of local days (both ends inclusive; `None`: open).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -294,36 +281,91 @@ impl Store {
         Ok((out, bad))
     }
 
-    /// Outcome events in a range, resolved against the current plan.
-    pub(crate) fn strategy_events(&self, plan: &CopingPlan, range: DayRange) -> Result<(Vec<Event>, Vec<Unreadable>)> {
+    /// Effectiveness over a range of local days, resolved against `plan` (see
+    /// [`super::effect`] for what counts for what).
+    pub(crate) fn strategy_stats_for(&self, plan: &CopingPlan, range: DayRange) -> Result<StrategyStats> {
         // Uses may be linked to urges outside the range: read them all, filter below.
         let (uses, mut bad) = self.strategy_uses(DayRange::default())?;
-        let linked: std::collections::HashSet<RecordId> = uses.iter().filter_map(|u| u.urge).collect();
-        let mut urges = Vec::new();
-        // The fast scan of urge heads; strings are copied only for urges that count.
+        let mut by_urge: HashMap<RecordId, Vec<&StrategyUse>> = HashMap::new();
+        for u in &uses {
+            if let Some(urge) = u.urge {
+                by_urge.entry(urge).or_default().push(u);
+            }
+        }
+        let mut tally = Tally::new(plan);
+        let mut counted: HashSet<RecordId> = HashSet::new();
+        let (mut triggers, mut done): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        // The fast scan of urge heads: nothing is copied per urge.
         bad.extend(self.visit_urge_facts(range.from, range.to, |f| {
             let Some(outcome) = f.outcome else { return };
-            if f.strategies.is_empty() && !linked.contains(&f.id) {
+            let linked = by_urge.get(&f.id).map(Vec::as_slice).unwrap_or(&[]);
+            if f.strategies.is_empty() && linked.is_empty() {
                 return;
             }
-            urges.push(UrgeOutcome {
-                id: f.id,
-                helped: !outcome.acted(),
-                triggers: f.triggers.iter().map(|t| t.to_string()).collect(),
-                strategies: f.strategies.iter().map(|t| t.to_string()).collect(),
-            });
+            if !linked.is_empty() {
+                counted.insert(f.id);
+            }
+            let helped = !outcome.acted();
+            triggers.clear();
+            for t in &f.triggers {
+                let k = tally.trigger_by_label(t);
+                if !triggers.contains(&k) {
+                    triggers.push(k);
+                }
+            }
+            if triggers.is_empty() {
+                triggers.push(tally.unnamed());
+            }
+            done.clear();
+            // Linked uses first: they know the strategy's id (and so its current words), and
+            // the item it was picked for.
+            for l in linked {
+                let s = tally.strategy_by_id(l.strategy_id, &l.strategy_text);
+                if done.contains(&s) {
+                    continue;
+                }
+                done.push(s);
+                let mut ts = triggers.clone();
+                if let Some(k) = l.for_item.and_then(|i| tally.trigger_by_item(i, l.item_name.as_deref())) {
+                    ts.push(k);
+                }
+                tally.count(&ts, s, helped);
+            }
+            for name in &f.strategies {
+                // A name written by a linked use stands for that use's strategy, even if renamed.
+                let s = match linked.iter().find(|l| text::fold(&l.strategy_text) == text::fold(name)) {
+                    Some(l) => tally.strategy_by_id(l.strategy_id, &l.strategy_text),
+                    None => tally.strategy_by_words(name),
+                };
+                if !done.contains(&s) {
+                    done.push(s);
+                    tally.count(&triggers, s, helped);
+                }
+            }
         })?);
-        Ok((events(plan, &urges, &uses, range), bad))
+        // Answered uses whose urge was not counted above.
+        for u in &uses {
+            let Some(helped) = u.helped else { continue };
+            if u.urge.is_some_and(|id| counted.contains(&id)) || !range.contains(u.started.local_date()) {
+                continue;
+            }
+            let s = tally.strategy_by_id(u.strategy_id, &u.strategy_text);
+            let t = match u.for_item.and_then(|i| tally.trigger_by_item(i, u.item_name.as_deref())) {
+                Some(t) => t,
+                None => tally.unnamed(),
+            };
+            tally.count(&[t], s, helped);
+        }
+        let mut stats = tally.finish();
+        stats.unreadable = bad;
+        Ok(stats)
     }
 
     /// Per-(trigger, strategy) effectiveness over a range of local days: how often each
     /// strategy was used with a known outcome, and how often the urge then passed.
     pub fn strategy_stats(&self, range: DayRange) -> Result<StrategyStats> {
         let plan = self.plan()?.plan;
-        let (events, unreadable) = self.strategy_events(&plan, range)?;
-        let mut stats = aggregate(&plan, &events);
-        stats.unreadable = unreadable;
-        Ok(stats)
+        self.strategy_stats_for(&plan, range)
     }
 }
 
@@ -335,173 +377,4 @@ fn add_strategy_to_urge(tx: &mut crate::store::Tx<'_>, urge_id: RecordId, words:
         urge::put_urge(tx, &u)?;
     }
     Ok(())
-}
-
-/// The plan's current words for a strategy id, else for words that are (or were, before a
-/// rename) a plan strategy's, else the words given.
-fn resolve(plan: &CopingPlan, id: Option<RecordId>, words: &str) -> (String, Option<RecordId>) {
-    if let Some((s, _)) = id.and_then(|id| plan.strategy(id)) {
-        return (s.text.clone(), Some(s.id));
-    }
-    let f = text::fold(words);
-    let current = plan.all_strategies().find(|s| text::fold(&s.text) == f);
-    let former = || plan.all_strategies().find(|s| s.formerly.iter().any(|w| text::fold(w) == f));
-    match current.or_else(former) {
-        Some(s) => (s.text.clone(), Some(s.id)),
-        None => (words.to_string(), None),
-    }
-}
-
-/// What learning needs of an urge entry with an outcome.
-pub(crate) struct UrgeOutcome {
-    pub id: RecordId,
-    /// The urge passed without acting.
-    pub helped: bool,
-    pub triggers: Vec<String>,
-    pub strategies: Vec<String>,
-}
-
-/// Events from urges and uses. Pure, so tests and benchmarks can feed it directly.
-pub(crate) fn events(plan: &CopingPlan, urges: &[UrgeOutcome], uses: &[StrategyUse], range: DayRange) -> Vec<Event> {
-    let mut by_urge: HashMap<RecordId, Vec<&StrategyUse>> = HashMap::new();
-    for u in uses {
-        if let Some(urge) = u.urge {
-            by_urge.entry(urge).or_default().push(u);
-        }
-    }
-    let mut out = Vec::new();
-    let mut counted_urges = std::collections::HashSet::new();
-    for u in urges {
-        counted_urges.insert(u.id);
-        let linked = by_urge.get(&u.id).map(Vec::as_slice).unwrap_or(&[]);
-        let mut seen: Vec<String> = Vec::new();
-        let mut push = |display: String, id: Option<RecordId>, item: Option<RecordId>, out: &mut Vec<Event>| {
-            let folded = text::fold(&display);
-            if seen.contains(&folded) {
-                return;
-            }
-            seen.push(folded.clone());
-            out.push(Event {
-                triggers: u.triggers.clone(),
-                item,
-                strategy: folded,
-                strategy_display: display,
-                strategy_id: id,
-                helped: u.helped,
-            });
-        };
-        // Linked uses first: they know the strategy's id (and so its current words).
-        for l in linked {
-            let (display, id) = resolve(plan, Some(l.strategy_id), &l.strategy_text);
-            push(display, id, l.for_item, &mut out);
-        }
-        for name in &u.strategies {
-            // A name written by a linked use stands for that use's strategy, even if renamed.
-            let linked_use = linked.iter().find(|l| text::fold(&l.strategy_text) == text::fold(name));
-            let (display, id) = match linked_use {
-                Some(l) => resolve(plan, Some(l.strategy_id), &l.strategy_text),
-                None => resolve(plan, None, name),
-            };
-            push(display, id, None, &mut out);
-        }
-    }
-    for u in uses {
-        let Some(helped) = u.helped else { continue };
-        if u.urge.is_some_and(|id| counted_urges.contains(&id)) {
-            continue;
-        }
-        if !range.contains(u.started.local_date()) {
-            continue;
-        }
-        let (display, id) = resolve(plan, Some(u.strategy_id), &u.strategy_text);
-        out.push(Event {
-            triggers: u.item_name.iter().cloned().collect(),
-            item: u.for_item,
-            strategy: text::fold(&display),
-            strategy_display: display,
-            strategy_id: id,
-            helped,
-        });
-    }
-    out
-}
-
-/// Which trigger an outcome counts for: a plan item when the label (or the use) maps to one,
-/// else the label as written, else none named.
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum TriggerKey {
-    Item(RecordId),
-    Label(String),
-    Unnamed,
-}
-
-/// Counts per (trigger, strategy) and per strategy: the one place effectiveness is computed.
-/// A label maps to a plan trigger or warning sign when it names it (same words, or the same
-/// meaning: "loneliness" counts for "Lonely"); several labels of one urge that map to the same
-/// item count once.
-pub(crate) fn aggregate(plan: &CopingPlan, events: &[Event]) -> StrategyStats {
-    let mut per: HashMap<(TriggerKey, String), StrategyStat> = HashMap::new();
-    let mut overall: HashMap<String, StrategyStat> = HashMap::new();
-    let mut label_item: HashMap<String, Option<(RecordId, String)>> = HashMap::new();
-    let item_by_id =
-        |id: RecordId| plan.items().find(|i| i.id == id || i.merged_ids.contains(&id)).map(|i| (i.id, i.name.clone()));
-    for e in events {
-        let mut keys: Vec<(TriggerKey, Option<String>, Option<RecordId>)> = Vec::new();
-        let add = |keys: &mut Vec<(TriggerKey, Option<String>, Option<RecordId>)>,
-                   k: TriggerKey,
-                   display: Option<String>,
-                   item: Option<RecordId>| {
-            if !keys.iter().any(|(o, _, _)| *o == k) {
-                keys.push((k, display, item));
-            }
-        };
-        if let Some((id, name)) = e.item.and_then(item_by_id) {
-            add(&mut keys, TriggerKey::Item(id), Some(name), Some(id));
-        }
-        for label in &e.triggers {
-            let folded = text::fold(label);
-            let found = label_item
-                .entry(folded.clone())
-                .or_insert_with(|| super::doc::find_item(plan, label).map(|i| (i.id, i.name.clone())))
-                .clone();
-            match found {
-                Some((id, name)) => add(&mut keys, TriggerKey::Item(id), Some(name), Some(id)),
-                None => add(&mut keys, TriggerKey::Label(folded), Some(label.clone()), None),
-            }
-        }
-        if keys.is_empty() {
-            add(&mut keys, TriggerKey::Unnamed, None, None);
-        }
-        for (k, display, item) in keys {
-            let s = per.entry((k, e.strategy.clone())).or_insert_with(|| StrategyStat {
-                trigger: display,
-                trigger_item: item,
-                strategy: e.strategy_display.clone(),
-                strategy_id: e.strategy_id,
-                used: 0,
-                helped: 0,
-            });
-            s.used += 1;
-            s.helped += u32::from(e.helped);
-        }
-        let o = overall.entry(e.strategy.clone()).or_insert_with(|| StrategyStat {
-            trigger: None,
-            trigger_item: None,
-            strategy: e.strategy_display.clone(),
-            strategy_id: e.strategy_id,
-            used: 0,
-            helped: 0,
-        });
-        o.used += 1;
-        o.helped += u32::from(e.helped);
-    }
-    let mut by_trigger: Vec<StrategyStat> = per.into_values().collect();
-    by_trigger.sort_by(|a, b| {
-        let ta = a.trigger.as_deref().map(text::fold);
-        let tb = b.trigger.as_deref().map(text::fold);
-        ta.cmp(&tb).then(b.used.cmp(&a.used)).then_with(|| text::fold(&a.strategy).cmp(&text::fold(&b.strategy)))
-    });
-    let mut overall: Vec<StrategyStat> = overall.into_values().collect();
-    overall.sort_by(|a, b| b.used.cmp(&a.used).then_with(|| text::fold(&a.strategy).cmp(&text::fold(&b.strategy))));
-    StrategyStats { by_trigger, overall, unreadable: Vec::new() }
 }

@@ -25,7 +25,7 @@
 //! ```
 //!
 //! `used`/`helped` count this strategy's outcomes *for this trigger* (general strategies: for
-//! any trigger), from [`super::learning`]. The score is the mean of a Beta(K m, K (1 - m))
+//! any trigger) over the last year ([`super::LEARNING_WINDOW_DAYS`]), from [`super::learning`]. The score is the mean of a Beta(K m, K (1 - m))
 //! prior updated with the outcomes. Neighbours in the client's order differ by 0.05 in prior
 //! mean while one event moves a score by at most 0.70/21 < 0.034, so a single event never
 //! overturns the client's order (within the first nine positions, where priors differ); a
@@ -42,7 +42,7 @@ use std::fmt;
 
 use chrono::{NaiveDateTime, Timelike};
 
-use super::learning::{self, Event, StrategyStats};
+use super::learning::StrategyStats;
 use super::matcher::{self, TermKey, Vocabulary};
 use super::model::{Contact, CopingPlan, ItemKind, PlanEntry, StrategyKind};
 use super::suggestions;
@@ -265,12 +265,6 @@ fn is_night(t: NaiveDateTime) -> bool {
 }
 
 impl PlanIndex {
-    /// Index `plan` with learned outcomes `events` (see [`super::learning`]).
-    pub(crate) fn new(plan: CopingPlan, events: &[Event]) -> PlanIndex {
-        let stats = learning::aggregate(&plan, events);
-        Self::with_stats(plan, &stats)
-    }
-
     /// Index `plan` with statistics from [`Store::strategy_stats`](crate::store::Store::strategy_stats).
     pub fn with_stats(plan: CopingPlan, stats: &StrategyStats) -> PlanIndex {
         let mut terms: HashMap<TermKey, u32> = HashMap::new();

@@ -9,14 +9,16 @@
 //! - `storage`: snapshot + change chunks + per-install actor in the encrypted store;
 //! - `lexicon`, `matcher`: typo-, inflection- and synonym-tolerant matching;
 //! - `lookup`: ranked strategies and reachable people for a hard moment ([`Store::find_in_plan`]);
-//! - `learning`: strategy uses and outcomes, effectiveness per trigger ([`Store::strategy_stats`]);
+//! - `learning`: strategy uses and outcomes ([`Store::start_strategy`]), effectiveness per
+//!   trigger ([`Store::strategy_stats`]), counted in `effect`;
 //! - `suggestions`: built-in strategies for an empty plan or an unmatched feeling.
 //!
 //! Edits come in two shapes: [`PlanEdit`], by entry id (what the plan screen and the CLI use),
 //! and [`PlanChange`], by name (what other features use, such as "add this to my plan" after a
 //! slip; adding what is already there changes nothing).
 
-mod doc;
+pub(crate) mod doc;
+mod effect;
 mod learning;
 mod lexicon;
 mod lookup;
@@ -46,6 +48,9 @@ pub use model::{
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::store::{RecordKind, Scope, Store};
+
+/// How far back lookups learn from outcomes, in days.
+pub const LEARNING_WINDOW_DAYS: u64 = 365;
 
 /// A change to the plan phrased by names, for other features ("add this to my plan").
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +191,14 @@ impl fmt::Debug for PlanEdit {
     }
 }
 
+impl CopingPlan {
+    /// The trigger or warning sign someone means by `name`: the same words ignoring case and
+    /// spacing, else the same meaning after stemming and synonyms ("loneliness" finds "Lonely").
+    pub fn find_item(&self, name: &str) -> Option<&PlanItem> {
+        doc::find_item(self, name)
+    }
+}
+
 /// A fresh entry id and a random number in [0, 1) for placing it.
 pub(crate) fn fresh() -> Result<(RecordId, f64)> {
     let id = RecordId::random()?;
@@ -228,12 +241,19 @@ impl Store {
         self.with_plan(|doc| doc.merge_bytes(bytes).map(|_| ())).map(|(plan, ())| plan)
     }
 
-    /// The plan prepared for lookups, with everything learned from outcomes so far. An app
-    /// keeps it while the plan screen is open and builds a new one after an edit or an outcome.
+    /// The plan prepared for lookups, with what was learned from the outcomes of the last
+    /// [`LEARNING_WINDOW_DAYS`] days (what helps lately; also bounds the work for years of
+    /// history). An app keeps it while the plan screen is open and builds a new one after an
+    /// edit or an outcome. Unreadable urge entries are left out of the learning (they are
+    /// reported by the urge log and the statistics).
     pub fn plan_index(&self) -> Result<PlanIndex> {
         let plan = self.plan()?.plan;
-        let (events, _unreadable) = self.strategy_events(&plan, DayRange::default())?;
-        Ok(PlanIndex::new(plan, &events))
+        let today = self.clock().today();
+        let from = today.checked_sub_days(chrono::Days::new(LEARNING_WINDOW_DAYS));
+        // Entries may be dated a few minutes ahead of the clock: tomorrow bounds the months read.
+        let to = today.succ_opt();
+        let stats = self.strategy_stats_for(&plan, DayRange { from, to })?;
+        Ok(PlanIndex::with_stats(plan, &stats))
     }
 
     /// Strategies for what the client typed or tapped, ranked, with who can be reached now
@@ -244,7 +264,7 @@ impl Store {
     }
 
     /// Load the plan in a write transaction, change it with `f`, store the change.
-    fn with_plan<T>(&self, f: impl FnOnce(&mut doc::PlanDoc) -> Result<T>) -> Result<(CopingPlan, T)> {
+    pub(crate) fn with_plan<T>(&self, f: impl FnOnce(&mut doc::PlanDoc) -> Result<T>) -> Result<(CopingPlan, T)> {
         let store_id = *self.keys().store_id();
         self.write(|tx| {
             let mut loaded = storage::load_tx(tx)?;

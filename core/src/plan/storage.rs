@@ -59,7 +59,7 @@ fn hashes(v: &[automerge::ChangeHash]) -> Vec<[u8; 32]> {
 
 /// Load the plan from a listing of its records.
 pub(crate) fn load(listing: Listing) -> Result<Loaded> {
-    let mut doc = PlanDoc::genesis()?;
+    let mut doc: Option<PlanDoc> = None;
     let mut unreadable = listing.unreadable;
     let mut snapshots = Vec::new();
     let mut chunks = Vec::new();
@@ -84,12 +84,27 @@ pub(crate) fn load(listing: Listing) -> Result<Loaded> {
     parts.sort_by_key(|p| !p.1);
     let mut merged = Vec::new();
     for (id, is_snapshot, heads, bytes) in parts {
-        if doc.merge_bytes(bytes).is_err() {
+        let ok = match doc.as_mut() {
+            // The first snapshot loads directly (much faster than merging it into genesis).
+            None if is_snapshot => PlanDoc::load(bytes).map(|d| doc = Some(d)).is_ok(),
+            None => {
+                let mut d = PlanDoc::genesis()?;
+                let ok = d.merge_bytes(bytes).is_ok();
+                doc = Some(d);
+                ok
+            }
+            Some(d) => d.merge_bytes(bytes).is_ok(),
+        };
+        if !ok {
             unreadable.push(bad(id, IntegrityProblem::Undecodable));
             continue;
         }
         merged.push((id, is_snapshot, heads, bytes.len()));
     }
+    let mut doc = match doc {
+        Some(d) => d,
+        None => PlanDoc::genesis()?,
+    };
     for (id, is_snapshot, heads, len) in merged {
         let complete = heads.iter().all(|h| doc.has_change(&automerge::ChangeHash(*h)));
         if !complete {

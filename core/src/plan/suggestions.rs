@@ -83,7 +83,7 @@ pub(crate) const GENERAL: Suggestions = &[
     ("Set a 15-minute timer before doing anything; urges rise, peak and pass", StrategyKind::Delay),
     ("Surf the urge: notice it, rate it, breathe, and watch it change", StrategyKind::SurfTheUrge),
     ("Box breathing: in 4, hold 4, out 4, hold 4", StrategyKind::GroundOrBreathe),
-    ("Call or text someone you trust", StrategyKind::ReachOut),
+    ("Call or text someone you trust right now", StrategyKind::ReachOut),
     ("Leave the room you are in, and leave the phone behind", StrategyKind::ChangeEnvironment),
     ("Do something you enjoy that keeps your hands busy", StrategyKind::ValuedActivity),
     ("Read your reasons for recovery", StrategyKind::ReasonsAndValues),

@@ -223,7 +223,8 @@ fn configure(conn: &Connection) -> Result<()> {
          PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT};
          PRAGMA foreign_keys=ON;
          PRAGMA temp_store=MEMORY;
-         PRAGMA cell_size_check=ON;"
+         PRAGMA cell_size_check=ON;
+         PRAGMA mmap_size=268435456;"
     ))?;
     if cfg!(any(target_os = "ios", target_os = "macos")) {
         conn.execute_batch("PRAGMA fullfsync=ON; PRAGMA checkpoint_fullfsync=ON;")?;
@@ -535,6 +536,16 @@ impl Store {
         }
     }
 
+    /// Months that may hold records of `kind`, oldest first, from the in-memory catalog (no
+    /// I/O). A month whose records were all deleted may still be listed.
+    pub fn months_of(&self, kind: RecordKind) -> Vec<Month> {
+        lock(&self.catalog)
+            .months
+            .get(&kind.code())
+            .map(|s| s.iter().map(|i| Month::from_index(*i)).collect())
+            .unwrap_or_default()
+    }
+
     fn periods(&self, kind: RecordKind, scope: Scope) -> Vec<Period> {
         match scope {
             Scope::Timeless => vec![Period::Timeless],
@@ -839,6 +850,7 @@ fn visit_in(
     let mut unreadable = Vec::new();
     let mut head_buf = Zeroizing::new(Vec::with_capacity(512));
     let mut body_buf = Zeroizing::new(Vec::with_capacity(512));
+    let mut cache = envelope::KeyCache::default();
     for p in periods {
         let tag = period_tag(keys, kind, *p);
         let mut rows = stmt.query([&tag[..]])?;
@@ -852,9 +864,11 @@ fn visit_in(
             let head = r.get_ref(1)?.as_blob().map_err(|_| Error::Corrupt("a record head is not a blob"))?;
             let body = r.get_ref(2)?.as_blob_or_null().map_err(|_| Error::Corrupt("a record body is not a blob"))?;
             let b = Binding { kind: kind.code(), id: id.as_bytes(), column: Column::Head };
-            let opened = envelope::open_into(keys, &b, head, &mut head_buf).and_then(|hn| match body {
-                Some(bb) => envelope::open_into(keys, &Binding { column: Column::Body, ..b }, bb, &mut body_buf)
-                    .map(|bn| (hn, Some(bn))),
+            let opened = envelope::open_cached(keys, &mut cache, &b, head, &mut head_buf).and_then(|hn| match body {
+                Some(bb) => {
+                    envelope::open_cached(keys, &mut cache, &Binding { column: Column::Body, ..b }, bb, &mut body_buf)
+                        .map(|bn| (hn, Some(bn)))
+                }
                 None => Ok((hn, None)),
             });
             match opened {

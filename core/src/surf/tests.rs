@@ -320,16 +320,17 @@ fn deleting_a_session_unlinks_its_urge_and_the_wave_is_encrypted() {
     s.delete_surf(sess.id).unwrap();
     assert_eq!(s.urge(sess.urge.unwrap()).unwrap().surf_session, None);
     assert!(matches!(s.surf_session(sess.id), Err(Error::NotFound { .. })));
-    // The urge can be surfed again, and a deleted urge does not stop a session from ending.
+    // The urge can be surfed again; deleting the urge then deletes that session and its wave.
     let again = s.start_surf(SurfStart { urge: sess.urge, intensity: Some(4), ..Default::default() }).unwrap();
     s.delete_urge(sess.urge.unwrap()).unwrap();
-    let ended = s
-        .end_surf(
+    assert!(matches!(s.surf_session(again.id), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        s.end_surf(
             again.id,
-            SurfEnd { outcome: SurfOutcome::Passed, intensity: Some(0), note: None, strategies: vec![] },
-        )
-        .unwrap();
-    assert_eq!(ended.urge, None);
+            SurfEnd { outcome: SurfOutcome::Passed, intensity: Some(0), note: None, strategies: vec![] }
+        ),
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[test]

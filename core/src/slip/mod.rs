@@ -1,0 +1,483 @@
+//! Slips: a lapse logged as something to learn from, with an optional guided chain analysis,
+//! a self-compassion prompt, and "add this to my plan".
+//!
+//! A slip records when it happened (with the offset and zone where it happened, like urges),
+//! what happened in the person's words, and optionally the urge entry it followed. Linking an
+//! urge whose outcome was not recorded yet records it as acted on, in the same transaction.
+//!
+//! Counting: every slip is one time of acting out. An urge logged with the outcome "acted"
+//! is one too, unless a slip links to it: then slip and urge are the same event and count
+//! once (see [`crate::insights`]). One urge can be linked by at most one slip.
+//!
+//! Storage: the head holds what lists and insights read (times, the linked urge, the chain's
+//! step states and vulnerability factors); the body holds every word the person wrote.
+
+pub mod chain;
+pub mod compassion;
+mod plan_link;
+
+pub use chain::{
+    ChainAnalysis, ChainAnswer, ChainLink, ChainStatus, ChainStep, LinkAlternative, LinkKind, NewChainLink,
+    Vulnerability, VulnerabilityFactor,
+};
+pub use plan_link::{PlanAddition, PlanPart, PlanSuggestion};
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, IntegrityProblem, Result};
+use crate::id::RecordId;
+use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
+use crate::text;
+use crate::time::{LocalStamp, LocalStampRef, Month};
+use crate::urge::{self, Outcome};
+
+/// Longest description of what happened.
+pub const WHAT_MAX_CHARS: usize = 2_000;
+/// How far ahead of the clock a slip may be dated (clock skew between devices).
+const FUTURE_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+
+const HEAD_V1: u8 = 1;
+const BODY_V1: u8 = 1;
+
+/// One slip, decrypted.
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Slip {
+    pub id: RecordId,
+    /// When it happened, where it happened.
+    pub occurred: LocalStamp,
+    /// When it was logged.
+    pub logged: LocalStamp,
+    /// Last change (UTC milliseconds), if ever changed.
+    pub edited_utc_ms: Option<i64>,
+    /// What happened, in the person's words.
+    pub what: String,
+    /// The urge entry this slip followed, if linked.
+    pub urge: Option<RecordId>,
+    pub chain: ChainAnalysis,
+    /// When the chain analysis was finished (every step answered or skipped).
+    pub chain_completed: Option<LocalStamp>,
+    /// What was added to the coping plan from this slip.
+    pub plan_additions: Vec<PlanAddition>,
+}
+
+impl fmt::Debug for Slip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Slip({}, {:?}, <redacted>)", self.id, self.chain.status())
+    }
+}
+
+impl Slip {
+    pub fn local_date(&self) -> NaiveDate {
+        self.occurred.local_date()
+    }
+
+    /// The self-compassion prompt offered with this slip.
+    pub fn compassion_prompt(&self) -> &'static str {
+        compassion::prompt_for(&self.id)
+    }
+
+    /// What the analysis suggests adding to the coping plan, minus what was already added.
+    pub fn plan_suggestions(&self) -> Vec<PlanSuggestion> {
+        plan_link::suggestions(&self.chain, &self.plan_additions)
+    }
+
+    fn period(&self) -> Period {
+        Period::Month(Month::of(self.local_date()))
+    }
+}
+
+/// A new slip. `occurred` defaults to the linked urge's time, else to now.
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct NewSlip {
+    pub what: String,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub occurred: Option<LocalStamp>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub urge: Option<RecordId>,
+}
+
+impl fmt::Debug for NewSlip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewSlip(<redacted>)")
+    }
+}
+
+/// Changes to a slip's own fields (the chain changes through [`Store::answer_chain`]).
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SlipEdit {
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub what: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub occurred: Option<LocalStamp>,
+    /// Link (or re-link) to this urge entry.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub urge: Option<RecordId>,
+    /// Remove the link to an urge entry.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub unlink_urge: bool,
+}
+
+impl fmt::Debug for SlipEdit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SlipEdit(<redacted>)")
+    }
+}
+
+/// Slips found, oldest first, and any that could not be opened.
+#[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SlipListing {
+    pub slips: Vec<Slip>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// What lists and insights read of a slip, without decrypting its words.
+#[derive(Clone, Debug)]
+pub(crate) struct SlipHead {
+    pub id: RecordId,
+    /// When it happened (UTC milliseconds) and its local day there.
+    pub utc_ms: i64,
+    pub day: NaiveDate,
+    pub urge: Option<RecordId>,
+    pub factors: Vec<VulnerabilityFactor>,
+    pub status: ChainStatus,
+    /// The local day the chain analysis was finished, if it was.
+    pub completed_day: Option<NaiveDate>,
+}
+
+// ----- stored payloads ------------------------------------------------------------------
+
+#[derive(Serialize, Deserialize)]
+struct HeadV1 {
+    occurred: LocalStamp,
+    logged: LocalStamp,
+    edited_utc_ms: Option<i64>,
+    urge: Option<RecordId>,
+    factors: Vec<VulnerabilityFactor>,
+    answered: Vec<ChainStep>,
+    skipped: Vec<ChainStep>,
+    links: u16,
+    chain_completed: Option<LocalStamp>,
+    plan_additions: u16,
+}
+
+/// Borrowing twin of `HeadV1` (same fields, same order) for scans: no string is copied.
+#[derive(Deserialize)]
+struct HeadV1Ref<'a> {
+    #[serde(borrow)]
+    occurred: LocalStampRef<'a>,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    logged: LocalStampRef<'a>,
+    #[allow(dead_code)]
+    edited_utc_ms: Option<i64>,
+    urge: Option<RecordId>,
+    factors: Vec<VulnerabilityFactor>,
+    answered: Vec<ChainStep>,
+    skipped: Vec<ChainStep>,
+    links: u16,
+    #[serde(borrow)]
+    chain_completed: Option<LocalStampRef<'a>>,
+    #[allow(dead_code)]
+    plan_additions: u16,
+}
+
+#[derive(Serialize, Deserialize)]
+struct BodyV1 {
+    what: String,
+    chain: ChainAnalysis,
+    plan_additions: Vec<PlanAddition>,
+}
+
+fn encode(s: &Slip) -> Result<(Vec<u8>, Vec<u8>)> {
+    let head = HeadV1 {
+        occurred: s.occurred.clone(),
+        logged: s.logged.clone(),
+        edited_utc_ms: s.edited_utc_ms,
+        urge: s.urge,
+        factors: s.chain.vulnerabilities.iter().map(|v| v.factor).collect(),
+        answered: s.chain.answered.clone(),
+        skipped: s.chain.skipped.clone(),
+        links: u16::try_from(s.chain.links.len()).unwrap_or(u16::MAX),
+        chain_completed: s.chain_completed.clone(),
+        plan_additions: u16::try_from(s.plan_additions.len()).unwrap_or(u16::MAX),
+    };
+    let body = BodyV1 { what: s.what.clone(), chain: s.chain.clone(), plan_additions: s.plan_additions.clone() };
+    Ok((codec::encode(HEAD_V1, &head)?, codec::encode(BODY_V1, &body)?))
+}
+
+fn decode(o: &Opened) -> std::result::Result<Slip, IntegrityProblem> {
+    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
+    let Some(body) = &o.body else { return Err(IntegrityProblem::Truncated) };
+    let b: BodyV1 = codec::decode(body, BODY_V1)?;
+    Ok(Slip {
+        id: o.id,
+        occurred: h.occurred,
+        logged: h.logged,
+        edited_utc_ms: h.edited_utc_ms,
+        what: b.what,
+        urge: h.urge,
+        chain: b.chain,
+        chain_completed: h.chain_completed,
+        plan_additions: b.plan_additions,
+    })
+}
+
+fn decode_head(id: RecordId, head: &[u8]) -> std::result::Result<SlipHead, IntegrityProblem> {
+    let h: HeadV1Ref<'_> = match head.split_first() {
+        Some((&HEAD_V1, rest)) => postcard::from_bytes(rest).map_err(|_| IntegrityProblem::Undecodable)?,
+        Some((v, _)) => return Err(IntegrityProblem::UnknownFormat(*v)),
+        None => return Err(IntegrityProblem::Undecodable),
+    };
+    Ok(SlipHead {
+        id,
+        utc_ms: h.occurred.utc_ms,
+        day: h.occurred.local_date(),
+        urge: h.urge,
+        factors: h.factors,
+        status: chain::status_of(&h.answered, &h.skipped, h.links > 0),
+        completed_day: h.chain_completed.map(|c| c.local_date()),
+    })
+}
+
+// ----- validation -----------------------------------------------------------------------
+
+fn check_occurred(store: &Store, at: &LocalStamp) -> Result<()> {
+    let now = store.clock().now().timestamp_millis();
+    if at.utc_ms > now + FUTURE_TOLERANCE_MS {
+        return Err(Error::invalid("time", "a slip cannot be logged in the future"));
+    }
+    // 2000-01-01: earlier dates are typos.
+    if at.utc_ms < 946_684_800_000 {
+        return Err(Error::invalid("time", "that date is too far in the past"));
+    }
+    if !(-18 * 3600..=18 * 3600).contains(&at.offset_secs) {
+        return Err(Error::invalid("time", "the time-zone offset is out of range"));
+    }
+    Ok(())
+}
+
+fn check_what(raw: &str) -> Result<String> {
+    text::note("what happened", Some(raw), WHAT_MAX_CHARS)?
+        .ok_or_else(|| Error::invalid("what happened", "cannot be empty; a few words are enough"))
+}
+
+/// Every slip head, inside a transaction.
+fn all_heads_tx(tx: &Tx<'_>) -> Result<Vec<SlipHead>> {
+    let mut periods: Vec<Period> = tx.months(RecordKind::Slip).into_iter().map(Period::Month).collect();
+    periods.push(Period::Timeless);
+    let listing = tx.list(RecordKind::Slip, &periods, false)?;
+    let mut out = Vec::with_capacity(listing.records.len());
+    for o in &listing.records {
+        // An unreadable slip cannot be checked for its link; the others still are.
+        if let Ok(h) = decode_head(o.id, &o.head) {
+            out.push(h);
+        }
+    }
+    Ok(out)
+}
+
+/// Check the urge exists and no other slip links to it; record its outcome as acted when none
+/// was recorded. Returns the urge's time.
+fn link_urge(tx: &mut Tx<'_>, slip: RecordId, urge_id: RecordId) -> Result<LocalStamp> {
+    let mut u = urge::get_urge_tx(tx, urge_id)?;
+    if all_heads_tx(tx)?.iter().any(|h| h.urge == Some(urge_id) && h.id != slip) {
+        return Err(Error::State("that urge entry is already linked to another slip"));
+    }
+    if u.outcome.is_none() {
+        u.outcome = Some(Outcome::Acted);
+        urge::put_urge(tx, &u)?;
+    }
+    Ok(u.occurred)
+}
+
+pub(super) fn get_slip_tx(tx: &Tx<'_>, id: RecordId) -> Result<Slip> {
+    match tx.get(RecordKind::Slip, id, true)? {
+        None => Err(Error::NotFound { kind: RecordKind::Slip, id }),
+        Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem }),
+    }
+}
+
+pub(super) fn put_slip(tx: &mut Tx<'_>, s: &Slip) -> Result<()> {
+    let (head, body) = encode(s)?;
+    tx.put(RecordKind::Slip, s.id, s.period(), &head, Some(&body))
+}
+
+// ----- operations -----------------------------------------------------------------------
+
+impl Store {
+    /// Log a slip. Durable when this returns.
+    pub fn log_slip(&self, new: NewSlip) -> Result<Slip> {
+        let now = self.clock().now();
+        let zone = self.clock().zone();
+        let logged = LocalStamp::at(now, &zone);
+        let what = check_what(&new.what)?;
+        if let Some(at) = &new.occurred {
+            check_occurred(self, at)?;
+        }
+        let id = RecordId::random()?;
+        self.write(|tx| {
+            let urge_time = match new.urge {
+                Some(u) => Some(link_urge(tx, id, u)?),
+                None => None,
+            };
+            let occurred = new.occurred.clone().or(urge_time).unwrap_or_else(|| logged.clone());
+            let slip = Slip {
+                id,
+                occurred,
+                logged: logged.clone(),
+                edited_utc_ms: None,
+                what,
+                urge: new.urge,
+                chain: ChainAnalysis::default(),
+                chain_completed: None,
+                plan_additions: Vec::new(),
+            };
+            put_slip(tx, &slip)?;
+            Ok(slip)
+        })
+    }
+
+    /// One slip with everything written about it.
+    pub fn slip(&self, id: RecordId) -> Result<Slip> {
+        match self.get(RecordKind::Slip, id, true)? {
+            None => Err(Error::NotFound { kind: RecordKind::Slip, id }),
+            Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem }),
+        }
+    }
+
+    /// Change when or what, or the linked urge. An edit that changes nothing is an error.
+    pub fn edit_slip(&self, id: RecordId, edit: SlipEdit) -> Result<Slip> {
+        if edit.what.is_none() && edit.occurred.is_none() && edit.urge.is_none() && !edit.unlink_urge {
+            return Err(Error::invalid("edit", "nothing to change"));
+        }
+        if edit.urge.is_some() && edit.unlink_urge {
+            return Err(Error::invalid("edit", "an urge cannot be both linked and unlinked"));
+        }
+        let what = edit.what.as_deref().map(check_what).transpose()?;
+        if let Some(at) = &edit.occurred {
+            check_occurred(self, at)?;
+        }
+        let now = self.clock().now().timestamp_millis();
+        self.write(|tx| {
+            let mut s = get_slip_tx(tx, id)?;
+            if let Some(w) = what {
+                s.what = w;
+            }
+            if let Some(at) = &edit.occurred {
+                s.occurred = at.clone();
+            }
+            if let Some(u) = edit.urge {
+                if s.urge != Some(u) {
+                    link_urge(tx, id, u)?;
+                    s.urge = Some(u);
+                }
+            }
+            if edit.unlink_urge {
+                s.urge = None;
+            }
+            s.edited_utc_ms = Some(now);
+            // Moving to another month replaces the row (same id) under the new month's tag.
+            put_slip(tx, &s)?;
+            Ok(s)
+        })
+    }
+
+    /// Delete a slip and everything written about it (the linked urge entry stays).
+    pub fn delete_slip(&self, id: RecordId) -> Result<()> {
+        self.write(|tx| {
+            if tx.delete(RecordKind::Slip, id)? {
+                Ok(())
+            } else {
+                Err(Error::NotFound { kind: RecordKind::Slip, id })
+            }
+        })
+    }
+
+    /// Save one answer of the guided chain analysis (durable at once, so it can resume).
+    pub fn answer_chain(&self, id: RecordId, answer: ChainAnswer) -> Result<Slip> {
+        let now = self.clock().now();
+        let zone = self.clock().zone();
+        self.write(|tx| {
+            let mut s = get_slip_tx(tx, id)?;
+            s.chain.apply(answer)?;
+            s.chain_completed = match (s.chain.is_complete(), s.chain_completed.take()) {
+                (true, Some(was)) => Some(was),
+                (true, None) => Some(LocalStamp::at(now, &zone)),
+                (false, _) => None,
+            };
+            s.edited_utc_ms = Some(now.timestamp_millis());
+            put_slip(tx, &s)?;
+            Ok(s)
+        })
+    }
+
+    /// Slips in a range of local days (both ends inclusive, `None` = open), oldest first.
+    pub fn slips(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<SlipListing> {
+        let listing = self.list(RecordKind::Slip, scope(from, to)?, true)?;
+        let mut out = SlipListing { slips: Vec::new(), unreadable: listing.unreadable };
+        for o in &listing.records {
+            match decode(o) {
+                Ok(s) => {
+                    let d = s.local_date();
+                    if from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b) {
+                        continue;
+                    }
+                    out.slips.push(s);
+                }
+                Err(problem) => out.unreadable.push(Unreadable { kind: RecordKind::Slip, id: o.id, problem }),
+            }
+        }
+        out.slips.sort_by_key(|s| (s.occurred.utc_ms, s.logged.utc_ms));
+        Ok(out)
+    }
+
+    /// Slips whose chain analysis was started and not finished, most recent first: "continue
+    /// where you left off".
+    pub fn unfinished_chain_analyses(&self) -> Result<SlipListing> {
+        let mut l = self.slips(None, None)?;
+        l.slips.retain(|s| matches!(s.chain.status(), ChainStatus::InProgress { .. }));
+        l.slips.reverse();
+        Ok(l)
+    }
+
+    /// Heads of slips in a range of local days (all slips when both ends are `None`).
+    pub(crate) fn slip_heads(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<(Vec<SlipHead>, Vec<Unreadable>)> {
+        let mut heads = Vec::new();
+        let bad = self.visit(RecordKind::Slip, scope(from, to)?, false, |id, head, _| {
+            let h =
+                decode_head(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem })?;
+            if !(from.is_some_and(|a| h.day < a) || to.is_some_and(|b| h.day > b)) {
+                heads.push(h);
+            }
+            Ok(())
+        })?;
+        heads.sort_by_key(|h| (h.utc_ms, h.id));
+        Ok((heads, bad))
+    }
+}
+
+fn scope(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Scope> {
+    if let (Some(a), Some(b)) = (from, to) {
+        if b < a {
+            return Err(Error::invalid("date range", "the end comes before the start"));
+        }
+    }
+    Ok(match (from, to) {
+        (Some(a), Some(b)) => Scope::Months(Month::of(a), Month::of(b)),
+        _ => Scope::All,
+    })
+}
+
+#[cfg(test)]
+mod tests;

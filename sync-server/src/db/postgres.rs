@@ -1,0 +1,471 @@
+//! The PostgreSQL backend, for clinics that run several server processes on one database.
+//!
+//! Sequence numbers stay gap-free and unique across processes because an append assigns the
+//! number with `UPDATE shares SET last_seq = last_seq + 1 ... RETURNING` inside the same
+//! transaction as the chunk's insert: the row lock orders concurrent appends to one share, and
+//! a rolled-back append gives its number back. A retried append (same chunk id) hits the
+//! unique (share, chunk id) constraint and returns the stored number instead.
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use super::{
+    arr16, arr32, parse_kind, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind,
+    InviteRow, Pulled, ShareRow, SnapshotOutcome,
+};
+
+const SCHEMA: &str = include_str!("schema_postgres.sql");
+
+pub struct PgDb {
+    pool: Pool,
+}
+
+impl PgDb {
+    /// Connect (`postgres://user:pass@host/db`) and create the schema if needed.
+    pub async fn connect(url: &str, max_connections: usize) -> DbResult<PgDb> {
+        let config: tokio_postgres::Config =
+            url.parse().map_err(|e: tokio_postgres::Error| DbError::Storage(e.to_string()))?;
+        let mgr = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool =
+            Pool::builder(mgr).max_size(max_connections.max(2)).build().map_err(|e| DbError::Storage(e.to_string()))?;
+        let db = PgDb { pool };
+        {
+            let client = db.pool.get().await?;
+            // Several processes may start together: serialise schema creation.
+            client.batch_execute("SELECT pg_advisory_lock(7260441)").await?;
+            let r = client.batch_execute(SCHEMA).await;
+            client.batch_execute("SELECT pg_advisory_unlock(7260441)").await?;
+            r?;
+        }
+        Ok(db)
+    }
+
+    async fn client(&self) -> DbResult<deadpool_postgres::Object> {
+        Ok(self.pool.get().await?)
+    }
+
+    pub async fn server_secret(&self) -> DbResult<[u8; 32]> {
+        let fresh: [u8; 32] =
+            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO server_config (name, value) VALUES ('secret', $1) ON CONFLICT (name) DO NOTHING",
+            &[&&fresh[..]],
+        )
+        .await?;
+        let row = c.query_one("SELECT value FROM server_config WHERE name = 'secret'", &[]).await?;
+        arr32(row.get::<_, &[u8]>(0))
+    }
+
+    pub async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute("INSERT INTO clinics (id, name, created_ms) VALUES ($1, $2, $3)", &[&id, &name, &now]).await?;
+        Ok(())
+    }
+
+    pub async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
+        let c = self.client().await?;
+        Ok(c.query_opt("SELECT 1 FROM clinics WHERE id = $1", &[&id]).await?.is_some())
+    }
+
+    pub async fn create_invite(
+        &self,
+        token_hash: &[u8; 32],
+        kind: InviteKind,
+        clinic_id: &str,
+        clinician_id: Option<&str>,
+        now: i64,
+        expires: i64,
+    ) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO invites (token_hash, kind, clinic_id, clinician_id, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&&token_hash[..], &kind.as_str(), &clinic_id, &clinician_id, &now, &expires],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "UPDATE invites SET used_ms = $3 WHERE token_hash = $1 AND kind = $2 AND used_ms IS NULL AND expires_ms > $3
+                 RETURNING kind, clinic_id, clinician_id",
+                &[&&token_hash[..], &kind.as_str(), &now],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(InviteRow { kind: parse_kind(r.get::<_, &str>(0))?, clinic_id: r.get(1), clinician_id: r.get(2) })
+        })
+        .transpose()
+    }
+
+    pub async fn create_clinician(&self, r: &ClinicianRow, now: i64) -> DbResult<()> {
+        let c = self.client().await?;
+        let res = c
+            .execute(
+                "INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
+                   wrapped_private_key, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &[
+                    &r.id,
+                    &r.clinic_id,
+                    &r.email,
+                    &r.display_name,
+                    &r.kdf_salt,
+                    &i64::from(r.kdf_iterations),
+                    &r.auth_hash,
+                    &r.public_key,
+                    &r.wrapped_private_key,
+                    &now,
+                ],
+            )
+            .await;
+        match res.map_err(DbError::from) {
+            Err(DbError::Conflict(_)) => Err(DbError::Conflict("email")),
+            Err(e) => Err(e),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    pub async fn clinician_by(&self, column: &'static str, value: &str) -> DbResult<Option<ClinicianRow>> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key, wrapped_private_key,
+               failed_logins, locked_until_ms FROM clinicians WHERE {column} = $1"
+        );
+        let row = c.query_opt(&sql, &[&value]).await?;
+        Ok(row.map(|r| ClinicianRow {
+            id: r.get(0),
+            clinic_id: r.get(1),
+            email: r.get(2),
+            display_name: r.get(3),
+            kdf_salt: r.get(4),
+            kdf_iterations: u32::try_from(r.get::<_, i64>(5)).unwrap_or(0),
+            auth_hash: r.get(6),
+            public_key: r.get(7),
+            wrapped_private_key: r.get(8),
+            failed_logins: u32::try_from(r.get::<_, i64>(9)).unwrap_or(u32::MAX),
+            locked_until_ms: r.get(10),
+        }))
+    }
+
+    pub async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "UPDATE clinicians SET failed_logins = failed_logins + 1,
+               locked_until_ms = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until_ms END WHERE id = $1",
+            &[&id, &i64::from(max), &(now + lock_ms)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn login_succeeded(&self, id: &str) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute("UPDATE clinicians SET failed_logins = 0, locked_until_ms = 0 WHERE id = $1", &[&id]).await?;
+        Ok(())
+    }
+
+    pub async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES ($1, $2, $3)",
+            &[&&token_hash[..], &clinician_id, &expires],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
+        let c = self.client().await?;
+        let r = c
+            .query_opt(
+                "SELECT clinician_id FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
+                &[&&token_hash[..], &now],
+            )
+            .await?;
+        Ok(r.map(|r| r.get(0)))
+    }
+
+    pub async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute("DELETE FROM sessions WHERE token_hash = $1", &[&&token_hash[..]]).await?;
+        Ok(())
+    }
+
+    pub async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        tx.execute(
+            "INSERT INTO devices (id, public_key, created_ms) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            &[&id, &&public_key[..], &now],
+        )
+        .await?;
+        let stored = tx.query_one("SELECT public_key FROM devices WHERE id = $1", &[&id]).await?;
+        if stored.get::<_, &[u8]>(0) != &public_key[..] {
+            return Err(DbError::Conflict("device"));
+        }
+        tx.execute(
+            "INSERT INTO pairings (device_id, clinician_id, created_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&id, &clinician_id, &now],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
+        let c = self.client().await?;
+        let r = c.query_opt("SELECT public_key FROM devices WHERE id = $1", &[&id]).await?;
+        r.map(|r| arr32(r.get::<_, &[u8]>(0))).transpose()
+    }
+
+    pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
+        let c = self.client().await?;
+        Ok(c.query_opt(
+            "SELECT 1 FROM pairings WHERE device_id = $1 AND clinician_id = $2",
+            &[&device_id, &clinician_id],
+        )
+        .await?
+        .is_some())
+    }
+
+    pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
+        let c = self.client().await?;
+        // Insert, or take over an expired row; a live row means a replay.
+        let n = c
+            .execute(
+                "INSERT INTO nonces (device_id, nonce, expires_ms) VALUES ($1, $2, $3)
+                 ON CONFLICT (device_id, nonce) DO UPDATE SET expires_ms = EXCLUDED.expires_ms WHERE nonces.expires_ms <= $4",
+                &[&device_id, &&nonce[..], &expires, &now],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    pub async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
+        let c = self.client().await?;
+        Ok(c.query_opt("SELECT 1 FROM erased WHERE share_ref = $1", &[&&share_ref[..]]).await?.is_some())
+    }
+
+    pub async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
+        let c = self.client().await?;
+        let r = c
+            .execute(
+                "INSERT INTO shares (id, device_id, clinician_id, wrapped_key, last_seq, created_ms) VALUES ($1, $2, $3, $4, 0, $5)",
+                &[&&s.id[..], &s.device_id, &s.clinician_id, &s.wrapped_key, &s.created_ms],
+            )
+            .await;
+        match r.map_err(DbError::from) {
+            Err(DbError::Conflict(_)) => Err(DbError::Conflict("share")),
+            Err(e) => Err(e),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    fn share_from(r: &tokio_postgres::Row) -> DbResult<ShareRow> {
+        Ok(ShareRow {
+            id: arr16(r.get::<_, &[u8]>(0))?,
+            device_id: r.get(1),
+            clinician_id: r.get(2),
+            wrapped_key: r.get(3),
+            last_seq: to_u64(r.get(4)),
+            snapshot_covers: to_u64(r.get(5)),
+            created_ms: r.get(6),
+        })
+    }
+
+    const SHARE_COLUMNS: &'static str =
+        "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
+         FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id";
+
+    pub async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
+        let c = self.client().await?;
+        let r = c.query_opt(&format!("{} WHERE s.id = $1", Self::SHARE_COLUMNS), &[&&id[..]]).await?;
+        r.as_ref().map(Self::share_from).transpose()
+    }
+
+    pub async fn shares_where(&self, column: &'static str, value: &str) -> DbResult<Vec<ShareRow>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(&format!("{} WHERE s.{column} = $1 ORDER BY s.created_ms, s.id", Self::SHARE_COLUMNS), &[&value])
+            .await?;
+        rows.iter().map(Self::share_from).collect()
+    }
+
+    pub async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
+        let mut c = self.client().await?;
+        let existing = c
+            .query_opt("SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2", &[&&share[..], &&chunk_id[..]])
+            .await?;
+        if let Some(r) = existing {
+            return Ok(AppendOutcome::Existing(to_u64(r.get(0))));
+        }
+        let tx = c.transaction().await?;
+        let seq = tx
+            .query_opt("UPDATE shares SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq", &[&&share[..]])
+            .await?;
+        let Some(seq) = seq.map(|r| r.get::<_, i64>(0)) else {
+            return Ok(AppendOutcome::NoShare);
+        };
+        let ins = tx
+            .execute(
+                "INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES ($1, $2, $3, $4)",
+                &[&&share[..], &seq, &&chunk_id[..], &data],
+            )
+            .await;
+        match ins.map_err(DbError::from) {
+            Ok(_) => {
+                tx.commit().await?;
+                Ok(AppendOutcome::Stored(to_u64(seq)))
+            }
+            Err(DbError::Conflict(_)) => {
+                // The same chunk was appended concurrently: give the number back, report theirs.
+                drop(tx);
+                let r = c
+                    .query_one(
+                        "SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2",
+                        &[&&share[..], &&chunk_id[..]],
+                    )
+                    .await?;
+                Ok(AppendOutcome::Existing(to_u64(r.get(0))))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
+        let mut c = self.client().await?;
+        // One snapshot-consistent view of the share.
+        let tx = c
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let Some(last) = tx.query_opt("SELECT last_seq FROM shares WHERE id = $1", &[&&share[..]]).await? else {
+            return Ok(Pulled::default());
+        };
+        let mut out = Pulled { last_seq: to_u64(last.get(0)), ..Default::default() };
+        let mut from = after;
+        if let Some(s) = tx.query_opt("SELECT covers, data FROM snapshots WHERE share_id = $1", &[&&share[..]]).await? {
+            let cov = to_u64(s.get(0));
+            if after < cov {
+                out.snapshot = Some((cov, s.get(1)));
+                from = cov;
+            }
+        }
+        let rows = tx
+            .query(
+                "SELECT seq, data FROM chunks WHERE share_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                &[&&share[..], &to_i64(from), &(i64::from(limit) + 1)],
+            )
+            .await?;
+        let mut bytes = out.snapshot.as_ref().map(|(_, d)| d.len()).unwrap_or(0);
+        for r in rows {
+            let data: Vec<u8> = r.get(1);
+            if !out.chunks.is_empty() && bytes + data.len() > super::MAX_PULL_BYTES {
+                out.more = true;
+                break;
+            }
+            bytes += data.len();
+            out.chunks.push((to_u64(r.get(0)), data));
+        }
+        if out.chunks.len() > limit as usize {
+            out.chunks.truncate(limit as usize);
+            out.more = true;
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn put_snapshot(
+        &self,
+        share: &[u8; 16],
+        covers: u64,
+        chunk_id: &[u8; 16],
+        data: Vec<u8>,
+    ) -> DbResult<SnapshotOutcome> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let Some(last) = tx.query_opt("SELECT last_seq FROM shares WHERE id = $1 FOR UPDATE", &[&&share[..]]).await?
+        else {
+            return Ok(SnapshotOutcome::NoShare);
+        };
+        let last = to_u64(last.get(0));
+        let current =
+            tx.query_opt("SELECT covers, chunk_id FROM snapshots WHERE share_id = $1", &[&&share[..]]).await?;
+        if let Some(r) = &current {
+            if r.get::<_, &[u8]>(1) == &chunk_id[..] {
+                return Ok(SnapshotOutcome::Existing);
+            }
+        }
+        let cur_cov = current.map(|r| to_u64(r.get(0))).unwrap_or(0);
+        if covers > last || covers <= cur_cov {
+            return Ok(SnapshotOutcome::Stale);
+        }
+        tx.execute(
+            "INSERT INTO snapshots (share_id, covers, chunk_id, data) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (share_id) DO UPDATE SET covers = EXCLUDED.covers, chunk_id = EXCLUDED.chunk_id, data = EXCLUDED.data",
+            &[&&share[..], &to_i64(covers), &&chunk_id[..], &data],
+        )
+        .await?;
+        let removed =
+            tx.execute("DELETE FROM chunks WHERE share_id = $1 AND seq <= $2", &[&&share[..], &to_i64(covers)]).await?;
+        tx.commit().await?;
+        Ok(SnapshotOutcome::Stored { removed })
+    }
+
+    pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        tx.execute("DELETE FROM chunks WHERE share_id = $1", &[&&share[..]]).await?;
+        tx.execute("DELETE FROM snapshots WHERE share_id = $1", &[&&share[..]]).await?;
+        tx.execute("DELETE FROM shares WHERE id = $1", &[&&share[..]]).await?;
+        tx.execute(
+            "INSERT INTO erased (share_ref, erased_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&&share_ref[..], &now],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let st = tx
+            .prepare("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)")
+            .await?;
+        for e in entries {
+            let share_ref = e.share_ref.map(|r| r.to_vec());
+            tx.execute(&st, &[&e.at_ms, &e.actor, &e.action, &share_ref, &i64::from(e.status)]).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn purge_expired(&self, now: i64) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute("DELETE FROM nonces WHERE expires_ms <= $1", &[&now]).await?;
+        c.execute("DELETE FROM sessions WHERE expires_ms <= $1", &[&now]).await?;
+        Ok(())
+    }
+
+    pub async fn dump_tables(&self) -> DbResult<Vec<(String, Vec<Vec<u8>>)>> {
+        let c = self.client().await?;
+        let tables = c
+            .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1", &[])
+            .await?;
+        let mut out = Vec::new();
+        for t in tables {
+            let name: String = t.get(0);
+            // Every column as text (bytea as hex), so a search sees each value.
+            let rows = c.query(&format!("SELECT row_to_json(x)::text FROM \"{name}\" x"), &[]).await?;
+            let values = rows.iter().map(|r| r.get::<_, String>(0).into_bytes()).collect();
+            out.push((name, values));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,32 @@
+-- companion-server schema, SQLite flavour (version 1). Nothing here is client plaintext:
+-- chunks, snapshots and wrapped keys are ciphertext; shares are referenced in `erased` and
+-- `audit` only by HMAC(server secret, share id).
+CREATE TABLE IF NOT EXISTS server_config (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS clinics (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS invites (
+    token_hash BLOB PRIMARY KEY, kind TEXT NOT NULL, clinic_id TEXT NOT NULL, clinician_id TEXT,
+    created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, used_ms INTEGER);
+CREATE TABLE IF NOT EXISTS clinicians (
+    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, email TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+    kdf_salt BLOB NOT NULL, kdf_iterations INTEGER NOT NULL, auth_hash BLOB NOT NULL,
+    public_key BLOB NOT NULL, wrapped_private_key BLOB NOT NULL,
+    failed_logins INTEGER NOT NULL DEFAULT 0, locked_until_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (token_hash BLOB PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key BLOB NOT NULL, created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS pairings (
+    device_id TEXT NOT NULL, clinician_id TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY (device_id, clinician_id));
+CREATE TABLE IF NOT EXISTS nonces (device_id TEXT NOT NULL, nonce BLOB NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (device_id, nonce));
+CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (expires_ms);
+CREATE TABLE IF NOT EXISTS shares (
+    id BLOB PRIMARY KEY, device_id TEXT NOT NULL, clinician_id TEXT NOT NULL, wrapped_key BLOB NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS shares_device ON shares (device_id);
+CREATE INDEX IF NOT EXISTS shares_clinician ON shares (clinician_id);
+CREATE TABLE IF NOT EXISTS chunks (
+    share_id BLOB NOT NULL, seq INTEGER NOT NULL, chunk_id BLOB NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (share_id, seq), UNIQUE (share_id, chunk_id));
+CREATE TABLE IF NOT EXISTS snapshots (share_id BLOB PRIMARY KEY, covers INTEGER NOT NULL, chunk_id BLOB NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS erased (share_ref BLOB PRIMARY KEY, erased_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    share_ref BLOB, status INTEGER NOT NULL);

@@ -1,0 +1,733 @@
+//! The embedded SQLite backend: one file, WAL, `synchronous=FULL`, `secure_delete=ON`.
+//!
+//! Writes go to one writer thread that does group commit: it takes every write waiting in its
+//! queue, runs each inside its own SAVEPOINT of one IMMEDIATE transaction, commits once
+//! (one fsync for the whole batch), and only then acknowledges each write. A write is thus
+//! durable when its caller hears back, yet a thousand devices share a handful of fsyncs.
+//! Reads use a small pool of separate connections (WAL lets them run beside the writer).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use tokio::sync::oneshot;
+
+use super::{
+    arr16, arr32, parse_kind, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind,
+    InviteRow, Pulled, ShareRow, SnapshotOutcome,
+};
+
+const SCHEMA: &str = include_str!("schema_sqlite.sql");
+const MAX_BATCH: usize = 512;
+const READERS: usize = 4;
+
+type Reply = Box<dyn FnOnce(Result<(), DbError>) + Send>;
+type Job = Box<dyn FnOnce(&Connection) -> Reply + Send>;
+
+type NonceKey = (String, [u8; 16]);
+
+pub struct SqliteDb {
+    jobs: Mutex<mpsc::Sender<Job>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    path: std::path::PathBuf,
+    nonces: Mutex<HashMap<NonceKey, i64>>,
+    /// Set by an erasure: the writer checkpoints and truncates the WAL after committing.
+    checkpoint: Arc<std::sync::atomic::AtomicBool>,
+    /// Held for the life of the process: one server per database file.
+    _lock: std::fs::File,
+}
+
+fn configure(c: &Connection) -> DbResult<()> {
+    c.busy_timeout(std::time::Duration::from_secs(10))?;
+    c.prepare_cached("PRAGMA journal_mode=WAL")?.query_row([], |_| Ok(()))?;
+    c.execute_batch(
+        "PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864;",
+    )?;
+    Ok(())
+}
+
+fn open(path: &Path) -> DbResult<Connection> {
+    let c = Connection::open(path)?;
+    configure(&c)?;
+    Ok(c)
+}
+
+/// Run `f` inside a savepoint, rolling back to it (not the whole batch) on error.
+fn savepoint<T>(c: &Connection, f: impl FnOnce(&Connection) -> DbResult<T>) -> DbResult<T> {
+    c.execute_batch("SAVEPOINT job")?;
+    match f(c) {
+        Ok(v) => {
+            c.execute_batch("RELEASE job")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = c.execute_batch("ROLLBACK TO job; RELEASE job");
+            Err(e)
+        }
+    }
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, checkpoint: Arc<std::sync::atomic::AtomicBool>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        if conn.execute_batch("BEGIN IMMEDIATE").is_err() {
+            // Run none of them: dropping the jobs tells every caller the write failed.
+            drop(jobs);
+            continue;
+        }
+        let replies: Vec<Reply> = jobs.into_iter().map(|j| j(&conn)).collect();
+        let commit = conn.execute_batch("COMMIT").map_err(DbError::from);
+        if commit.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        // After an erasure, copy the WAL into the database and truncate it, so no old page
+        // image of the erased share lingers in the WAL (secure_delete zeroes the freed cells
+        // in the database file itself).
+        if commit.is_ok() && checkpoint.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        for r in replies {
+            r(commit.clone());
+        }
+    }
+}
+
+impl SqliteDb {
+    /// Open (creating on first start) the database file at `path`. `serving`: this process
+    /// serves requests and must be the only one doing so on this file (its replay set lives
+    /// in memory), so it takes an exclusive lock; the admin commands open it beside a running
+    /// server without one.
+    pub fn open(path: &Path, serving: bool) -> DbResult<SqliteDb> {
+        let lock_path = path.with_extension("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| DbError::Storage(format!("cannot open the lock file: {e}")))?;
+        if serving && lock.try_lock().is_err() {
+            return Err(DbError::Storage("another companion-server process is serving this data directory".into()));
+        }
+        let writer = open(path)?;
+        writer.execute_batch(SCHEMA)?;
+        writer.pragma_update(None, "user_version", 1)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
+        let (tx, rx) = mpsc::channel::<Job>();
+        let checkpoint = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&checkpoint);
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer_loop(writer, rx, flag))
+            .map_err(|e| DbError::Storage(e.to_string()))?;
+        let mut readers = Vec::new();
+        for _ in 0..READERS {
+            readers.push(open(path)?);
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let mut live = HashMap::new();
+        {
+            let mut st = readers[0].prepare("SELECT device_id, nonce, expires_ms FROM nonces WHERE expires_ms > ?1")?;
+            let rows =
+                st.query_map([now], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?)))?;
+            for r in rows {
+                let (d, n, e) = r?;
+                if let Ok(n) = <[u8; 16]>::try_from(n.as_slice()) {
+                    live.insert((d, n), e);
+                }
+            }
+        }
+        Ok(SqliteDb {
+            jobs: Mutex::new(tx),
+            readers: Arc::new(Mutex::new(readers)),
+            path: path.to_path_buf(),
+            nonces: Mutex::new(live),
+            checkpoint,
+            _lock: lock,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static,
+    ) -> DbResult<T> {
+        let (tx, rx) = oneshot::channel::<DbResult<T>>();
+        let job: Job = Box::new(move |c: &Connection| -> Reply {
+            let result = savepoint(c, f);
+            Box::new(move |commit: Result<(), DbError>| {
+                let _ = tx.send(commit.and(result));
+            })
+        });
+        {
+            let sender = self.jobs.lock().map_err(|_| DbError::Storage("writer lock poisoned".into()))?;
+            sender.send(job).map_err(|_| DbError::Storage("the database writer stopped".into()))?;
+        }
+        rx.await.map_err(|_| DbError::Storage("the database writer stopped".into()))?
+    }
+
+    /// Queue a write without waiting for it (it commits with the next batch).
+    fn write_detached(&self, f: impl FnOnce(&Connection) -> DbResult<()> + Send + 'static) {
+        let job: Job = Box::new(move |c: &Connection| -> Reply {
+            let result = savepoint(c, f);
+            Box::new(move |commit: Result<(), DbError>| {
+                if let Err(e) = commit.and(result) {
+                    tracing::warn!(error = %e, "a background write failed");
+                }
+            })
+        });
+        if let Ok(sender) = self.jobs.lock() {
+            let _ = sender.send(job);
+        }
+    }
+
+    /// Run a read on a pooled reader connection, on a blocking thread (a pull can read
+    /// megabytes); WAL lets reads proceed beside the writer.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static,
+    ) -> DbResult<T> {
+        let readers = Arc::clone(&self.readers);
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = match readers.lock().map_err(|_| DbError::Storage("reader pool poisoned".into()))?.pop() {
+                Some(c) => c,
+                None => open(&path)?,
+            };
+            let r = f(&conn);
+            if let Ok(mut pool) = readers.lock() {
+                if pool.len() < READERS * 4 {
+                    pool.push(conn);
+                }
+            }
+            r
+        })
+        .await
+        .map_err(|e| DbError::Storage(e.to_string()))?
+    }
+
+    pub async fn server_secret(&self) -> DbResult<[u8; 32]> {
+        let fresh: [u8; 32] =
+            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
+        self.write(move |c| {
+            c.prepare_cached("INSERT OR IGNORE INTO server_config (name, value) VALUES ('secret', ?1)")?
+                .execute(params![&fresh[..]])?;
+            let v: Vec<u8> = c
+                .prepare_cached("SELECT value FROM server_config WHERE name = 'secret'")?
+                .query_row([], |r| r.get(0))?;
+            arr32(&v)
+        })
+        .await
+    }
+
+    pub async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
+        let (id, name) = (id.to_string(), name.to_string());
+        self.write(move |c| {
+            c.prepare_cached("INSERT INTO clinics (id, name, created_ms) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, name, now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
+        let id = id.to_string();
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT 1 FROM clinics WHERE id = ?1")?
+                .query_row([id], |_| Ok(()))
+                .optional()?
+                .is_some())
+        })
+        .await
+    }
+
+    pub async fn create_invite(
+        &self,
+        token_hash: &[u8; 32],
+        kind: InviteKind,
+        clinic_id: &str,
+        clinician_id: Option<&str>,
+        now: i64,
+        expires: i64,
+    ) -> DbResult<()> {
+        let (h, clinic, clin) = (*token_hash, clinic_id.to_string(), clinician_id.map(str::to_string));
+        self.write(move |c| {
+            c.prepare_cached("INSERT INTO invites (token_hash, kind, clinic_id, clinician_id, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
+                params![&h[..], kind.as_str(), clinic, clin, now, expires],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
+        let h = *token_hash;
+        self.write(move |c| {
+            let row: Option<(String, String, Option<String>)> = c.prepare_cached("SELECT kind, clinic_id, clinician_id FROM invites WHERE token_hash = ?1 AND used_ms IS NULL AND expires_ms > ?2")?.query_row(
+                    params![&h[..], now],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((k, clinic_id, clinician_id)) = row else { return Ok(None) };
+            if parse_kind(&k)? != kind {
+                return Ok(None);
+            }
+            c.prepare_cached("UPDATE invites SET used_ms = ?2 WHERE token_hash = ?1")?.execute( params![&h[..], now])?;
+            Ok(Some(InviteRow { kind, clinic_id, clinician_id }))
+        })
+        .await
+    }
+
+    pub async fn create_clinician(&self, r: &ClinicianRow, now: i64) -> DbResult<()> {
+        let r = r.clone();
+        self.write(move |c| {
+            let exists = c.prepare_cached("SELECT 1 FROM clinicians WHERE email = ?1")?.query_row( [&r.email], |_| Ok(())).optional()?;
+            if exists.is_some() {
+                return Err(DbError::Conflict("email"));
+            }
+            c.prepare_cached("INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
+                   wrapped_private_key, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?.execute(
+                params![
+                    r.id,
+                    r.clinic_id,
+                    r.email,
+                    r.display_name,
+                    r.kdf_salt,
+                    r.kdf_iterations,
+                    r.auth_hash,
+                    r.public_key,
+                    r.wrapped_private_key,
+                    now
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn clinician_by(&self, column: &'static str, value: &str) -> DbResult<Option<ClinicianRow>> {
+        let value = value.to_string();
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key, wrapped_private_key,
+                   failed_logins, locked_until_ms FROM clinicians WHERE {column} = ?1"
+            );
+            Ok(c.query_row(&sql, [value], |r| {
+                Ok(ClinicianRow {
+                    id: r.get(0)?,
+                    clinic_id: r.get(1)?,
+                    email: r.get(2)?,
+                    display_name: r.get(3)?,
+                    kdf_salt: r.get(4)?,
+                    kdf_iterations: r.get(5)?,
+                    auth_hash: r.get(6)?,
+                    public_key: r.get(7)?,
+                    wrapped_private_key: r.get(8)?,
+                    failed_logins: r.get(9)?,
+                    locked_until_ms: r.get(10)?,
+                })
+            })
+            .optional()?)
+        })
+        .await
+    }
+
+    pub async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
+        let id = id.to_string();
+        self.write(move |c| {
+            c.prepare_cached(
+                "UPDATE clinicians SET failed_logins = failed_logins + 1,
+                   locked_until_ms = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until_ms END WHERE id = ?1",
+            )?
+            .execute(params![id, max, now + lock_ms])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn login_succeeded(&self, id: &str) -> DbResult<()> {
+        let id = id.to_string();
+        self.write(move |c| {
+            c.prepare_cached("UPDATE clinicians SET failed_logins = 0, locked_until_ms = 0 WHERE id = ?1")?
+                .execute([id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
+        let (h, id) = (*token_hash, clinician_id.to_string());
+        self.write(move |c| {
+            c.prepare_cached("INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES (?1, ?2, ?3)")?
+                .execute(params![&h[..], id, expires])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
+        let h = *token_hash;
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT clinician_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2")?
+                .query_row(params![&h[..], now], |r| r.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
+    pub async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
+        let h = *token_hash;
+        self.write(move |c| {
+            c.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?.execute([&h[..]])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
+        let (id, pk, clin) = (id.to_string(), *public_key, clinician_id.to_string());
+        self.write(move |c| {
+            let existing: Option<Vec<u8>> = c
+                .prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?
+                .query_row([&id], |r| r.get(0))
+                .optional()?;
+            match existing {
+                Some(k) if k != pk => return Err(DbError::Conflict("device")),
+                Some(_) => {}
+                None => {
+                    c.prepare_cached("INSERT INTO devices (id, public_key, created_ms) VALUES (?1, ?2, ?3)")?
+                        .execute(params![id, &pk[..], now])?;
+                }
+            }
+            c.prepare_cached(
+                "INSERT OR IGNORE INTO pairings (device_id, clinician_id, created_ms) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id, clin, now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
+        let id = id.to_string();
+        self.read(move |c| {
+            let k: Option<Vec<u8>> = c
+                .prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            k.map(|k| arr32(&k)).transpose()
+        })
+        .await
+    }
+
+    pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
+        let (d, cl) = (device_id.to_string(), clinician_id.to_string());
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT 1 FROM pairings WHERE device_id = ?1 AND clinician_id = ?2")?
+                .query_row(params![d, cl], |_| Ok(()))
+                .optional()?
+                .is_some())
+        })
+        .await
+    }
+
+    /// Replay check. This process owns the database file (a lock file enforces it), so an
+    /// in-memory set of live nonces is authoritative; each nonce is also written to the
+    /// database in the next group commit (not awaited), so a restart still knows it.
+    pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
+        {
+            let mut live = self.nonces.lock().map_err(|_| DbError::Storage("nonce set poisoned".into()))?;
+            if live.len() > 200_000 {
+                live.retain(|_, exp| *exp > now);
+            }
+            match live.get(&(device_id.to_string(), *nonce)) {
+                Some(exp) if *exp > now => return Ok(false),
+                _ => {
+                    live.insert((device_id.to_string(), *nonce), expires);
+                }
+            }
+        }
+        let (d, n) = (device_id.to_string(), *nonce);
+        self.write_detached(move |c| {
+            c.prepare_cached("INSERT OR REPLACE INTO nonces (device_id, nonce, expires_ms) VALUES (?1, ?2, ?3)")?
+                .execute(params![d, &n[..], expires])?;
+            Ok(())
+        });
+        Ok(true)
+    }
+
+    pub async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
+        let r = *share_ref;
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT 1 FROM erased WHERE share_ref = ?1")?
+                .query_row([&r[..]], |_| Ok(()))
+                .optional()?
+                .is_some())
+        })
+        .await
+    }
+
+    pub async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
+        let s = s.clone();
+        self.write(move |c| {
+            if c.prepare_cached("SELECT 1 FROM shares WHERE id = ?1")?.query_row( [&s.id[..]], |_| Ok(())).optional()?.is_some() {
+                return Err(DbError::Conflict("share"));
+            }
+            c.prepare_cached("INSERT INTO shares (id, device_id, clinician_id, wrapped_key, last_seq, created_ms) VALUES (?1, ?2, ?3, ?4, 0, ?5)")?.execute(
+                params![&s.id[..], s.device_id, s.clinician_id, s.wrapped_key, s.created_ms],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    fn share_row(c: &Connection, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
+        let row = c.prepare_cached("SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
+                 FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id WHERE s.id = ?1")?.query_row(
+                [&id[..]],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, i64>(5)?,
+                        r.get(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(id, device_id, clinician_id, wrapped_key, last, cov, created_ms)| {
+            Ok(ShareRow {
+                id: arr16(&id)?,
+                device_id,
+                clinician_id,
+                wrapped_key,
+                last_seq: to_u64(last),
+                snapshot_covers: to_u64(cov),
+                created_ms,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
+        let id = *id;
+        self.read(move |c| Self::share_row(c, &id)).await
+    }
+
+    pub async fn shares_where(&self, column: &'static str, value: &str) -> DbResult<Vec<ShareRow>> {
+        let value = value.to_string();
+        self.read(move |c| {
+            let mut st = c.prepare(&format!("SELECT id FROM shares WHERE {column} = ?1 ORDER BY created_ms, id"))?;
+            let ids: Vec<Vec<u8>> = st.query_map([value], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let mut out = Vec::new();
+            for id in ids {
+                if let Some(s) = Self::share_row(c, &arr16(&id)?)? {
+                    out.push(s);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
+        let (share, chunk) = (*share, *chunk_id);
+        self.write(move |c| {
+            let existing: Option<i64> = c
+                .prepare_cached("SELECT seq FROM chunks WHERE share_id = ?1 AND chunk_id = ?2")?
+                .query_row(params![&share[..], &chunk[..]], |r| r.get(0))
+                .optional()?;
+            if let Some(seq) = existing {
+                return Ok(AppendOutcome::Existing(to_u64(seq)));
+            }
+            let snap: Option<i64> = c
+                .prepare_cached("SELECT covers FROM snapshots WHERE share_id = ?1 AND chunk_id = ?2")?
+                .query_row(params![&share[..], &chunk[..]], |r| r.get(0))
+                .optional()?;
+            if let Some(cov) = snap {
+                return Ok(AppendOutcome::Existing(to_u64(cov)));
+            }
+            let seq: Option<i64> = c
+                .prepare_cached("UPDATE shares SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")?
+                .query_row([&share[..]], |r| r.get(0))
+                .optional()?;
+            let Some(seq) = seq else { return Ok(AppendOutcome::NoShare) };
+            c.prepare_cached("INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![&share[..], seq, &chunk[..], data])?;
+            Ok(AppendOutcome::Stored(to_u64(seq)))
+        })
+        .await
+    }
+
+    pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
+        let share = *share;
+        self.read(move |c| {
+            let last: Option<i64> = c
+                .prepare_cached("SELECT last_seq FROM shares WHERE id = ?1")?
+                .query_row([&share[..]], |r| r.get(0))
+                .optional()?;
+            let Some(last) = last else { return Ok(Pulled::default()) };
+            let snap: Option<(i64, Vec<u8>)> = c
+                .prepare_cached("SELECT covers, data FROM snapshots WHERE share_id = ?1")?
+                .query_row([&share[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let mut out = Pulled { last_seq: to_u64(last), ..Default::default() };
+            let mut from = after;
+            if let Some((cov, data)) = snap {
+                if after < to_u64(cov) {
+                    out.snapshot = Some((to_u64(cov), data));
+                    from = to_u64(cov);
+                }
+            }
+            let mut st = c.prepare_cached(
+                "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            )?;
+            let rows = st.query_map(params![&share[..], to_i64(from), i64::from(limit) + 1], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?))
+            })?;
+            let mut bytes = out.snapshot.as_ref().map(|(_, d)| d.len()).unwrap_or(0);
+            for r in rows {
+                let (seq, data): (i64, Vec<u8>) = r?;
+                if !out.chunks.is_empty() && bytes + data.len() > super::MAX_PULL_BYTES {
+                    out.more = true;
+                    break;
+                }
+                bytes += data.len();
+                out.chunks.push((to_u64(seq), data));
+            }
+            if out.chunks.len() > limit as usize {
+                out.chunks.truncate(limit as usize);
+                out.more = true;
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn put_snapshot(
+        &self,
+        share: &[u8; 16],
+        covers: u64,
+        chunk_id: &[u8; 16],
+        data: Vec<u8>,
+    ) -> DbResult<SnapshotOutcome> {
+        let (share, chunk) = (*share, *chunk_id);
+        self.write(move |c| {
+            let last: Option<i64> = c
+                .prepare_cached("SELECT last_seq FROM shares WHERE id = ?1")?
+                .query_row([&share[..]], |r| r.get(0))
+                .optional()?;
+            let Some(last) = last else { return Ok(SnapshotOutcome::NoShare) };
+            let current: Option<(i64, Vec<u8>)> = c
+                .prepare_cached("SELECT covers, chunk_id FROM snapshots WHERE share_id = ?1")?
+                .query_row([&share[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((_, id)) = &current {
+                if id.as_slice() == chunk {
+                    return Ok(SnapshotOutcome::Existing);
+                }
+            }
+            let cur_cov = current.map(|(c, _)| to_u64(c)).unwrap_or(0);
+            if covers > to_u64(last) || covers <= cur_cov {
+                return Ok(SnapshotOutcome::Stale);
+            }
+            c.prepare_cached(
+                "INSERT OR REPLACE INTO snapshots (share_id, covers, chunk_id, data) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![&share[..], to_i64(covers), &chunk[..], data])?;
+            let removed = c
+                .prepare_cached("DELETE FROM chunks WHERE share_id = ?1 AND seq <= ?2")?
+                .execute(params![&share[..], to_i64(covers)])?;
+            Ok(SnapshotOutcome::Stored { removed: removed as u64 })
+        })
+        .await
+    }
+
+    pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
+        let (share, r) = (*share, *share_ref);
+        let checkpoint = Arc::clone(&self.checkpoint);
+        self.write(move |c| {
+            // Raised inside the batch, so the writer checkpoints right after this commit.
+            checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
+            c.prepare_cached("DELETE FROM chunks WHERE share_id = ?1")?.execute([&share[..]])?;
+            c.prepare_cached("DELETE FROM snapshots WHERE share_id = ?1")?.execute([&share[..]])?;
+            c.prepare_cached("DELETE FROM shares WHERE id = ?1")?.execute([&share[..]])?;
+            c.prepare_cached("INSERT OR IGNORE INTO erased (share_ref, erased_ms) VALUES (?1, ?2)")?
+                .execute(params![&r[..], now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
+        self.write(move |c| {
+            let mut st = c.prepare_cached(
+                "INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for e in entries {
+                st.execute(params![e.at_ms, e.actor, e.action, e.share_ref.map(|r| r.to_vec()), e.status])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn purge_expired(&self, now: i64) -> DbResult<()> {
+        self.write(move |c| {
+            c.prepare_cached("DELETE FROM nonces WHERE expires_ms <= ?1")?.execute([now])?;
+            c.prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1")?.execute([now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn dump_tables(&self) -> DbResult<Vec<(String, Vec<Vec<u8>>)>> {
+        self.read(|c| {
+            let mut st =
+                c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+            let tables: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let mut out = Vec::new();
+            for t in tables {
+                let mut q = c.prepare(&format!("SELECT * FROM \"{t}\""))?;
+                let n = q.column_count();
+                let mut rows = q.query([])?;
+                let mut values = Vec::new();
+                while let Some(r) = rows.next()? {
+                    for i in 0..n {
+                        let v = match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Blob(b) => b.to_vec(),
+                            rusqlite::types::ValueRef::Text(t) => t.to_vec(),
+                            rusqlite::types::ValueRef::Integer(x) => x.to_string().into_bytes(),
+                            rusqlite::types::ValueRef::Real(x) => x.to_string().into_bytes(),
+                            rusqlite::types::ValueRef::Null => Vec::new(),
+                        };
+                        values.push(v);
+                    }
+                }
+                out.push((t, values));
+            }
+            Ok(out)
+        })
+        .await
+    }
+}

@@ -1,0 +1,60 @@
+//! The recovery companion's sync server: a relay that stores and forwards end-to-end
+//! encrypted share chunks between a client's devices and their clinician, on SQLite (one
+//! file, the default) or PostgreSQL. It never sees plaintext (docs/protocol.md).
+
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod api;
+pub mod db;
+pub mod metrics;
+pub mod ratelimit;
+pub mod tls;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use api::{router, ApiConfig, AppState};
+pub use db::Db;
+
+/// Open storage for serving: PostgreSQL when `database` is a `postgres://` URL, else SQLite
+/// at `data_dir/server.db` (created on first start; one serving process per file).
+pub async fn open_db(database: Option<&str>, data_dir: &Path) -> Result<Db, String> {
+    open_db_with(database, data_dir, true).await
+}
+
+/// Open storage for an admin command, beside a running server.
+pub async fn open_db_for_admin(database: Option<&str>, data_dir: &Path) -> Result<Db, String> {
+    open_db_with(database, data_dir, false).await
+}
+
+async fn open_db_with(database: Option<&str>, data_dir: &Path, serving: bool) -> Result<Db, String> {
+    match database {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            db::postgres::PgDb::connect(url, 32).await.map(Db::Postgres).map_err(|e| e.to_string())
+        }
+        Some(other) => Err(format!("unsupported database {other:?}: use postgres://... or omit it for SQLite")),
+        None => {
+            std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create the data directory: {e}"))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700));
+            }
+            db::sqlite::SqliteDb::open(&data_dir.join("server.db"), serving).map(Db::Sqlite).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Purge expired nonces and sessions every minute.
+pub fn spawn_housekeeping(state: Arc<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = state.db.purge_expired(state.now_ms()).await {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,219 @@
+//! Tests against real `companion-server` processes: two processes on one PostgreSQL with eight
+//! concurrent writers to one share, and TLS.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use bytes_util::Full;
+use common::*;
+use companion_core::protocol::wire::*;
+use companion_core::protocol::{self, ChunkId, ChunkKind};
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+mod bytes_util {
+    pub use http_body_util::Full;
+}
+
+/// A running server process; killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_companion-server"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    // Keep draining what the server prints, so it never writes into a closed pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+            sink.clear();
+        }
+    });
+    // "companion-server 0.1.0 listening on http://127.0.0.1:PORT (...)"
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .expect("address line")
+        .to_string();
+    Server { child, base }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_never_lose_or_duplicate_a_sequence_number() {
+    let Some(url) = postgres_url() else { return };
+    // Set up a clinician, a paired device and a share through one in-process server...
+    let h = Harness::postgres(&url).await;
+    let scoped = match &h.backend {
+        Backend::Postgres(u) => u.clone(),
+        Backend::Sqlite(_) => unreachable!(),
+    };
+    let clin = h.clinician("multi@clinic.invalid").await;
+    let mut dev = Device::new();
+    dev.pair(&h, &clin.invite(&h).await).await;
+    let (share, key) = dev.share(&h).await;
+    // ...then two separate server processes on the same database.
+    let a = start(&["--database", &scoped, "serve", "--listen", "127.0.0.1:0"]);
+    let b = start(&["--database", &scoped, "serve", "--listen", "127.0.0.1:0"]);
+    let client: Client<_, Full<axum::body::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let dev = Arc::new(dev);
+    let key = Arc::new(key);
+    const WRITERS: usize = 8;
+    const EACH: usize = 40;
+    let mut tasks = Vec::new();
+    for w in 0..WRITERS {
+        let (client, dev, key) = (client.clone(), Arc::clone(&dev), Arc::clone(&key));
+        let bases = [a.base.clone(), b.base.clone()];
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            for i in 0..EACH {
+                let id = ChunkId::random().unwrap();
+                let sealed =
+                    protocol::seal_chunk(&key, &share, ChunkKind::Change, id, 0, format!("w{w} c{i}").as_bytes())
+                        .unwrap();
+                let body = serde_json::to_vec(&AppendChunk { chunk: B64(sealed) }).unwrap();
+                let path = chunks_path(&share);
+                // Every other request goes to the other process; some are retried on purpose.
+                let base = &bases[(w + i) % 2];
+                let attempts = if i % 7 == 0 { 2 } else { 1 };
+                let mut seq = None;
+                for _ in 0..attempts {
+                    let signed = dev.key.sign_request("POST", &path, now_ms(), &body).unwrap();
+                    let mut req =
+                        axum::http::Request::post(format!("{base}{path}")).header("content-type", "application/json");
+                    for (k, v) in signed.headers(&dev.id()) {
+                        req = req.header(k, v);
+                    }
+                    let resp = client.request(req.body(Full::new(body.clone().into())).unwrap()).await.unwrap();
+                    let status = resp.status();
+                    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+                    assert!(status == StatusCode::CREATED || status == StatusCode::OK, "status {status}");
+                    let a: Appended = serde_json::from_slice(&bytes).unwrap();
+                    if let Some(s) = seq {
+                        assert_eq!(s, a.seq, "a retried append got a new number");
+                    }
+                    seq = Some(a.seq);
+                }
+                got.push((id, seq.unwrap()));
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let total = WRITERS * EACH;
+    let seqs: HashSet<u64> = all.iter().map(|(_, s)| *s).collect();
+    assert_eq!(seqs.len(), total, "two chunks got the same sequence number");
+    assert_eq!(seqs, (1..=total as u64).collect::<HashSet<_>>(), "sequence numbers have gaps");
+    // Every pull, from either process, sees all of them exactly once and in order.
+    for base in [&a.base, &b.base] {
+        let mut after = 0;
+        let mut seen = Vec::new();
+        loop {
+            let path = format!("{}?after={after}&limit=1000", chunks_path(&share));
+            let signed = dev.key.sign_request("GET", &path, now_ms(), b"").unwrap();
+            let mut req = axum::http::Request::get(format!("{base}{path}"));
+            for (k, v) in signed.headers(&dev.id()) {
+                req = req.header(k, v);
+            }
+            let resp = client.request(req.body(Full::new(axum::body::Bytes::new())).unwrap()).await.unwrap();
+            let p: PullResponse =
+                serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+            for c in &p.chunks {
+                let (hdr, _) = protocol::open_chunk(&key, &share, &c.data.0).unwrap();
+                seen.push((hdr.chunk_id, c.seq));
+            }
+            after = p.chunks.last().map(|c| c.seq).unwrap_or(after);
+            if !p.more {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), total, "a pull from {base} missed or repeated chunks");
+        assert!(seen.windows(2).all(|w| w[0].1 < w[1].1));
+        let mut expected = all.clone();
+        expected.sort_by_key(|(_, s)| *s);
+        assert_eq!(seen, expected);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_is_served_and_plain_http_refused_off_loopback() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixtures.join("test-cert.pem");
+    let ca = fixtures.join("test-ca.pem");
+    let server = start(&[
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        fixtures.join("test-key.pem").to_str().unwrap(),
+    ]);
+    assert!(server.base.starts_with("https://"), "{}", server.base);
+    let port = server.base.rsplit(':').next().unwrap().trim_end_matches('/').to_string();
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls::pki_types::CertificateDer::pem_file_iter(&ca).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
+    let tcp = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}")).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut tls = connector.connect(name, tcp).await.expect("a TLS 1.2 handshake");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut resp = Vec::new();
+    tls.read_to_end(&mut resp).await.unwrap();
+    let text = String::from_utf8_lossy(&resp);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.to_lowercase().contains("x-content-type-options: nosniff"));
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    let mut plain = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}")).await.unwrap();
+    plain.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), plain.read_to_end(&mut buf)).await;
+    assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+    // Plain HTTP on a non-loopback address is refused at start.
+    let out = Command::new(env!("CARGO_BIN_EXE_companion-server"))
+        .args(["--data-dir", dir.path().to_str().unwrap(), "serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing plain HTTP"));
+}

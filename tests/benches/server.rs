@@ -1,0 +1,270 @@
+//! Sync-server load benchmark (issue 6): 1,000 simulated devices on loopback, each appending
+//! sealed chunks to its own share and pulling them back, against the server on SQLite
+//! (durable group commit) and on PostgreSQL, each as a ratio to a trivial axum endpoint
+//! measured in the same run with the same client, concurrency and body sizes.
+//!
+//! `cargo run --release -p companion-tests --bin bench -- server [--quick]`
+//! PostgreSQL runs when COMPANION_TEST_POSTGRES_URL is set.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::http::{Request, StatusCode};
+use companion_core::protocol::wire::*;
+use companion_core::protocol::{self, ChunkId, ChunkKind, DeviceKey, RecipientSecret, ShareId, ShareKey};
+use companion_server::{router, ApiConfig, AppState};
+use companion_tests::stats::{fmt, percentile};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use tokio::sync::Semaphore;
+
+type Http = Client<HttpConnector, Full<Bytes>>;
+
+const DEVICES: usize = 1000;
+/// Requests in flight at once (a phone fleet never has all devices talking at the same instant).
+const IN_FLIGHT: usize = 200;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+async fn send(http: &Http, req: Request<Full<Bytes>>) -> (StatusCode, Bytes) {
+    let resp = http.request(req).await.expect("request");
+    let s = resp.status();
+    (s, resp.into_body().collect().await.expect("body").to_bytes())
+}
+
+fn json_req(method: &str, url: &str, body: Vec<u8>, headers: &[(&str, String)]) -> Request<Full<Bytes>> {
+    let mut b = Request::builder().method(method).uri(url).header("content-type", "application/json");
+    for (k, v) in headers {
+        b = b.header(*k, v.as_str());
+    }
+    b.body(Full::new(Bytes::from(body))).expect("request")
+}
+
+fn signed(key: &DeviceKey, method: &str, base: &str, path: &str, body: Vec<u8>) -> Request<Full<Bytes>> {
+    let s = key.sign_request(method, path, now_ms(), &body).expect("sign");
+    let headers: Vec<(&str, String)> = s.headers(&key.id()).into_iter().collect();
+    json_req(method, &format!("{base}{path}"), body, &headers)
+}
+
+async fn serve(app: axum::Router) -> String {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = l.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(l, app).await;
+    });
+    format!("http://{addr}")
+}
+
+/// One request a simulated device will send: it signs it when it sends it, as a phone does.
+struct Spec {
+    method: &'static str,
+    base: String,
+    path: String,
+    body: Vec<u8>,
+}
+
+/// One device's workload: (append, pull) pairs, and its key.
+struct Work {
+    key: Arc<DeviceKey>,
+    requests: Vec<Spec>,
+}
+
+/// Register a clinician, then `devices` devices each with one share; return each device's
+/// pre-built requests for `rounds` rounds of append + pull.
+async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, rounds: usize) -> Vec<Work> {
+    let (_, token) =
+        companion_server::api::clinicians_admin::create_clinic(state, "Bench Clinic").await.expect("clinic");
+    let salt = [7u8; 16];
+    let keys = protocol::derive_clinician_keys(b"bench passphrase", &salt, 100_000).expect("kdf");
+    let secret = RecipientSecret::generate().expect("key");
+    let email = "bench@clinic.invalid";
+    let reg = RegisterClinician {
+        invite_token: token,
+        email: email.into(),
+        display_name: "Dr Bench Example".into(),
+        salt: B64(salt.to_vec()),
+        iterations: 100_000,
+        auth_secret: B64(keys.auth_secret().to_vec()),
+        public_key: B64(secret.public().0.to_vec()),
+        wrapped_private_key: B64(protocol::wrap_recipient_secret(&keys, email, &secret).expect("wrap")),
+    };
+    let (s, _) =
+        send(http, json_req("POST", &format!("{base}/v1/clinicians"), serde_json::to_vec(&reg).expect("json"), &[]))
+            .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let login = LoginRequest { email: email.into(), auth_secret: B64(keys.auth_secret().to_vec()) };
+    let (_, b) =
+        send(http, json_req("POST", &format!("{base}/v1/sessions"), serde_json::to_vec(&login).expect("json"), &[]))
+            .await;
+    let session: LoginResponse = serde_json::from_slice(&b).expect("login");
+    let bearer = [("authorization", format!("Bearer {}", session.token))];
+    let sem = Arc::new(Semaphore::new(IN_FLIGHT));
+    let mut tasks = Vec::new();
+    for _ in 0..devices {
+        let (http, base, bearer, sem) = (http.clone(), base.to_string(), bearer.clone(), Arc::clone(&sem));
+        tasks.push(tokio::spawn(async move {
+            let _permit = sem.acquire_owned().await.expect("permit");
+            let (_, b) = send(&http, json_req("POST", &format!("{base}/v1/invites"), vec![], &bearer)).await;
+            let inv: InviteResponse = serde_json::from_slice(&b).expect("invite");
+            let invite = protocol::Invite::parse(&inv.invite).expect("parse");
+            let key = DeviceKey::generate().expect("device key");
+            let body = serde_json::to_vec(&RegisterDevice {
+                invite_token: invite.token,
+                public_key: B64(key.public_key().to_vec()),
+            })
+            .expect("json");
+            let (s, b) = send(&http, signed(&key, "POST", &base, "/v1/devices", body)).await;
+            assert_eq!(s, StatusCode::CREATED);
+            let reg: DeviceRegistered = serde_json::from_slice(&b).expect("registered");
+            let pk = protocol::RecipientPublic(reg.recipient.public_key.0.as_slice().try_into().expect("pk"));
+            let share = ShareId::random().expect("id");
+            let sk = ShareKey::generate().expect("key");
+            let cs = CreateShare {
+                share_id: share,
+                recipient: reg.recipient.clinician_id,
+                wrapped_key: B64(protocol::wrap_share_key(&pk, &share, &sk).expect("wrap")),
+            };
+            let (s, _) =
+                send(&http, signed(&key, "POST", &base, "/v1/shares", serde_json::to_vec(&cs).expect("json"))).await;
+            assert_eq!(s, StatusCode::CREATED);
+            Work { requests: specs(&base, &share, &sk, rounds), key: Arc::new(key) }
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("setup task"));
+    }
+    out
+}
+
+fn specs(base: &str, share: &ShareId, sk: &ShareKey, rounds: usize) -> Vec<Spec> {
+    let path = format!("/v1/shares/{share}/chunks");
+    let mut out = Vec::new();
+    for r in 0..rounds {
+        let payload = vec![(r % 251) as u8; 512];
+        let sealed = protocol::seal_chunk(sk, share, ChunkKind::Change, ChunkId::random().expect("id"), 0, &payload)
+            .expect("seal");
+        let body = serde_json::to_vec(&AppendChunk { chunk: B64(sealed) }).expect("json");
+        out.push(Spec { method: "POST", base: base.to_string(), path: path.clone(), body });
+        out.push(Spec { method: "GET", base: base.to_string(), path: format!("{path}?after={r}"), body: vec![] });
+    }
+    out
+}
+
+/// Run every device's requests (each device in order), `IN_FLIGHT` at a time overall.
+async fn load(http: &Http, work: Vec<Work>) -> (Duration, Vec<Duration>) {
+    let sem = Arc::new(Semaphore::new(IN_FLIGHT));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for w in work {
+        let (http, sem) = (http.clone(), Arc::clone(&sem));
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(w.requests.len());
+            for spec in w.requests {
+                let _permit = sem.acquire().await.expect("permit");
+                let t = Instant::now();
+                let req = signed(&w.key, spec.method, &spec.base, &spec.path, spec.body);
+                let (s, _) = send(&http, req).await;
+                assert!(s.is_success(), "status {s}");
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("load task"));
+    }
+    (start.elapsed(), all)
+}
+
+/// The trivial endpoint: the same request shapes, answered without any work.
+async fn baseline(http: &Http, devices: usize, rounds: usize) -> (Duration, Vec<Duration>) {
+    let app = axum::Router::new().route(
+        "/v1/shares/{id}/chunks",
+        axum::routing::post(|| async { (StatusCode::CREATED, axum::Json(Appended { seq: 1, created: true })) })
+            .get(|| async { axum::Json(PullResponse { snapshot: None, chunks: vec![], last_seq: 1, more: false }) }),
+    );
+    let base = serve(app).await;
+    let work = (0..devices)
+        .map(|_| {
+            let share = ShareId::random().expect("id");
+            let sk = ShareKey::generate().expect("key");
+            Work { key: Arc::new(DeviceKey::generate().expect("key")), requests: specs(&base, &share, &sk, rounds) }
+        })
+        .collect();
+    load(http, work).await
+}
+
+fn row(name: &str, n: usize, took: Duration, lat: &[Duration], base_rate: Option<f64>) -> f64 {
+    let rate = n as f64 / took.as_secs_f64();
+    let ratio = base_rate.map(|b| format!("**{:.2}×**", rate / b)).unwrap_or_else(|| "1.00×".into());
+    println!("| {name} | {:.0} | {} | {} | {ratio} |", rate, fmt(percentile(lat, 50.0)), fmt(percentile(lat, 99.0)));
+    rate
+}
+
+pub fn run(args: &[String]) {
+    let quick = args.iter().any(|a| a == "--quick");
+    let devices = if quick { 200 } else { DEVICES };
+    let rounds = if quick { 2 } else { 5 };
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    rt.block_on(async move {
+        let http: Http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(IN_FLIGHT).build_http();
+        let n = devices * rounds * 2;
+        println!("## Sync server\n");
+        println!(
+            "Release build, one run, client and server in one process on loopback (2 shared cores). {devices} simulated devices, \
+             each with its own share, each doing {rounds} × (append a sealed 512-byte chunk, pull after it): {n} requests, at most \
+             {IN_FLIGHT} in flight. Each device signs each request (Ed25519) when it sends it, against both servers. The server \
+             verifies every signature, refuses replays, audits every request; on SQLite it acknowledges an append only after its \
+             group commit is fsync'd (`synchronous=FULL`).\n"
+        );
+        println!("| server | requests/s | p50 | p99 | ratio to trivial endpoint |");
+        println!("|---|---|---|---|---|");
+        let (t, lat) = baseline(&http, devices, rounds).await;
+        let base_rate = row("trivial axum endpoint (same requests, no work)", n, t, &lat, None);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = companion_server::open_db(None, dir.path()).await.expect("sqlite");
+        let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() }).await.expect("state");
+        let base = serve(router(Arc::clone(&state))).await;
+        let work = setup(&state, &base, &http, devices, rounds).await;
+        let (t, lat) = load(&http, work).await;
+        let sqlite_rate = row("companion-server, SQLite (target ≥ 0.5)", n, t, &lat, Some(base_rate));
+
+        let mut pg_rate = None;
+        if let Ok(url) = std::env::var("COMPANION_TEST_POSTGRES_URL") {
+            let scoped = fresh_schema(&url).await;
+            let db = companion_server::open_db(Some(&scoped), std::path::Path::new("/nonexistent")).await.expect("postgres");
+            let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() }).await.expect("state");
+            let base = serve(router(Arc::clone(&state))).await;
+            let work = setup(&state, &base, &http, devices, rounds).await;
+            let (t, lat) = load(&http, work).await;
+            pg_rate = Some(row("companion-server, PostgreSQL 15", n, t, &lat, Some(base_rate)));
+        } else {
+            println!("| companion-server, PostgreSQL | (not run: COMPANION_TEST_POSTGRES_URL unset) | | | |");
+        }
+        println!();
+        let _ = (sqlite_rate, pg_rate);
+    });
+}
+
+async fn fresh_schema(url: &str) -> String {
+    let schema = format!("bench_{}", now_ms());
+    let (client, conn) = tokio_postgres_connect(url).await;
+    tokio::spawn(conn);
+    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("schema");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-csearch_path%3D{schema}")
+}
+
+async fn tokio_postgres_connect(
+    url: &str,
+) -> (tokio_postgres::Client, tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>) {
+    tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect")
+}
