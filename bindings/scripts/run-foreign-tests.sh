@@ -7,7 +7,9 @@
 # Needs: what bindings/scripts/install-toolchains.sh installs (it is called first, and does
 # nothing when everything is present), and `unshare` (util-linux) to give the suites a small
 # private file system for the "storage full" tests: as root a private mount namespace, otherwise
-# an unprivileged user namespace. Nothing outside this process tree sees the mount.
+# an unprivileged user namespace. Nothing outside this process tree sees the mount. It also
+# builds and starts `companion-server` (SQLite, 127.0.0.1, a free port) and registers a
+# clinician with `companion-clinician`, for the sharing and sync tests; both stop with it.
 # Work files go to ${CARGO_TARGET_DIR:-target}/companion-bindings/foreign-tests.
 set -euo pipefail
 
@@ -23,6 +25,8 @@ if [ "${COMPANION_FOREIGN_INNER:-}" != 1 ]; then
     "$here/install-toolchains.sh"
     test_out="$("$here/build-bindings.sh" --test-hooks | tail -n 1)"
     prod_out="$("$here/build-bindings.sh" | tail -n 1)"
+    # The sync server and the clinician reader, for the sharing tests.
+    (cd "$root" && cargo build --quiet -p companion-server -p companion-cli --bins)
     mkdir -p "$work"
     export COMPANION_FOREIGN_INNER=1 COMPANION_TEST_OUT="$test_out" COMPANION_PROD_OUT="$prod_out"
     if [ "$(id -u)" -eq 0 ] && unshare --mount --propagation private true 2>/dev/null; then
@@ -43,6 +47,28 @@ mount -t tmpfs -o size=2m companion-full "$full_dir"
 export COMPANION_FULL_DIR="$full_dir"
 # Deliberate panics print their message; keep the log readable.
 export RUST_BACKTRACE=0
+
+# A sync server on SQLite in the work dir, a clinic, and a clinician account: the suites pair
+# with it, share, sync, and read and suggest through the clinician reader.
+server_dir="$work/server"
+rm -rf "$server_dir"
+mkdir -p "$server_dir"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export COMPANION_SERVER="http://127.0.0.1:$port"
+"$target/debug/companion-server" --data-dir "$server_dir/data" serve --listen "127.0.0.1:$port" \
+    > "$server_dir/server.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; umount "$full_dir" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    python3 -c "import urllib.request; urllib.request.urlopen('$COMPANION_SERVER/healthz', timeout=1)" 2>/dev/null && break
+    sleep 0.1
+done
+clinic_invite="$("$target/debug/companion-server" --data-dir "$server_dir/data" admin create-clinic \
+    --name "Example Clinic" --public-url "$COMPANION_SERVER" | sed -n 's/^First clinician invite[^:]*: //p')"
+export COMPANION_CLINICIAN_BIN="$target/debug/companion-clinician"
+export COMPANION_CLINICIAN_EMAIL="dr.example@clinic.invalid"
+export COMPANION_CLINICIAN_PASSPHRASE="clinician passphrase for the foreign tests"
+"$COMPANION_CLINICIAN_BIN" register --invite "$clinic_invite" --name "Dr Sam Example" >/dev/null
 
 status=0
 
@@ -78,5 +104,4 @@ python3 "$root/bindings/tests/check_api_coverage.py" \
     --kotlin-tests "$root/bindings/tests/kotlin" "$root/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt" \
     || status=1
 
-umount "$full_dir" 2>/dev/null || true
 exit $status

@@ -31,7 +31,8 @@ pub enum CompanionError {
     NotAllowed { detail: String },
     /// The device is out of space; nothing was saved.
     StorageFull { detail: String },
-    /// The store file, or one entry in it, is damaged. Nothing else is affected.
+    /// The store file, or one entry in it (a pairing's keys included), is damaged. Nothing
+    /// else is affected.
     StorageCorrupt { detail: String },
     /// The store was written by a newer version of the app; ask the person to update.
     NeedsNewerApp { detail: String },
@@ -51,8 +52,6 @@ pub enum CompanionError {
     /// The sync server answered with an error (`status` is its HTTP status: 401/403 after an
     /// account change, 404 for an unknown invite, 5xx for a server in trouble).
     ServerRefused { status: u16, detail: String },
-    /// Data from the sync server could not be authenticated or read: nothing of it was kept.
-    BadSyncData { detail: String },
     /// The clinician's key does not match the code in their invite: nothing was kept. Ask them
     /// for a new invite and compare the code together.
     KeyMismatch { detail: String },
@@ -75,7 +74,6 @@ impl fmt::Display for CompanionError {
             | CompanionError::StorageFailed { detail }
             | CompanionError::Offline { detail }
             | CompanionError::ServerRefused { detail, .. }
-            | CompanionError::BadSyncData { detail }
             | CompanionError::KeyMismatch { detail } => f.write_str(detail),
         }
     }
@@ -96,7 +94,9 @@ impl From<Error> for CompanionError {
             Error::AlreadyExists => CompanionError::AlreadyExists { what: "store".into(), detail },
             Error::NotEmpty | Error::State(_) => CompanionError::NotAllowed { detail },
             Error::StorageFull => CompanionError::StorageFull { detail },
-            Error::Corrupt(_) | Error::Integrity { .. } | Error::Document(_) => {
+            // Protocol data the app can meet is stored (a pairing's device key): a damaged
+            // record. Sync data from the network fails per share, inside the sync report.
+            Error::Corrupt(_) | Error::Integrity { .. } | Error::Document(_) | Error::Protocol(_) => {
                 CompanionError::StorageCorrupt { detail }
             }
             Error::NewerSchema { .. } => CompanionError::NeedsNewerApp { detail },
@@ -106,7 +106,6 @@ impl From<Error> for CompanionError {
             Error::Storage(_) | Error::Io(_) | Error::Crypto => CompanionError::StorageFailed { detail },
             Error::Network(_) => CompanionError::Offline { detail },
             Error::Server { status, .. } => CompanionError::ServerRefused { status, detail },
-            Error::Protocol(_) => CompanionError::BadSyncData { detail },
             Error::KeyMismatch => CompanionError::KeyMismatch { detail },
         }
     }
@@ -160,7 +159,7 @@ mod tests {
             (Error::Crypto, "StorageFailed"),
             (Error::Network("connection refused".into()), "Offline"),
             (Error::Server { status: 503, message: "try later".into() }, "ServerRefused"),
-            (Error::Protocol(companion_core::protocol::ProtocolError::Authentication), "BadSyncData"),
+            (Error::Protocol(companion_core::protocol::ProtocolError::Authentication), "StorageCorrupt"),
             (Error::KeyMismatch, "KeyMismatch"),
         ];
         for (core, variant) in cases {

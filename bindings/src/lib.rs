@@ -5,8 +5,10 @@
 //! in their own file: `keys.rs` (unlock methods, rekeying), `urges.rs` (the urge log),
 //! `surf.rs` (urge surfing), `exercises.rs` (guided exercises and the live
 //! [`ExerciseRunner`]), `plan.rs` (the coping plan, its lookup and what it learns, with the
-//! in-memory [`PlanFinder`]), `notifications.rs` (notification wording), `backup.rs`
-//! (encrypted export and restore). Errors are one small enum, [`CompanionError`], mapped from
+//! in-memory [`PlanFinder`]), `slips.rs` (slips and the guided chain analysis), `checkins.rs`,
+//! `goals.rs`, `insights.rs`, `sharing.rs` (consent, pairing with a clinician, sync through
+//! the built-in HTTP client or the app's [`SyncTransport`]), `notifications.rs` (notification
+//! wording), `backup.rs` (encrypted export and restore). Errors are one small enum, [`CompanionError`], mapped from
 //! the core's rich error in `error.rs`. `testing.rs` holds test hooks, compiled only with the
 //! `test-hooks` feature.
 //!
@@ -23,7 +25,11 @@
 //!   `is_locked`, `lock`, `time_zone`, `set_time_zone`, `now`, `today`, `stamp_at`,
 //!   `surf_status`, `surf_summary`, every [`ExerciseRunner`] method, [`PlanFinder::find`] and
 //!   [`PlanFinder::plan`], `parse_availability`, `guess_strategy_kind`, `exercise_from_json`,
-//!   `exercise_to_json`.
+//!   `exercise_to_json`, `slip_guide`, `chain_step_text`, `goal_time_frame`, `read_invite`,
+//!   `consent_wording`, `consent_wording_version`.
+//! - The network, seconds at worst: `pair_with_clinician` and `sync` (async variants
+//!   `pair_with_clinician_async`, `sync_async`); a sync can run from WorkManager or
+//!   BGTaskScheduler with the app's own [`SyncTransport`].
 //! - Disk I/O, milliseconds (every write is fsync'd before it returns): everything else.
 //!   Call from a background dispatcher (Kotlin `Dispatchers.IO`, a Swift `Task`).
 //! - Key derivation or whole-store work, hundreds of milliseconds: `create`, `open`,

@@ -31,7 +31,7 @@ import sys
 CHECKSUM = re.compile(r"uniffi_(companion_ffi|companion_core)_checksum_(func|constructor|method)_([a-z0-9_]+)\b")
 TEST_HOOK_SUFFIX = "_for_test"
 # Errors raised by the foreign side itself (a foreign trait's error), not by Rust.
-FOREIGN_RAISED_ERRORS = {"KeyProviderError"}
+FOREIGN_RAISED_ERRORS = {"KeyProviderError", "TransportFailure"}
 
 
 def camel(name):

@@ -8,6 +8,7 @@ fun main() {
     registerPlanTests()
     registerSurfAndExerciseTests()
     registerRepositoryTests()
+    registerProgressAndSharingTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }

@@ -88,6 +88,9 @@ fun registerRepositoryTests() {
                 CompanionException.KeyProviderFailed("x"),
                 CompanionException.BadExportFile("x"),
                 CompanionException.StorageFailed("x"),
+                CompanionException.Offline("x"),
+                CompanionException.ServerRefused(503u, "x"),
+                CompanionException.KeyMismatch("x"),
             )
             for (e in all) {
                 val words = userMessage(e)

@@ -96,4 +96,8 @@ fun userMessage(e: CompanionException): String = when (e) {
     is CompanionException.KeyProviderFailed -> "This phone's key store didn't respond. You can unlock with your passphrase."
     is CompanionException.BadExportFile -> "This backup file can't be used. It may be damaged or from a newer app."
     is CompanionException.StorageFailed -> "Something went wrong while saving. Nothing was lost; please try again."
+    is CompanionException.Offline -> "You're offline right now. Everything is saved here and will be sent later."
+    is CompanionException.ServerRefused -> "The sharing service didn't accept this just now. Your data here is safe."
+    is CompanionException.KeyMismatch ->
+        "The code doesn't match your clinician's. Nothing was shared; please ask them for a new invite and compare the code together."
 }
