@@ -10,9 +10,10 @@
 # Usage: bindings/scripts/install-toolchains.sh     (CI calls it before run-foreign-tests.sh)
 set -euo pipefail
 
-CACHE="${COMPANION_TOOLCHAIN_CACHE:-$HOME/.cache/companion-toolchains}"
-KOTLIN_VERSION="${KOTLIN_COMPILER_VERSION:-2.3.21}"
-KOTLIN_HOME="$CACHE/kotlin-compiler-$KOTLIN_VERSION"
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+CACHE="$cache"
+KOTLIN_VERSION="$kotlin_version"
+KOTLIN_HOME="$kotlin_home"
 
 need_apt=()
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)

@@ -14,12 +14,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-target="${CARGO_TARGET_DIR:-$root/target}"
+. "$here/lib.sh"
 work="$target/companion-bindings/foreign-tests"
-cache="${COMPANION_TOOLCHAIN_CACHE:-$HOME/.cache/companion-toolchains}"
-kotlin_version="${KOTLIN_COMPILER_VERSION:-2.3.21}"
-kotlin_home="$cache/kotlin-compiler-$kotlin_version"
 
 if [ "${COMPANION_FOREIGN_INNER:-}" != 1 ]; then
     "$here/install-toolchains.sh"
@@ -84,16 +80,10 @@ kotlin_sources=(
     "$root"/android/app/src/main/kotlin/app/companion/android/data/CompanionRepository.kt
     "$root"/bindings/tests/kotlin/*.kt
 )
-classpath="/usr/share/java/jna.jar:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"
 jar="$work/kotlin-tests.jar"
-stamp="$(cat "${kotlin_sources[@]}" | sha256sum | cut -c1-16)"
-if [ ! -f "$jar" ] || [ "$(cat "$jar.sha" 2>/dev/null)" != "$stamp" ]; then
-    rm -f "$jar"
-    "$kotlin_home/bin/kotlinc" -nowarn -jvm-target 17 -cp "$classpath" -d "$jar" "${kotlin_sources[@]}"
-    echo "$stamp" > "$jar.sha"
-fi
+compile_kotlin "$jar" "${kotlin_sources[@]}"
 java -Djna.library.path="$COMPANION_TEST_OUT/lib" \
-    -cp "$jar:$classpath:$kotlin_home/lib/kotlin-stdlib.jar" app.companion.tests.MainKt || status=1
+    -cp "$jar:$jvm_classpath" app.companion.tests.MainKt || status=1
 
 echo "== API coverage"
 python3 "$root/bindings/tests/check_api_coverage.py" \

@@ -33,7 +33,8 @@ pub struct InviteInfo {
     pub fingerprint: String,
 }
 
-/// A clinician this device is paired with.
+/// A clinician this device is paired with: the core's `Pairing` without the device's
+/// private key.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct PairingInfo {
     pub id: RecordId,
@@ -60,7 +61,8 @@ impl From<Pairing> for PairingInfo {
     }
 }
 
-/// One consent (one category for one clinician) and the sync state of its share.
+/// One consent (one category for one clinician) and the sync state of its share: the core's
+/// `Share` without its share key, document state or pending chunks, which never leave the core.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ShareInfo {
     pub id: RecordId,
