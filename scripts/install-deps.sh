@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine of this kind lacks for the tests. Idempotent; quiet when
-# everything is present.
+# Installs the Debian packages a fresh machine of this kind lacks for the build and the tests.
+# Idempotent; quiet when everything is present. (PostgreSQL is installed by
+# sync-server/scripts/start-test-postgres.sh, the JDK, JNA and Kotlin compiler by
+# bindings/scripts/install-toolchains.sh.)
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 need_apt=()
-command -v tmux >/dev/null || need_apt+=(tmux)
-dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
+command -v tmux >/dev/null || need_apt+=(tmux)             # the CLI's live terminal tests
+command -v unshare >/dev/null || need_apt+=(util-linux)    # the bindings' storage-full tests
+command -v python3 >/dev/null || need_apt+=(python3)       # the Python bindings suite
+command -v cc >/dev/null || need_apt+=(build-essential)    # bundled SQLite, ring
+dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)   # the SQLCipher comparison bench
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 if ((${#need_apt[@]})); then
     echo "installing Debian packages: ${need_apt[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${need_apt[@]}" >/dev/null
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
+command -v cargo >/dev/null || {
+    echo "cargo is missing: install a Rust toolchain (https://rustup.rs) and run this again" >&2
+    exit 1
+}

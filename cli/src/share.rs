@@ -286,7 +286,13 @@ pub fn sync(ctx: &Ctx) -> CliResult {
     if r.shares_synced == 0 && r.shares_erased == 0 && r.errors.is_empty() {
         println!("Nothing to sync: nothing is shared.");
     } else {
-        println!("Synced {} shares ({} chunks sent, {} received).", r.shares_synced, r.chunks_sent, r.chunks_received);
+        let n = |k: u32, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        println!(
+            "Synced {} ({} sent, {} received).",
+            n(r.shares_synced, "share", "shares"),
+            n(r.chunks_sent, "update", "updates"),
+            n(r.chunks_received, "update", "updates")
+        );
     }
     if r.shares_erased > 0 {
         println!("Erased {} withdrawn shares on the server.", r.shares_erased);

@@ -15,6 +15,8 @@ use companion_core::protocol::CLINICIAN_KDF_ITERATIONS;
 use companion_core::sync::http::HttpTransport;
 use zeroize::Zeroizing;
 
+mod render;
+
 #[derive(Parser)]
 #[command(name = "companion-clinician", version)]
 struct Cli {
@@ -145,9 +147,16 @@ fn main() {
             for s in chosen {
                 let doc = c.open(s).unwrap_or_else(|e| fail(e));
                 let view = doc.view().unwrap_or_else(|e| fail(e));
-                out.push(serde_json::json!({ "share": s.share_id.to_string(), "device": s.device_id, "content": view.to_json() }));
+                if cli.json {
+                    out.push(serde_json::json!({ "share": s.share_id.to_string(), "device": s.device_id, "content": view.to_json() }));
+                } else {
+                    println!("Share {} from device {}", s.share_id, s.device_id);
+                    println!("{}", render::view_text(&view));
+                }
             }
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            }
         }
         Command::Suggest { share, trigger, strategy, reason } => {
             let c = login();
