@@ -37,7 +37,8 @@ struct Cli {
 enum Command {
     /// Create your account from the invite your clinic's administrator gave you.
     Register {
-        #[arg(long)]
+        /// The invite token (base64url: it may begin with "-").
+        #[arg(long, allow_hyphen_values = true)]
         invite: String,
         #[arg(long)]
         name: String,
@@ -48,12 +49,14 @@ enum Command {
     Shares,
     /// Read what a client shares (one share by id prefix, or all).
     Read {
-        #[arg(long)]
+        /// A share id or its first characters (base64url: it may begin with "-").
+        #[arg(long, allow_hyphen_values = true)]
         share: Option<String>,
     },
     /// Suggest a change to a client's shared coping plan.
     Suggest {
-        #[arg(long)]
+        /// A share id or its first characters (base64url: it may begin with "-").
+        #[arg(long, allow_hyphen_values = true)]
         share: String,
         /// Add a strategy for this trigger or warning sign (by name)...
         #[arg(long, requires = "strategy")]
@@ -190,5 +193,27 @@ fn main() {
             doc.push(&c).unwrap_or_else(|e| fail(e));
             println!("Suggested. The client sees it, with your name, at their next sync.");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Invite tokens and share ids are base64url, so one in 32 begins with "-": they must
+    /// still be taken as values, not as unknown options.
+    #[test]
+    fn values_that_begin_with_a_hyphen_are_accepted() {
+        let cli =
+            Cli::try_parse_from(["companion-clinician", "register", "--invite", "-Hkev_dpRPJ", "--name", "Dr Example"])
+                .expect("register parses");
+        assert!(matches!(&cli.command, Command::Register { invite, .. } if invite == "-Hkev_dpRPJ"));
+        let cli = Cli::try_parse_from(["companion-clinician", "read", "--share", "-abc"]).expect("read parses");
+        assert!(matches!(&cli.command, Command::Read { share: Some(s) } if s == "-abc"));
+        let cli = Cli::try_parse_from(["companion-clinician", "suggest", "--share", "--x1", "--reason", "My family"])
+            .expect("suggest parses");
+        assert!(matches!(&cli.command, Command::Suggest { share, .. } if share == "--x1"));
+        // A real option name is still an option when it comes where an option belongs.
+        assert!(Cli::try_parse_from(["companion-clinician", "register", "--name", "Dr Example"]).is_err());
     }
 }
