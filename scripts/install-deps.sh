@@ -12,6 +12,7 @@ command -v python3 >/dev/null || need_apt+=(python3)       # the Python bindings
 command -v cc >/dev/null || need_apt+=(build-essential)    # bundled SQLite, ring
 dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)   # the SQLCipher comparison bench
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+command -v curl >/dev/null || need_apt+=(curl)             # scripts/run.sh waits on /healthz
 if ((${#need_apt[@]})); then
     echo "installing Debian packages: ${need_apt[*]}"
     SUDO=""

@@ -55,10 +55,16 @@ export COMPANION_SERVER="http://127.0.0.1:$port"
     > "$server_dir/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; umount "$full_dir" 2>/dev/null || true' EXIT
+healthy() { python3 -c "import urllib.request; urllib.request.urlopen('$COMPANION_SERVER/healthz', timeout=1)" 2>/dev/null; }
 for _ in $(seq 1 100); do
-    python3 -c "import urllib.request; urllib.request.urlopen('$COMPANION_SERVER/healthz', timeout=1)" 2>/dev/null && break
+    healthy && break
     sleep 0.1
 done
+if ! healthy; then
+    echo "run-foreign-tests: the sync server did not start; its log:" >&2
+    cat "$server_dir/server.log" >&2
+    exit 1
+fi
 clinic_invite="$("$target/debug/companion-server" --data-dir "$server_dir/data" admin create-clinic \
     --name "Example Clinic" --public-url "$COMPANION_SERVER" | sed -n 's/^First clinician invite[^:]*: //p')"
 export COMPANION_CLINICIAN_BIN="$target/debug/companion-clinician"

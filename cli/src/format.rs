@@ -5,6 +5,12 @@ use companion_core::time::LocalStamp;
 use companion_core::urge::{Company, Urge};
 use serde_json::{json, Value};
 
+/// "1 share", "3 shares".
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "Monday 15 June 2026".
 pub fn day_heading(d: NaiveDate) -> String {
     d.format("%A %-d %B %Y").to_string()
@@ -153,4 +159,16 @@ pub fn urge_detail(u: &Urge) -> String {
     }
     out.push(format!("Logged:     {} {}", day_heading(u.logged.local_date()), clock_time(&u.logged)));
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(count(1u32, "withdrawn share", "withdrawn shares"), "1 withdrawn share");
+        assert_eq!(count(0u32, "update", "updates"), "0 updates");
+        assert_eq!(count(3u64, "share", "shares"), "3 shares");
+    }
 }

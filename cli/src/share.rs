@@ -8,6 +8,7 @@ use companion_core::time::parse_date;
 use serde_json::json;
 
 use crate::app::{confirm, print_json, CliResult, Ctx, Failure};
+use crate::format::count;
 
 #[derive(Subcommand)]
 pub enum ShareCommand {
@@ -286,16 +287,15 @@ pub fn sync(ctx: &Ctx) -> CliResult {
     if r.shares_synced == 0 && r.shares_erased == 0 && r.errors.is_empty() {
         println!("Nothing to sync: nothing is shared.");
     } else {
-        let n = |k: u32, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         println!(
             "Synced {} ({} sent, {} received).",
-            n(r.shares_synced, "share", "shares"),
-            n(r.chunks_sent, "update", "updates"),
-            n(r.chunks_received, "update", "updates")
+            count(r.shares_synced, "share", "shares"),
+            count(r.chunks_sent, "update", "updates"),
+            count(r.chunks_received, "update", "updates")
         );
     }
     if r.shares_erased > 0 {
-        println!("Erased {} withdrawn shares on the server.", r.shares_erased);
+        println!("Erased {} on the server.", count(r.shares_erased, "withdrawn share", "withdrawn shares"));
     }
     for s in &r.suggestions {
         println!("Suggested by {s}");

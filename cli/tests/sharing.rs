@@ -141,6 +141,8 @@ fn pair_consent_sync_read_suggest_and_revoke() {
     let status = json(&dir, &["share", "status"]);
     assert_eq!(share_of(&status, "weekly-summaries")["state"], "erased", "{status}");
     assert_eq!(share_of(&status, "coping-plan")["state"], "active", "{status}");
+    let quiet = ok(&dir, &["sync"]);
+    assert!(quiet.contains("Synced 1 share (0 updates sent, 0 updates received)."), "{quiet}");
     let read = clinician_ok(&server, &["read"]);
     assert!(!read.contains("Weekly summaries:"), "{read}");
     assert!(read.contains("Coping plan:"), "{read}");

@@ -64,10 +64,9 @@ fn week_line(week: &str, v: &Value) -> String {
     }
     let mut line = format!("  Week of {week}: {}", parts.join(", "));
     line.push_str(&format!(
-        "; {}, {} chain {} completed; {} of {} tracked days without acting out",
+        "; {}, {} completed; {} of {} tracked days without acting out",
         plural(count(v, "slips"), "slip", "slips"),
-        count(v, "chain_analyses_completed"),
-        if count(v, "chain_analyses_completed") == 1 { "analysis" } else { "analyses" },
+        plural(count(v, "chain_analyses_completed"), "chain analysis", "chain analyses"),
         count(v, "days_without_acting_out"),
         count(v, "days_tracked"),
     ));
