@@ -184,7 +184,7 @@ async fn load(http: &Http, work: Vec<Work>) -> (Duration, Vec<Duration>) {
 }
 
 /// The trivial endpoint: the same request shapes, answered without any work.
-async fn baseline(http: &Http, devices: usize, rounds: usize) -> (Duration, Vec<Duration>) {
+async fn baseline(http: &Http, devices: usize, rounds: usize) -> Phase {
     let app = axum::Router::new().route(
         "/v1/shares/{id}/chunks",
         axum::routing::post(|| async { (StatusCode::CREATED, axum::Json(Appended { seq: 1, created: true })) })
@@ -198,13 +198,44 @@ async fn baseline(http: &Http, devices: usize, rounds: usize) -> (Duration, Vec<
             Work { key: Arc::new(DeviceKey::generate().expect("key")), requests: specs(&base, &share, &sk, rounds) }
         })
         .collect();
-    load(http, work).await
+    measured(http, work).await
 }
 
-fn row(name: &str, n: usize, took: Duration, lat: &[Duration], base_rate: Option<f64>) -> f64 {
-    let rate = n as f64 / took.as_secs_f64();
+/// CPU time (user + system) this process has used so far, all threads.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct we hand it.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+        return Duration::ZERO;
+    }
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// One measured load phase: wall time, per-request latencies, CPU used (client and server).
+struct Phase {
+    took: Duration,
+    lat: Vec<Duration>,
+    cpu: Duration,
+}
+
+async fn measured(http: &Http, work: Vec<Work>) -> Phase {
+    let cpu0 = cpu_time();
+    let (took, lat) = load(http, work).await;
+    Phase { took, lat, cpu: cpu_time().saturating_sub(cpu0) }
+}
+
+fn row(name: &str, n: usize, p: &Phase, base_rate: Option<f64>) -> f64 {
+    let rate = n as f64 / p.took.as_secs_f64();
     let ratio = base_rate.map(|b| format!("**{:.2}×**", rate / b)).unwrap_or_else(|| "1.00×".into());
-    println!("| {name} | {:.0} | {} | {} | {ratio} |", rate, fmt(percentile(lat, 50.0)), fmt(percentile(lat, 99.0)));
+    let cpu_us = p.cpu.as_secs_f64() * 1e6 / n as f64;
+    let busy = p.cpu.as_secs_f64() / p.took.as_secs_f64();
+    println!(
+        "| {name} | {:.0} | {} | {} | {cpu_us:.0} µs ({busy:.2} cores) | {ratio} |",
+        rate,
+        fmt(percentile(&p.lat, 50.0)),
+        fmt(percentile(&p.lat, 99.0))
+    );
     rate
 }
 
@@ -224,18 +255,18 @@ pub fn run(args: &[String]) {
              verifies every signature, refuses replays, audits every request; on SQLite it acknowledges an append only after its \
              group commit is fsync'd (`synchronous=FULL`).\n"
         );
-        println!("| server | requests/s | p50 | p99 | ratio to trivial endpoint |");
-        println!("|---|---|---|---|---|");
-        let (t, lat) = baseline(&http, devices, rounds).await;
-        let base_rate = row("trivial axum endpoint (same requests, no work)", n, t, &lat, None);
+        println!("| server | requests/s | p50 | p99 | CPU per request (client + server) | ratio to trivial endpoint |");
+        println!("|---|---|---|---|---|---|");
+        let p = baseline(&http, devices, rounds).await;
+        let base_rate = row("trivial axum endpoint (same requests, no work)", n, &p, None);
 
         let dir = tempfile::tempdir().expect("tempdir");
         let db = companion_server::open_db(None, dir.path()).await.expect("sqlite");
         let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() }).await.expect("state");
         let base = serve(router(Arc::clone(&state))).await;
         let work = setup(&state, &base, &http, devices, rounds).await;
-        let (t, lat) = load(&http, work).await;
-        let sqlite_rate = row("companion-server, SQLite (target ≥ 0.5)", n, t, &lat, Some(base_rate));
+        let p = measured(&http, work).await;
+        let sqlite_rate = row("companion-server, SQLite (target ≥ 0.5)", n, &p, Some(base_rate));
 
         let mut pg_rate = None;
         if let Ok(url) = std::env::var("COMPANION_TEST_POSTGRES_URL") {
@@ -244,10 +275,10 @@ pub fn run(args: &[String]) {
             let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() }).await.expect("state");
             let base = serve(router(Arc::clone(&state))).await;
             let work = setup(&state, &base, &http, devices, rounds).await;
-            let (t, lat) = load(&http, work).await;
-            pg_rate = Some(row("companion-server, PostgreSQL 15", n, t, &lat, Some(base_rate)));
+            let p = measured(&http, work).await;
+            pg_rate = Some(row("companion-server, PostgreSQL 15", n, &p, Some(base_rate)));
         } else {
-            println!("| companion-server, PostgreSQL | (not run: COMPANION_TEST_POSTGRES_URL unset) | | | |");
+            println!("| companion-server, PostgreSQL | (not run: COMPANION_TEST_POSTGRES_URL unset) | | | | |");
         }
         println!();
         let _ = (sqlite_rate, pg_rate);
