@@ -234,13 +234,13 @@ impl PgDb {
     pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
         let c = self.client().await?;
         // Insert, or take over an expired row; a live row means a replay.
-        let n = c
-            .execute(
+        let st = c
+            .prepare_cached(
                 "INSERT INTO nonces (device_id, nonce, expires_ms) VALUES ($1, $2, $3)
                  ON CONFLICT (device_id, nonce) DO UPDATE SET expires_ms = EXCLUDED.expires_ms WHERE nonces.expires_ms <= $4",
-                &[&device_id, &&nonce[..], &expires, &now],
             )
             .await?;
+        let n = c.execute(&st, &[&device_id, &&nonce[..], &expires, &now]).await?;
         Ok(n == 1)
     }
 
@@ -296,25 +296,21 @@ impl PgDb {
 
     pub async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
         let mut c = self.client().await?;
-        let existing = c
-            .query_opt("SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2", &[&&share[..], &&chunk_id[..]])
-            .await?;
+        let find = c.prepare_cached("SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2").await?;
+        let existing = c.query_opt(&find, &[&&share[..], &&chunk_id[..]]).await?;
         if let Some(r) = existing {
             return Ok(AppendOutcome::Existing(to_u64(r.get(0))));
         }
         let tx = c.transaction().await?;
-        let seq = tx
-            .query_opt("UPDATE shares SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq", &[&&share[..]])
-            .await?;
+        let bump =
+            tx.prepare_cached("UPDATE shares SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq").await?;
+        let seq = tx.query_opt(&bump, &[&&share[..]]).await?;
         let Some(seq) = seq.map(|r| r.get::<_, i64>(0)) else {
             return Ok(AppendOutcome::NoShare);
         };
-        let ins = tx
-            .execute(
-                "INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES ($1, $2, $3, $4)",
-                &[&&share[..], &seq, &&chunk_id[..], &data],
-            )
-            .await;
+        let insert =
+            tx.prepare_cached("INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES ($1, $2, $3, $4)").await?;
+        let ins = tx.execute(&insert, &[&&share[..], &seq, &&chunk_id[..], &data]).await;
         match ins.map_err(DbError::from) {
             Ok(_) => {
                 tx.commit().await?;
@@ -323,12 +319,7 @@ impl PgDb {
             Err(DbError::Conflict(_)) => {
                 // The same chunk was appended concurrently: give the number back, report theirs.
                 drop(tx);
-                let r = c
-                    .query_one(
-                        "SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2",
-                        &[&&share[..], &&chunk_id[..]],
-                    )
-                    .await?;
+                let r = c.query_one(&find, &[&&share[..], &&chunk_id[..]]).await?;
                 Ok(AppendOutcome::Existing(to_u64(r.get(0))))
             }
             Err(e) => Err(e),
@@ -344,24 +335,24 @@ impl PgDb {
             .read_only(true)
             .start()
             .await?;
-        let Some(last) = tx.query_opt("SELECT last_seq FROM shares WHERE id = $1", &[&&share[..]]).await? else {
+        let last = tx.prepare_cached("SELECT last_seq FROM shares WHERE id = $1").await?;
+        let Some(last) = tx.query_opt(&last, &[&&share[..]]).await? else {
             return Ok(Pulled::default());
         };
         let mut out = Pulled { last_seq: to_u64(last.get(0)), ..Default::default() };
         let mut from = after;
-        if let Some(s) = tx.query_opt("SELECT covers, data FROM snapshots WHERE share_id = $1", &[&&share[..]]).await? {
+        let snap = tx.prepare_cached("SELECT covers, data FROM snapshots WHERE share_id = $1").await?;
+        if let Some(s) = tx.query_opt(&snap, &[&&share[..]]).await? {
             let cov = to_u64(s.get(0));
             if after < cov {
                 out.snapshot = Some((cov, s.get(1)));
                 from = cov;
             }
         }
-        let rows = tx
-            .query(
-                "SELECT seq, data FROM chunks WHERE share_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-                &[&&share[..], &to_i64(from), &(i64::from(limit) + 1)],
-            )
+        let chunks = tx
+            .prepare_cached("SELECT seq, data FROM chunks WHERE share_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
             .await?;
+        let rows = tx.query(&chunks, &[&&share[..], &to_i64(from), &(i64::from(limit) + 1)]).await?;
         let mut bytes = out.snapshot.as_ref().map(|(_, d)| d.len()).unwrap_or(0);
         for r in rows {
             let data: Vec<u8> = r.get(1);
@@ -436,7 +427,7 @@ impl PgDb {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let st = tx
-            .prepare("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)")
+            .prepare_cached("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)")
             .await?;
         for e in entries {
             let share_ref = e.share_ref.map(|r| r.to_vec());
