@@ -253,9 +253,10 @@ pub fn run(args: &[String]) {
              each with its own share, each doing {rounds} × (append a sealed 512-byte chunk, pull after it): {n} requests, at most \
              {IN_FLIGHT} in flight. Each device signs each request (Ed25519) when it sends it, against both servers. The server \
              verifies every signature, refuses replays, audits every request; on SQLite it acknowledges an append only after its \
-             group commit is fsync'd (`synchronous=FULL`).\n"
+             group commit is fsync'd (`synchronous=FULL`). The CPU column counts this process only \
+             (PostgreSQL's own processes are not in it).\n"
         );
-        println!("| server | requests/s | p50 | p99 | CPU per request (client + server) | ratio to trivial endpoint |");
+        println!("| server | requests/s | p50 | p99 | CPU per request, bench process (client + server) | ratio to trivial endpoint |");
         println!("|---|---|---|---|---|---|");
         let p = baseline(&http, devices, rounds).await;
         let base_rate = row("trivial axum endpoint (same requests, no work)", n, &p, None);
