@@ -201,37 +201,43 @@ async fn baseline(http: &Http, devices: usize, rounds: usize) -> Phase {
     measured(http, work).await
 }
 
-/// CPU time (user + system) this process has used so far, all threads.
-fn cpu_time() -> Duration {
+/// CPU time (user + system) this process has used so far, all threads; `None` if the
+/// system would not say.
+fn cpu_time() -> Option<Duration> {
     // SAFETY: getrusage only writes the struct we hand it.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
-        return Duration::ZERO;
+        return None;
     }
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
-    tv(ru.ru_utime) + tv(ru.ru_stime)
+    Some(tv(ru.ru_utime) + tv(ru.ru_stime))
 }
 
 /// One measured load phase: wall time, per-request latencies, CPU used (client and server).
 struct Phase {
     took: Duration,
     lat: Vec<Duration>,
-    cpu: Duration,
+    cpu: Option<Duration>,
 }
 
 async fn measured(http: &Http, work: Vec<Work>) -> Phase {
     let cpu0 = cpu_time();
     let (took, lat) = load(http, work).await;
-    Phase { took, lat, cpu: cpu_time().saturating_sub(cpu0) }
+    let cpu = cpu0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+    Phase { took, lat, cpu }
 }
 
 fn row(name: &str, n: usize, p: &Phase, base_rate: Option<f64>) -> f64 {
     let rate = n as f64 / p.took.as_secs_f64();
     let ratio = base_rate.map(|b| format!("**{:.2}×**", rate / b)).unwrap_or_else(|| "1.00×".into());
-    let cpu_us = p.cpu.as_secs_f64() * 1e6 / n as f64;
-    let busy = p.cpu.as_secs_f64() / p.took.as_secs_f64();
+    let cpu = match p.cpu {
+        Some(c) => {
+            format!("{:.0} µs ({:.2} cores)", c.as_secs_f64() * 1e6 / n as f64, c.as_secs_f64() / p.took.as_secs_f64())
+        }
+        None => "(not measured)".into(),
+    };
     println!(
-        "| {name} | {:.0} | {} | {} | {cpu_us:.0} µs ({busy:.2} cores) | {ratio} |",
+        "| {name} | {:.0} | {} | {} | {cpu} | {ratio} |",
         rate,
         fmt(percentile(&p.lat, 50.0)),
         fmt(percentile(&p.lat, 99.0))

@@ -335,8 +335,8 @@ impl PgDb {
             .read_only(true)
             .start()
             .await?;
-        let last = tx.prepare_cached("SELECT last_seq FROM shares WHERE id = $1").await?;
-        let Some(last) = tx.query_opt(&last, &[&&share[..]]).await? else {
+        let last_seq = tx.prepare_cached("SELECT last_seq FROM shares WHERE id = $1").await?;
+        let Some(last) = tx.query_opt(&last_seq, &[&&share[..]]).await? else {
             return Ok(Pulled::default());
         };
         let mut out = Pulled { last_seq: to_u64(last.get(0)), ..Default::default() };

@@ -29,6 +29,8 @@ type Job = Box<dyn FnOnce(&Connection) -> Reply + Send>;
 type NonceKey = (String, [u8; 16]);
 /// A nonce waiting to be written with the writer's next group commit: (device, nonce, expiry).
 type NonceRow = (String, [u8; 16], i64);
+/// One page of a pull: (seq, sealed bytes) in order, and whether more remain.
+type Page = (Vec<(u64, Vec<u8>)>, bool);
 
 pub struct SqliteDb {
     jobs: Mutex<mpsc::Sender<Job>>,
@@ -107,7 +109,8 @@ fn writer_loop(
             }
         }
         if run(&conn, "BEGIN IMMEDIATE").is_err() {
-            // Run none of them: dropping the jobs tells every caller the write failed.
+            // Run none of them: dropping the jobs tells every caller the write failed. Pending
+            // nonces stay queued (still refused from memory) and go with the next batch.
             drop(jobs);
             continue;
         }
@@ -644,14 +647,12 @@ impl SqliteDb {
             // primary-key index yields rows in `seq` order; if it ever did not, fall back to
             // the ordered query.
             let fast = "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2";
-            if let Some((chunks, more)) = Self::chunks_after(c, fast, &share, from, limit, base)? {
-                (out.chunks, out.more) = (chunks, more);
-            } else {
-                let ordered = "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq";
-                let (chunks, more) = Self::chunks_after(c, ordered, &share, from, limit, base)?
-                    .ok_or_else(|| DbError::Storage("chunks out of order".into()))?;
-                (out.chunks, out.more) = (chunks, more);
-            }
+            let ordered = "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq";
+            (out.chunks, out.more) = match Self::chunks_after(c, fast, &share, from, limit, base)? {
+                Some(page) => page,
+                None => Self::chunks_after(c, ordered, &share, from, limit, base)?
+                    .ok_or_else(|| DbError::Storage("chunks out of order".into()))?,
+            };
             Ok(out)
         })
         .await
@@ -659,7 +660,6 @@ impl SqliteDb {
 
     /// Read chunks after `from`, stopping at `limit` chunks or the pull byte cap. `None` if
     /// the statement returned them out of `seq` order.
-    #[allow(clippy::type_complexity)]
     fn chunks_after(
         c: &Connection,
         sql: &str,
@@ -667,7 +667,7 @@ impl SqliteDb {
         from: u64,
         limit: u32,
         mut bytes: usize,
-    ) -> DbResult<Option<(Vec<(u64, Vec<u8>)>, bool)>> {
+    ) -> DbResult<Option<Page>> {
         let mut st = c.prepare_cached(sql)?;
         let mut rows = st.query(params![&share[..], to_i64(from)])?;
         let mut out: Vec<(u64, Vec<u8>)> = Vec::new();
@@ -802,6 +802,7 @@ impl SqliteDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::MAX_PULL_BYTES;
 
     async fn fresh() -> (tempfile::TempDir, SqliteDb) {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -827,7 +828,7 @@ mod tests {
     async fn a_pull_stops_at_the_byte_cap_and_resumes_where_it_stopped() {
         let (_dir, db) = fresh().await;
         let s = share(&db, 1).await;
-        let big = MAX_PULL_BYTES_FOR_TEST / 3 + 1;
+        let big = MAX_PULL_BYTES / 3 + 1;
         for i in 0..4u8 {
             assert!(matches!(db.append(&s, &[i; 16], vec![i; big]).await, Ok(AppendOutcome::Stored(_))));
         }
@@ -840,7 +841,7 @@ mod tests {
         assert_eq!(rest.chunks[1].1, vec![3u8; big], "the bytes come back as stored");
         // One chunk larger than the cap still comes back alone, so a reader never stalls.
         let s2 = share(&db, 2).await;
-        db.append(&s2, &[9; 16], vec![9; MAX_PULL_BYTES_FOR_TEST + 1]).await.expect("append");
+        db.append(&s2, &[9; 16], vec![9; MAX_PULL_BYTES + 1]).await.expect("append");
         db.append(&s2, &[8; 16], vec![8; 10]).await.expect("append");
         let p = db.pull(&s2, 0, 1000).await.expect("pull");
         assert_eq!((p.chunks.len(), p.more), (1, true));
@@ -873,21 +874,9 @@ mod tests {
             // Any awaited write commits in a batch at or after the one carrying the nonce.
             db.server_secret().await.expect("write");
         }
-        // The writer thread finishes its queue and closes; the lock is released with the db.
-        let mut reopened = None;
-        for _ in 0..100 {
-            match SqliteDb::open(&path, true) {
-                Ok(db) => {
-                    reopened = Some(db);
-                    break;
-                }
-                Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-            }
-        }
-        let db = reopened.expect("reopen");
+        // Dropping the db releases its lock file, as a stopped server does.
+        let db = SqliteDb::open(&path, true).expect("reopen");
         assert!(!db.use_nonce("device", &[5; 16], now, expires).await.expect("nonce"), "replay after restart");
         assert!(db.use_nonce("device", &[6; 16], now, expires).await.expect("nonce"));
     }
-
-    const MAX_PULL_BYTES_FOR_TEST: usize = super::super::MAX_PULL_BYTES;
 }
