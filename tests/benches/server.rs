@@ -213,18 +213,28 @@ fn cpu_time() -> Option<Duration> {
     Some(tv(ru.ru_utime) + tv(ru.ru_stime))
 }
 
-/// One measured load phase: wall time, per-request latencies, CPU used (client and server).
+/// Bytes this process has caused to be written to storage so far (Linux `/proc/self/io`,
+/// `write_bytes`); `None` elsewhere.
+fn disk_written() -> Option<u64> {
+    let io = std::fs::read_to_string("/proc/self/io").ok()?;
+    io.lines().find_map(|l| l.strip_prefix("write_bytes:")).and_then(|v| v.trim().parse().ok())
+}
+
+/// One measured load phase: wall time, per-request latencies, CPU used (client and server),
+/// bytes written to storage.
 struct Phase {
     took: Duration,
     lat: Vec<Duration>,
     cpu: Option<Duration>,
+    written: Option<u64>,
 }
 
 async fn measured(http: &Http, work: Vec<Work>) -> Phase {
-    let cpu0 = cpu_time();
+    let (cpu0, w0) = (cpu_time(), disk_written());
     let (took, lat) = load(http, work).await;
     let cpu = cpu0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
-    Phase { took, lat, cpu }
+    let written = w0.zip(disk_written()).map(|(a, b)| b.saturating_sub(a));
+    Phase { took, lat, cpu, written }
 }
 
 fn row(name: &str, n: usize, p: &Phase, base_rate: Option<f64>) -> f64 {
@@ -236,8 +246,12 @@ fn row(name: &str, n: usize, p: &Phase, base_rate: Option<f64>) -> f64 {
         }
         None => "(not measured)".into(),
     };
+    let written = match p.written {
+        Some(b) => format!("{:.1} KiB", b as f64 / 1024.0 / n as f64),
+        None => "(not measured)".into(),
+    };
     println!(
-        "| {name} | {:.0} | {} | {} | {cpu} | {ratio} |",
+        "| {name} | {:.0} | {} | {} | {cpu} | {written} | {ratio} |",
         rate,
         fmt(percentile(&p.lat, 50.0)),
         fmt(percentile(&p.lat, 99.0))
@@ -260,10 +274,12 @@ pub fn run(args: &[String]) {
              {IN_FLIGHT} in flight. Each device signs each request (Ed25519) when it sends it, against both servers. The server \
              verifies every signature, refuses replays, audits every request; on SQLite it acknowledges an append only after its \
              group commit is fsync'd (`synchronous=FULL`). The CPU column counts this process only \
-             (PostgreSQL's own processes are not in it).\n"
+             (PostgreSQL's own processes are not in it); nor does the column of bytes written to disk per request.\n"
         );
-        println!("| server | requests/s | p50 | p99 | CPU per request, bench process (client + server) | ratio to trivial endpoint |");
-        println!("|---|---|---|---|---|---|");
+        println!(
+            "| server | requests/s | p50 | p99 | CPU per request, bench process (client + server) | written to disk per request | ratio to trivial endpoint |"
+        );
+        println!("|---|---|---|---|---|---|---|");
         let p = baseline(&http, devices, rounds).await;
         let base_rate = row("trivial axum endpoint (same requests, no work)", n, &p, None);
 
@@ -282,10 +298,12 @@ pub fn run(args: &[String]) {
             let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() }).await.expect("state");
             let base = serve(router(Arc::clone(&state))).await;
             let work = setup(&state, &base, &http, devices, rounds).await;
-            let p = measured(&http, work).await;
+            let mut p = measured(&http, work).await;
+            // PostgreSQL's own processes do the writing; this process's count says nothing.
+            p.written = None;
             pg_rate = Some(row("companion-server, PostgreSQL 15", n, &p, Some(base_rate)));
         } else {
-            println!("| companion-server, PostgreSQL | (not run: COMPANION_TEST_POSTGRES_URL unset) | | | | |");
+            println!("| companion-server, PostgreSQL | (not run: COMPANION_TEST_POSTGRES_URL unset) | | | | | |");
         }
         println!();
         let _ = (sqlite_rate, pg_rate);

@@ -1,4 +1,4 @@
--- companion-server schema, SQLite flavour (version 1). Nothing here is client plaintext:
+-- companion-server schema, SQLite flavour (version 2; `migrate` in sqlite.rs upgrades version 1). Nothing here is client plaintext:
 -- chunks, snapshots and wrapped keys are ciphertext; shares are referenced in `erased` and
 -- `audit` only by HMAC(server secret, share id).
 CREATE TABLE IF NOT EXISTS server_config (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -15,11 +15,16 @@ CREATE TABLE IF NOT EXISTS sessions (token_hash BLOB PRIMARY KEY, clinician_id T
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key BLOB NOT NULL, created_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS pairings (
     device_id TEXT NOT NULL, clinician_id TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY (device_id, clinician_id));
-CREATE TABLE IF NOT EXISTS nonces (device_id TEXT NOT NULL, nonce BLOB NOT NULL, expires_ms INTEGER NOT NULL, PRIMARY KEY (device_id, nonce));
+-- Request nonces, written only so that a restart still refuses a replay: the running server
+-- checks them in memory. No key on (device, nonce): rows arrive in time order and land on the
+-- table's last page instead of on a random page of an index (version 2).
+CREATE TABLE IF NOT EXISTS nonces (expires_ms INTEGER NOT NULL, device_id TEXT NOT NULL, nonce BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (expires_ms);
+-- A share's last sequence number is not stored: it is the larger of its highest chunk and what
+-- its snapshot covers (version 2), so an append writes no page of this table.
 CREATE TABLE IF NOT EXISTS shares (
     id BLOB PRIMARY KEY, device_id TEXT NOT NULL, clinician_id TEXT NOT NULL, wrapped_key BLOB NOT NULL,
-    last_seq INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);
+    created_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS shares_device ON shares (device_id);
 CREATE INDEX IF NOT EXISTS shares_clinician ON shares (clinician_id);
 CREATE TABLE IF NOT EXISTS chunks (
