@@ -253,9 +253,14 @@ impl SqliteDb {
             }
             migrate_v1_to_v2(&writer)?;
         }
-        writer.execute_batch(SCHEMA)?;
-        if !existed {
-            writer.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        if existed {
+            // Creates only what is missing.
+            writer.execute_batch(SCHEMA)?;
+        } else {
+            // One transaction, so a file is never left with tables but no version.
+            writer.execute_batch(&format!(
+                "BEGIN IMMEDIATE;\n{SCHEMA}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;"
+            ))?;
         }
         #[cfg(unix)]
         {
@@ -1031,6 +1036,13 @@ mod tests {
         let c = Connection::open(&path).expect("open");
         let nonces: i64 = c.query_row("SELECT count(*) FROM nonces", [], |r| r.get(0)).expect("count");
         assert_eq!(nonces, 2, "the nonce rows moved across");
+    }
+
+    #[tokio::test]
+    async fn a_new_file_starts_at_the_current_layout() {
+        let (dir, db) = fresh().await;
+        drop(db);
+        assert_eq!(layout(&dir.path().join("server.sqlite3")), (SCHEMA_VERSION, false));
     }
 
     #[tokio::test]
