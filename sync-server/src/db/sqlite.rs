@@ -20,13 +20,13 @@ use super::{
 };
 
 const SCHEMA: &str = include_str!("schema_sqlite.sql");
-/// The layout `SCHEMA` creates; `migrate` brings a version-1 file up to it.
+/// The layout `SCHEMA` creates; `migrate_v1_to_v2` brings a version-1 file up to it.
 const SCHEMA_VERSION: i64 = 2;
 const MAX_BATCH: usize = 512;
 /// Under load, how long the writer waits after the first write of a batch for more to join it
 /// before it commits (PostgreSQL's `commit_delay`, in effect). Only when the previous batch held
 /// more than one write: a lone write on a quiet server commits at once. Measured under the load
-/// benchmark: batches grow several-fold and a third fewer bytes reach the disk.
+/// benchmark: batches grow several-fold and about 40% fewer bytes reach the disk.
 const GATHER: std::time::Duration = std::time::Duration::from_millis(2);
 const READERS: usize = 4;
 
