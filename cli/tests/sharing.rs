@@ -103,6 +103,14 @@ fn pair_consent_sync_read_suggest_and_revoke() {
     assert_eq!(first["shares_synced"], 2, "{first}");
     assert!(first["errors"].as_array().expect("errors").is_empty(), "{first}");
 
+    // The clinician's list of shares counts updates in plain words ("1 update", "2 updates").
+    let listed = clinician_ok(&server, &["shares"]);
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    for line in listed.lines() {
+        let count = line.rsplit_once(" (").map(|(_, c)| c).unwrap_or_default();
+        assert!(count == "1 update)" || (count.ends_with(" updates)") && !count.starts_with("1 ")), "{listed}");
+    }
+
     // The clinician reads decrypted, readable summaries, and never the note.
     let read = clinician_ok(&server, &["read"]);
     assert!(read.contains("Weekly summaries:"), "{read}");

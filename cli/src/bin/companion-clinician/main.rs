@@ -132,7 +132,8 @@ fn main() {
                 println!("No client shares anything with you yet.");
             } else {
                 for s in shares {
-                    println!("{}  from device {}  ({} updates)", s.share_id, s.device_id, s.last_seq);
+                    let noun = if s.last_seq == 1 { "update" } else { "updates" };
+                    println!("{}  from device {}  ({} {noun})", s.share_id, s.device_id, s.last_seq);
                 }
             }
         }
