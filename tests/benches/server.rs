@@ -201,6 +201,16 @@ async fn baseline(http: &Http, devices: usize, rounds: usize) -> Phase {
     measured(http, work).await
 }
 
+/// Serve a companion server on `db`, register the devices, and measure their load.
+async fn server_phase(http: &Http, db: companion_server::Db, devices: usize, rounds: usize) -> Phase {
+    let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() })
+        .await
+        .expect("state");
+    let base = serve(router(Arc::clone(&state))).await;
+    let work = setup(&state, &base, http, devices, rounds).await;
+    measured(http, work).await
+}
+
 /// CPU time (user + system) this process has used so far, all threads; `None` if the
 /// system would not say.
 fn cpu_time() -> Option<Duration> {
@@ -270,6 +280,14 @@ pub fn run(args: &[String]) {
     rt.block_on(async move {
         let http: Http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(IN_FLIGHT).build_http();
         let n = devices * rounds * 2;
+        let trial_words = if quick {
+            "`--quick`: one small trial, a smoke run whose ratio is not comparable with full runs.".to_string()
+        } else {
+            format!(
+                "{trials} trials, each measuring the trivial endpoint and then SQLite back to back; the table shows the \
+                 trial with the median SQLite ratio, and PostgreSQL (one run, after them) against that trial's trivial endpoint."
+            )
+        };
         println!("## Sync server\n");
         println!(
             "Release build, client and server in one process on loopback (2 shared cores). {devices} simulated devices, \
@@ -278,8 +296,7 @@ pub fn run(args: &[String]) {
              verifies every signature, refuses replays, audits every request; on SQLite it acknowledges an append only after its \
              group commit is fsync'd (`synchronous=FULL`). The CPU column counts this process only \
              (PostgreSQL's own processes are not in it); nor does the column of bytes written to disk per request. \
-             {trials} trials, each measuring the trivial endpoint and then SQLite back to back; the table shows the trial with \
-             the median SQLite ratio, and PostgreSQL (one run, after them) against that trial's trivial endpoint.\n"
+             {trial_words}\n"
         );
         println!(
             "| server | requests/s | p50 | p99 | CPU per request, bench process (client + server) | written to disk per request | ratio to trivial endpoint |"
@@ -291,12 +308,7 @@ pub fn run(args: &[String]) {
             let trivial = baseline(&http, devices, rounds).await;
             let dir = tempfile::tempdir().expect("tempdir");
             let db = companion_server::open_db(None, dir.path()).await.expect("sqlite");
-            let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() })
-                .await
-                .expect("state");
-            let base = serve(router(Arc::clone(&state))).await;
-            let work = setup(&state, &base, &http, devices, rounds).await;
-            let sqlite = measured(&http, work).await;
+            let sqlite = server_phase(&http, db, devices, rounds).await;
             let ratio = trivial.took.as_secs_f64() / sqlite.took.as_secs_f64();
             pairs.push((ratio, trivial, sqlite));
             dirs.push(dir);
@@ -305,24 +317,21 @@ pub fn run(args: &[String]) {
         let ratios: Vec<String> = pairs.iter().map(|p| format!("{:.2}×", p.0)).collect();
         let (_, trivial, sqlite) = &pairs[pairs.len() / 2];
         let base_rate = row("trivial axum endpoint (same requests, no work)", n, trivial, None);
-        let sqlite_rate = row("companion-server, SQLite (target ≥ 0.5)", n, sqlite, Some(base_rate));
+        row("companion-server, SQLite (target ≥ 0.5)", n, sqlite, Some(base_rate));
 
-        let mut pg_rate = None;
         if let Ok(url) = std::env::var("COMPANION_TEST_POSTGRES_URL") {
             let scoped = fresh_schema(&url).await;
             let db = companion_server::open_db(Some(&scoped), std::path::Path::new("/nonexistent")).await.expect("postgres");
-            let state = AppState::new(db, ApiConfig { rate_per_sec: 1e6, rate_burst: 1e6, ..ApiConfig::default() }).await.expect("state");
-            let base = serve(router(Arc::clone(&state))).await;
-            let work = setup(&state, &base, &http, devices, rounds).await;
-            let mut p = measured(&http, work).await;
+            let mut p = server_phase(&http, db, devices, rounds).await;
             // PostgreSQL's own processes do the writing; this process's count says nothing.
             p.written = None;
-            pg_rate = Some(row("companion-server, PostgreSQL 15", n, &p, Some(base_rate)));
+            row("companion-server, PostgreSQL 15", n, &p, Some(base_rate));
         } else {
             println!("| companion-server, PostgreSQL | (not run: COMPANION_TEST_POSTGRES_URL unset) | | | | | |");
         }
         println!("\nSQLite ratio in each trial, lowest first: {}.\n", ratios.join(", "));
-        let _ = (sqlite_rate, pg_rate, dirs);
+        // The trials' servers run to the end of the bench; their files go with it.
+        drop(dirs);
     });
 }
 

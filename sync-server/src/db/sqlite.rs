@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use tokio::sync::oneshot;
 
 use super::{
@@ -91,55 +91,48 @@ fn run(c: &Connection, sql: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// A share's last sequence number, for the share row `s`: its newest chunk, or what its
+/// snapshot covers if that is higher (a snapshot only removes chunks at or below what it
+/// covers, and erasure removes the share itself). Deriving it means an append writes no page
+/// of `shares`. A macro so that `concat!` can put it into the cached statements below.
+macro_rules! last_seq_of_s {
+    () => {
+        "max(COALESCE((SELECT max(seq) FROM chunks WHERE share_id = s.id), 0),
+             COALESCE((SELECT covers FROM snapshots WHERE share_id = s.id), 0))"
+    };
+}
+
 /// Version 1 → 2, in one transaction (on any error nothing changes): the nonce table loses its
 /// (device, nonce) key, so rows append in time order; `shares.last_seq` goes, since a share's
 /// last sequence number is derived (see `last_seq`). Refused if any share's stored number is
 /// ahead of what the derivation gives, since a reader's cursor could then miss new chunks.
 fn migrate_v1_to_v2(c: &Connection) -> DbResult<()> {
-    run(c, "BEGIN IMMEDIATE")?;
-    let done = (|| -> DbResult<()> {
-        let ahead: i64 = c.query_row(
-            "SELECT count(*) FROM shares s WHERE s.last_seq > max(
-                 COALESCE((SELECT max(seq) FROM chunks WHERE share_id = s.id), 0),
-                 COALESCE((SELECT covers FROM snapshots WHERE share_id = s.id), 0))",
-            [],
-            |r| r.get(0),
-        )?;
-        if ahead > 0 {
-            return Err(DbError::Storage(format!(
-                "cannot upgrade the database: {ahead} share(s) record a sequence number above their newest chunk"
-            )));
-        }
-        c.execute_batch(
-            "CREATE TABLE nonces_v2 (expires_ms INTEGER NOT NULL, device_id TEXT NOT NULL, nonce BLOB NOT NULL);
-             INSERT INTO nonces_v2 (expires_ms, device_id, nonce) SELECT expires_ms, device_id, nonce FROM nonces ORDER BY expires_ms;
-             DROP TABLE nonces;
-             ALTER TABLE nonces_v2 RENAME TO nonces;
-             CREATE INDEX nonces_expiry ON nonces (expires_ms);
-             ALTER TABLE shares DROP COLUMN last_seq;
-             PRAGMA user_version = 2;",
-        )?;
-        Ok(())
-    })();
-    match done {
-        Ok(()) => run(c, "COMMIT"),
-        Err(e) => {
-            let _ = run(c, "ROLLBACK");
-            Err(e)
-        }
+    // Dropped without `commit`, the transaction rolls back.
+    let tx = Transaction::new_unchecked(c, TransactionBehavior::Immediate)?;
+    let ahead: i64 =
+        tx.query_row(concat!("SELECT count(*) FROM shares s WHERE s.last_seq > ", last_seq_of_s!()), [], |r| r.get(0))?;
+    if ahead > 0 {
+        return Err(DbError::Storage(format!(
+            "cannot upgrade the database: {ahead} share(s) record a sequence number above their newest chunk"
+        )));
     }
+    tx.execute_batch(
+        "CREATE TABLE nonces_v2 (expires_ms INTEGER NOT NULL, device_id TEXT NOT NULL, nonce BLOB NOT NULL);
+         INSERT INTO nonces_v2 (expires_ms, device_id, nonce) SELECT expires_ms, device_id, nonce FROM nonces ORDER BY expires_ms;
+         DROP TABLE nonces;
+         ALTER TABLE nonces_v2 RENAME TO nonces;
+         CREATE INDEX nonces_expiry ON nonces (expires_ms);
+         ALTER TABLE shares DROP COLUMN last_seq;
+         PRAGMA user_version = 2;",
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
-/// A share's last sequence number: its newest chunk, or what its snapshot covers if that is
-/// higher (a snapshot only removes chunks at or below what it covers, and erasure removes the
-/// share itself). Deriving it means an append writes no page of `shares`. `None`: no such share.
+/// A share's last sequence number (see `last_seq_of_s`); `None`: no such share.
 fn last_seq(c: &Connection, share: &[u8; 16]) -> DbResult<Option<u64>> {
     let last: Option<i64> = c
-        .prepare_cached(
-            "SELECT max(COALESCE((SELECT max(seq) FROM chunks WHERE share_id = s.id), 0),
-                        COALESCE((SELECT covers FROM snapshots WHERE share_id = s.id), 0))
-             FROM shares s WHERE s.id = ?1",
-        )?
+        .prepare_cached(concat!("SELECT ", last_seq_of_s!(), " FROM shares s WHERE s.id = ?1"))?
         .query_row([&share[..]], |r| r.get(0))
         .optional()?;
     Ok(last.map(to_u64))
@@ -253,15 +246,14 @@ impl SqliteDb {
             }
             migrate_v1_to_v2(&writer)?;
         }
-        if existed {
-            // Creates only what is missing.
-            writer.execute_batch(SCHEMA)?;
-        } else {
-            // One transaction, so a file is never left with tables but no version.
-            writer.execute_batch(&format!(
-                "BEGIN IMMEDIATE;\n{SCHEMA}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;"
-            ))?;
+        // One transaction, so a new file is never left with tables but no version; on an
+        // existing file this creates only what is missing.
+        let tx = Transaction::new_unchecked(&writer, TransactionBehavior::Immediate)?;
+        tx.execute_batch(SCHEMA)?;
+        if !existed {
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
+        tx.commit()?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -651,12 +643,12 @@ impl SqliteDb {
 
     fn share_row(c: &Connection, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
         let row = c
-            .prepare_cached(
-                "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key,
-                   max(COALESCE((SELECT max(seq) FROM chunks WHERE share_id = s.id), 0), COALESCE(n.covers, 0)),
-                   COALESCE(n.covers, 0), s.created_ms
-                 FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id WHERE s.id = ?1",
-            )?
+            .prepare_cached(concat!(
+                "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, ",
+                last_seq_of_s!(),
+                ", COALESCE(n.covers, 0), s.created_ms
+                 FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id WHERE s.id = ?1"
+            ))?
             .query_row([&id[..]], |r| {
                 Ok((
                     r.get::<_, Vec<u8>>(0)?,
@@ -964,11 +956,13 @@ mod tests {
         assert_eq!((chunks.iter().map(|c| c.0).collect::<Vec<_>>(), more), (vec![2], true));
     }
 
-    /// A database file as version 1 of the server left it: share 0x11 has chunks 2 and 3 after
-    /// a snapshot covering 1, and `last_seq` (its stored counter) at `last_seq`; one live and
-    /// one expired nonce.
-    fn version_1_file(path: &Path, last_seq: i64) {
-        let c = Connection::open(path).expect("open");
+    /// A database file as version 1 of the server left it, in a fresh directory: share 0x11 has
+    /// chunks 2 and 3 after a snapshot covering 1, and `last_seq` (its stored counter) at
+    /// `last_seq`; one live and one expired nonce.
+    fn version_1_file(last_seq: i64) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("server.sqlite3");
+        let c = Connection::open(&path).expect("open");
         c.execute_batch(include_str!("../../tests/fixtures/schema_sqlite_v1.sql")).expect("v1 schema");
         c.pragma_update(None, "user_version", 1).expect("version");
         let s = [0x11u8; 16];
@@ -996,6 +990,7 @@ mod tests {
         .expect("nonce");
         c.execute("INSERT INTO nonces (device_id, nonce, expires_ms) VALUES ('d', ?1, 5)", params![&[8u8; 16][..]])
             .expect("nonce");
+        (dir, path)
     }
 
     fn layout(path: &Path) -> (i64, bool) {
@@ -1011,9 +1006,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_version_1_file_is_upgraded_and_keeps_its_data() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("server.sqlite3");
-        version_1_file(&path, 3);
+        let (_dir, path) = version_1_file(3);
         let db = SqliteDb::open(&path, true).expect("upgrade");
         let s = [0x11u8; 16];
         let row = db.share(&s).await.expect("read").expect("the share is still there");
@@ -1047,9 +1040,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_upgrade_is_refused_if_a_share_counter_is_ahead_of_its_chunks() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("server.sqlite3");
-        version_1_file(&path, 5);
+        let (_dir, path) = version_1_file(5);
         let err = SqliteDb::open(&path, true).err().expect("refused");
         assert!(err.to_string().contains("cannot upgrade"), "{err}");
         assert_eq!(layout(&path), (1, true), "nothing changed");
@@ -1057,9 +1048,7 @@ mod tests {
 
     #[tokio::test]
     async fn only_the_server_upgrades_a_file_and_a_newer_file_is_refused() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("server.sqlite3");
-        version_1_file(&path, 3);
+        let (_dir, path) = version_1_file(3);
         let err = SqliteDb::open(&path, false).err().expect("an admin command does not upgrade");
         assert!(err.to_string().contains("needs an upgrade"), "{err}");
         assert_eq!(layout(&path), (1, true));
