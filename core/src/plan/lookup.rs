@@ -33,9 +33,15 @@
 //! placed above it but helping 1 time in 6 (0.58). Ties keep the client's order.
 //!
 //! At high intensity (≥ [`HIGH_INTENSITY`] on the 0-10 scale) every reach-out strategy of the
-//! plan joins the list and reach-out strategies move to the front (keeping their order), [`Lookup::high_intensity`] tells the app to show people
-//! and crisis lines before strategies, and a plan without anyone to contact gets built-in
-//! crisis steps first.
+//! plan joins the list and reach-out strategies move to the front (keeping their order),
+//! [`Lookup::high_intensity`] tells the app to show people to reach before strategies, and a
+//! plan without anyone to contact gets built-in steps to reach out first. A strong urge is not
+//! a suicidal crisis: people reachable now come before crisis lines.
+//!
+//! # Safety
+//! Words of suicide or self-harm in the query ([`crate::safety::risk`]) set
+//! [`Lookup::crisis`], the crisis step to show before anything else, whatever the intensity,
+//! and move crisis lines reachable now to the front of the contacts.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -48,6 +54,8 @@ use super::model::{Contact, CopingPlan, ItemKind, PlanEntry, StrategyKind};
 use super::suggestions;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
+use crate::safety::risk::{self, RiskConcern};
+use crate::safety::{CrisisStep, EmergencyNumber};
 use crate::text;
 use crate::urge::MAX_INTENSITY;
 
@@ -178,6 +186,18 @@ pub struct ContactStep {
     pub minutes_until_reachable: Option<u32>,
 }
 
+impl ContactStep {
+    /// `contact` as a step at local time `now`.
+    pub fn at(contact: &Contact, professional: bool, now: NaiveDateTime) -> ContactStep {
+        ContactStep {
+            contact: contact.clone(),
+            professional,
+            reachable_now: contact.available_at(now),
+            minutes_until_reachable: contact.minutes_until_available(now),
+        }
+    }
+}
+
 impl fmt::Debug for ContactStep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ContactStep({:?}, reachable_now: {})", self.contact, self.reachable_now)
@@ -191,13 +211,16 @@ pub struct Lookup {
     /// Triggers and warning signs matched, best first.
     pub matched: Vec<MatchedItem>,
     pub strategies: Vec<RankedStrategy>,
-    /// People who can help, then professionals and crisis lines; reachable now first.
-    /// At high intensity crisis lines and people reachable now come first.
+    /// People who can help, then professionals, then crisis lines; reachable now first. A
+    /// strong urge is not a crisis: crisis lines lead only when the words speak of suicide or
+    /// self-harm (then [`Lookup::crisis`] is set too).
     pub contacts: Vec<ContactStep>,
     /// The client's reasons for recovery, to remember.
     pub reasons: Vec<PlanEntry>,
-    /// Intensity is high: show contacts (reach out, crisis) before strategies.
+    /// Intensity is high: show people to reach before strategies.
     pub high_intensity: bool,
+    /// The words speak of suicide or self-harm: show this crisis step before anything else.
+    pub crisis: Option<CrisisStep>,
 }
 
 struct IxItem {
@@ -229,6 +252,7 @@ pub struct PlanIndex {
     terms: HashMap<TermKey, u32>,
     items: Vec<IxItem>,
     strategies: Vec<IxStrategy>,
+    emergency: EmergencyNumber,
 }
 
 impl fmt::Debug for PlanIndex {
@@ -317,7 +341,7 @@ impl PlanIndex {
             words.push(&s.text);
         }
         let vocab = Vocabulary::new(words);
-        let mut ix = PlanIndex { plan, vocab, terms, items, strategies };
+        let mut ix = PlanIndex { plan, vocab, terms, items, strategies, emergency: EmergencyNumber::unknown() };
         ix.learn(stats);
         ix
     }
@@ -350,6 +374,18 @@ impl PlanIndex {
         &self.plan
     }
 
+    /// The emergency number crisis steps show (set by [`crate::store::Store::plan_index`] from
+    /// the device's region).
+    pub fn with_emergency(mut self, emergency: EmergencyNumber) -> PlanIndex {
+        self.emergency = emergency;
+        self
+    }
+
+    /// The crisis step from this plan at local time `now`.
+    pub fn crisis_step(&self, now: NaiveDateTime, concern: Option<RiskConcern>) -> CrisisStep {
+        CrisisStep::build(&self.plan, now, self.emergency.clone(), concern)
+    }
+
     /// Look up strategies for `q` at local wall-clock time `now`.
     pub fn lookup(&self, q: &LookupQuery, now: NaiveDateTime) -> Result<Lookup> {
         if q.text.chars().count() > QUERY_MAX_CHARS {
@@ -359,6 +395,7 @@ impl PlanIndex {
             text::rating("intensity", i, MAX_INTENSITY)?;
         }
         let high = q.intensity.is_some_and(|i| i >= HIGH_INTENSITY);
+        let risk = risk::assess(&q.text);
         let folded_query = text::fold(&q.text);
         let analyzed = matcher::analyze(&q.text, Some(&self.vocab));
         let mut qterms: HashMap<u32, f32> = HashMap::new();
@@ -541,33 +578,31 @@ impl PlanIndex {
                 })
                 .collect(),
             strategies,
-            contacts: self.contacts(now, high),
+            contacts: self.contacts(now, risk.is_some()),
             reasons: self.plan.reasons.clone(),
             high_intensity: high,
+            crisis: risk.map(|m| self.crisis_step(now, Some(m.concern))),
         })
     }
 
-    fn contacts(&self, now: NaiveDateTime, high: bool) -> Vec<ContactStep> {
-        let step = |c: &Contact, professional: bool| ContactStep {
-            contact: c.clone(),
-            professional,
-            reachable_now: c.available_at(now),
-            minutes_until_reachable: c.minutes_until_available(now),
-        };
+    /// People, then professionals, then crisis lines, reachable now first (by how soon
+    /// otherwise); with risk words, crisis lines reachable now lead.
+    fn contacts(&self, now: NaiveDateTime, risk: bool) -> Vec<ContactStep> {
         let mut out: Vec<ContactStep> = self
             .plan
             .people
             .iter()
-            .map(|c| step(c, false))
-            .chain(self.plan.professionals.iter().map(|c| step(c, true)))
+            .map(|c| ContactStep::at(c, false, now))
+            .chain(self.plan.professionals.iter().map(|c| ContactStep::at(c, true, now)))
             .collect();
         // Stable sort keeps the client's order within each group.
         out.sort_by_key(|s| {
-            let group = match (s.reachable_now, high, s.contact.crisis_line, s.professional) {
+            let group = match (s.reachable_now, risk, s.contact.crisis_line, s.professional) {
                 (true, true, true, _) => 0,
                 (true, _, _, false) => 1,
-                (true, _, _, true) => 2,
-                _ => 3,
+                (true, _, false, true) => 2,
+                (true, _, true, _) => 3,
+                _ => 4,
             };
             (group, if s.reachable_now { 0 } else { s.minutes_until_reachable.unwrap_or(u32::MAX) })
         });
