@@ -92,6 +92,11 @@ pub(crate) fn is_english_word_as_typed(word: &str) -> bool {
     d.us.as_ref().is_some_and(|x| x.check(word)) || d.gb.as_ref().is_some_and(|x| x.check(word))
 }
 
+/// The Snowball English stem of a lower-case word ("stressed", "stresses" → "stress").
+pub(crate) fn stem(word: &str) -> String {
+    stemmer().stem(word).into_owned()
+}
+
 /// Optimal-string-alignment distance between two words, in characters.
 pub(crate) fn distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)
@@ -158,7 +163,9 @@ mod tests {
     }
 
     #[test]
-    fn distances() {
+    fn stems_and_distances() {
+        assert_eq!(stem("stressed"), stem("stresses"));
+        assert_eq!(stem("scrolling"), "scroll");
         assert_eq!(distance("lonley", "lonely"), 1);
         assert_eq!(distance("exausted", "exhausted"), 1);
         assert_eq!(typo_budget(3), 0);
