@@ -8,7 +8,8 @@
 //! in-memory [`PlanFinder`]), `slips.rs` (slips and the guided chain analysis), `checkins.rs`,
 //! `goals.rs`, `insights.rs`, `sharing.rs` (consent, pairing with a clinician, sync through
 //! the built-in HTTP client or the app's [`SyncTransport`]), `notifications.rs` (notification
-//! wording), `backup.rs` (encrypted export and restore). Errors are one small enum, [`CompanionError`], mapped from
+//! wording), `backup.rs` (encrypted export and restore), `screens.rs` (the [`AppModel`] a
+//! phone shell renders: every screen, the lock, reminders). Errors are one small enum, [`CompanionError`], mapped from
 //! the core's rich error in `error.rs`. `testing.rs` holds test hooks, compiled only with the
 //! `test-hooks` feature.
 //!
@@ -69,6 +70,7 @@ mod insights;
 mod keys;
 mod notifications;
 mod plan;
+mod screens;
 mod sharing;
 mod slips;
 mod surf;
@@ -86,6 +88,7 @@ pub use insights::{
 };
 pub use keys::{KeyProvider, KeyProviderError, Unlock};
 pub use plan::{guess_strategy_kind, parse_availability, PlanEditResult, PlanFinder, StrategyUseListing};
+pub use screens::{reminder_schedule_json, upcoming_reminders, AppModel, BackgroundSync};
 pub use sharing::{
     consent_wording, consent_wording_version, read_invite, HttpCall, HttpHeader, HttpReply, InviteInfo, PairingInfo,
     ShareInfo, SyncTransport, TransportFailure,

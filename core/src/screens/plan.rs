@@ -42,8 +42,8 @@ pub struct ContactCard {
     pub name: String,
     /// How to reach them, in the person's words.
     pub how: Option<String>,
-    /// When they can be reached ("any time", "Mon-Fri 09:00-17:00").
-    pub when: String,
+    /// When they can be reached ("Any time", "Mon-Fri 09:00-17:00").
+    pub hours: String,
     pub reachable_now: bool,
     /// "Reachable now", "From 18:00", "Not this week".
     pub status: String,
@@ -164,13 +164,13 @@ pub enum PlanAction {
         strategy_id: String,
     },
     /// Add a line. `for_item`: the trigger or warning sign a strategy is for (`None`: any
-    /// moment). `how` and `when` for people and lines ("07700 900123", "mon-fri 9-17").
+    /// moment). `how` and `hours` for people and lines ("07700 900123", "mon-fri 9-17").
     Add {
         part: PlanTarget,
         text: String,
         for_item: Option<String>,
         how: Option<String>,
-        when: Option<String>,
+        hours: Option<String>,
     },
     Rename {
         id: String,
@@ -253,8 +253,8 @@ impl PlanScreen {
                     used.strategy_text
                 ))))
             }
-            PlanAction::Add { part, text, for_item, how, when } => {
-                let edit = add_edit(part, text, for_item, how, when)?;
+            PlanAction::Add { part, text, for_item, how, hours } => {
+                let edit = add_edit(part, text, for_item, how, hours)?;
                 cx.store.edit_plan(&[edit])?;
                 self.index = None;
                 Ok(Reaction::notice(Notice::saved("Added to your plan.")))
@@ -278,9 +278,9 @@ fn add_edit(
     text: String,
     for_item: Option<String>,
     how: Option<String>,
-    when: Option<String>,
+    hours: Option<String>,
 ) -> Result<PlanEdit> {
-    let availability = match when.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+    let availability = match hours.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         Some(w) => vec![Availability::parse(w)?],
         None => Vec::new(),
     };
@@ -325,7 +325,7 @@ fn contact_line(c: &Contact, now: NaiveDateTime, professional: bool) -> PlanLine
     PlanLine {
         id: c.id.to_string(),
         text: c.name.clone(),
-        detail: Some(if c.crisis_line { "Crisis line".to_string() } else { card.when.clone() }),
+        detail: Some(if c.crisis_line { "Crisis line".to_string() } else { card.hours.clone() }),
         contact: Some(card),
         can_use: false,
     }
@@ -446,30 +446,26 @@ fn found_strategy(s: &RankedStrategy) -> FoundStrategy {
 
 /// A contact as a card, reachable or not at the lookup's "now".
 pub(crate) fn contact_card(c: &ContactStep) -> ContactCard {
-    let when = when_text(&c.contact);
-    let status = status_text(c, None);
-    card(c, when, status)
+    card(c, status_text(c, None))
 }
 
 fn contact_card_at(c: &ContactStep, now: NaiveDateTime) -> ContactCard {
-    let when = when_text(&c.contact);
-    let status = status_text(c, Some(now));
-    card(c, when, status)
+    card(c, status_text(c, Some(now)))
 }
 
-fn card(c: &ContactStep, when: String, status: String) -> ContactCard {
+fn card(c: &ContactStep, status: String) -> ContactCard {
     ContactCard {
         id: c.contact.id.to_string(),
         name: c.contact.name.clone(),
         how: c.contact.how.clone(),
-        when,
+        hours: hours_text(&c.contact),
         reachable_now: c.reachable_now,
         status,
         buttons: buttons(c.contact.how.as_deref()),
     }
 }
 
-fn when_text(c: &Contact) -> String {
+fn hours_text(c: &Contact) -> String {
     if c.availability.is_empty() {
         "Any time".into()
     } else {

@@ -283,7 +283,7 @@ fn plan_with_people(app: &mut App, host: &TestHost) {
                     text: text.into(),
                     for_item: None,
                     how: how.map(String::from),
-                    when: None,
+                    hours: None,
                 },
             },
         );
