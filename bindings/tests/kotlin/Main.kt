@@ -7,8 +7,8 @@ fun main() {
     registerCompanionTests()
     registerPlanTests()
     registerSurfAndExerciseTests()
-    registerRepositoryTests()
     registerProgressAndSharingTests()
+    registerAppDayTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }

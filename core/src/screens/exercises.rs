@@ -43,8 +43,11 @@ pub struct PlayerView {
     pub phase: Phase,
     /// The words of the step.
     pub text: String,
-    /// Progress through the step (the breathing shape grows and shrinks with it), 0..1.
+    /// Progress through the step, 0..1.
     pub step_progress: f32,
+    /// How full the breathing shape is, 0..1: it grows on the in-breath, stays full or empty
+    /// while holding, shrinks on the out-breath, and rests half full.
+    pub breath: f32,
     pub overall: f32,
     pub remaining: String,
     /// "Round 2 of 4", when the step repeats.
@@ -244,7 +247,20 @@ impl ExercisesScreen {
 
 fn player(run: &ExerciseRun, now: i64) -> PlayerView {
     let p = run.position(now);
+    let steps = run.timeline().steps();
+    let before = (p.step as usize).checked_sub(1).or(steps.len().checked_sub(1)).and_then(|i| steps.get(i));
+    let breath = match p.phase {
+        Phase::Inhale => p.progress,
+        Phase::Exhale => 1.0 - p.progress,
+        Phase::Hold => match before.map(|s| s.phase) {
+            Some(Phase::Inhale) => 1.0,
+            Some(Phase::Exhale) => 0.0,
+            _ => 0.5,
+        },
+        Phase::Rest => 0.5,
+    };
     PlayerView {
+        breath,
         title: run.title().to_string(),
         cue: p.phase.cue().to_string(),
         phase: p.phase,

@@ -244,7 +244,15 @@ impl LogUrge {
     fn next(&mut self, cx: &mut Cx<'_>, action: NextStepAction) -> Result<Reaction> {
         let Some(u) = &self.saved else { return Err(super::app::not_now()) };
         match action {
-            NextStepAction::Surf => Ok(Reaction::nav(Nav::Replace(Screen::Surf(SurfScreen::for_urge(cx, u.id)?)))),
+            NextStepAction::Surf => {
+                let surf = SurfScreen::for_urge(cx, u.id)?;
+                let mut r = Reaction::default();
+                if let Some(plan) = surf.notifications(cx)? {
+                    r = r.with_effect(super::app::Effect::Notifications { plan });
+                }
+                r.nav = Nav::Replace(Screen::Surf(surf));
+                Ok(r)
+            }
             NextStepAction::OpenPlan => Ok(Reaction::nav(Nav::Push(Screen::Plan(
                 super::plan::PlanScreen::for_moment(&lookup_text(u), u.intensity),
             )))),

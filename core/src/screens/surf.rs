@@ -107,6 +107,11 @@ impl SurfScreen {
         Ok(SurfScreen { session: Some(s) })
     }
 
+    /// What to schedule for the session on this screen (after starting it elsewhere).
+    pub fn notifications(&self, cx: &Cx<'_>) -> Result<Option<NotificationPlan>> {
+        self.session.as_ref().map(|s| notifications(cx, s)).transpose()
+    }
+
     pub fn view(&self, cx: &Cx<'_>) -> Result<(SurfView, Option<u32>)> {
         let now = cx.now().timestamp_millis();
         let Some(s) = &self.session else { return Ok((start_view(), None)) };
