@@ -118,6 +118,12 @@ fn read_store(s: &Store) -> Value {
     no_unreadable("check-ins", checkins.unreadable.len());
     let goals = s.goals(true).unwrap();
     no_unreadable("goals", goals.unreadable.len());
+    let pairings = s.pairings().unwrap();
+    no_unreadable("pairings", pairings.unreadable.len());
+    let shares = s.shares().unwrap();
+    no_unreadable("shares", shares.unreadable.len());
+    let receipts = s.consent_receipts().unwrap();
+    no_unreadable("consent receipts", receipts.unreadable.len());
     json!({
         "urges": urges.urges.iter().map(|u| json!({
             "id": u.id.to_text(),
@@ -216,7 +222,7 @@ fn read_store(s: &Store) -> Value {
             "archived": g.goal.archived,
         })).collect::<Vec<_>>(),
         "notification_wording": format!("{:?}", s.notification_wording().unwrap()),
-        "pairings": s.pairings().unwrap().iter().map(|p| json!({
+        "pairings": pairings.records.iter().map(|p| json!({
             "id": p.id.to_text(),
             "server": p.server,
             "clinician_id": p.clinician_id,
@@ -226,7 +232,7 @@ fn read_store(s: &Store) -> Value {
             "device_id": p.device_id,
             "paired": stamp(&p.paired),
         })).collect::<Vec<_>>(),
-        "shares": s.shares().unwrap().iter().map(|x| json!({
+        "shares": shares.records.iter().map(|x| json!({
             "id": x.id.to_text(),
             "pairing": x.pairing.to_text(),
             "category": x.category.as_str(),
@@ -248,7 +254,7 @@ fn read_store(s: &Store) -> Value {
             "last_error": x.last_error,
             "failures": x.failures,
         })).collect::<Vec<_>>(),
-        "consent_receipts": s.consent_receipts().unwrap().iter().map(|r| json!({
+        "consent_receipts": receipts.records.iter().map(|r| json!({
             "id": r.id.to_text(),
             "action": format!("{:?}", r.action),
             "category": r.category.as_str(),
