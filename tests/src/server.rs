@@ -14,8 +14,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> TestServer {
+        Self::start_in(tempfile::tempdir().expect("tempdir"))
+    }
+
+    /// A server on the data already in `dir` (a copy of another server's files).
+    pub fn start_in(dir: tempfile::TempDir) -> TestServer {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-        let dir = tempfile::tempdir().expect("tempdir");
         let (base, state) = rt.block_on(async {
             let db = companion_server::open_db(None, dir.path()).await.expect("db");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

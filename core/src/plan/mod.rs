@@ -25,7 +25,7 @@ mod lookup;
 mod matcher;
 pub mod model;
 mod rank;
-mod storage;
+pub(crate) mod storage;
 mod suggestions;
 
 #[cfg(test)]
@@ -209,7 +209,7 @@ pub(crate) fn fresh() -> Result<(RecordId, f64)> {
 impl Store {
     /// The coping plan, plus any stored pieces of it that could not be opened.
     pub fn plan(&self) -> Result<PlanListing> {
-        let loaded = storage::load(self.list(RecordKind::Plan, Scope::Timeless, true)?)?;
+        let loaded = storage::load(self.list_raw(RecordKind::Plan, Scope::Timeless, true)?)?;
         Ok(PlanListing { plan: loaded.doc.read(), unreadable: loaded.unreadable })
     }
 
@@ -231,7 +231,7 @@ impl Store {
 
     /// The whole plan document (automerge, compacted, with history), to share or inspect.
     pub fn plan_document(&self) -> Result<Vec<u8>> {
-        let mut loaded = storage::load(self.list(RecordKind::Plan, Scope::Timeless, true)?)?;
+        let mut loaded = storage::load(self.list_raw(RecordKind::Plan, Scope::Timeless, true)?)?;
         Ok(loaded.doc.save())
     }
 

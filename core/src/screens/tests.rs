@@ -596,7 +596,7 @@ fn pairing_shows_the_code_to_compare_and_fails_kindly_offline() {
     app.send(&host, Event::Sharing { action: SharingAction::InviteEntered { text: invite() } });
     app.send(&host, Event::Sharing { action: SharingAction::CodesMatch });
     assert!(notice(&mut app, &host).starts_with("You're offline"));
-    assert!(host.store().unwrap().pairings().unwrap().is_empty());
+    assert!(host.store().unwrap().pairings().unwrap().records.is_empty());
 }
 
 #[test]

@@ -21,7 +21,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::chain::{ChainAnalysis, LinkKind, VulnerabilityFactor};
-use super::{get_slip_tx, put_slip, Slip};
+use super::Slip;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::plan::{PlanChange, StrategyKind};
@@ -193,7 +193,7 @@ impl Store {
         // change and adding it again (when offered again) changes nothing.
         let now = self.clock().now().timestamp_millis();
         self.write(|tx| {
-            let mut s = get_slip_tx(tx, slip)?;
+            let mut s: Slip = tx.get(slip)?;
             for a in &added {
                 let addition = PlanAddition {
                     part: a.part,
@@ -206,7 +206,7 @@ impl Store {
                     s.plan_additions.push(addition);
                 }
             }
-            put_slip(tx, &s)?;
+            tx.put(&s)?;
             Ok(s)
         })
     }
