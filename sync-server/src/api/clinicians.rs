@@ -17,7 +17,7 @@ use ring::hmac;
 
 use super::auth::{self, hash_token, SESSION_COOKIE};
 use super::{ApiFailure, ApiResult, AppState};
-use crate::db::{ClinicianRow, DbError, InviteKind};
+use crate::db::{ClinicianRow, DbError, InviteKind, NewInvite};
 
 /// Argon2id parameters for the stored hash of the auth secret (OWASP minimum).
 const ARGON_M_KIB: u32 = 19_456;
@@ -243,7 +243,15 @@ pub async fn create_invite(
     let token = random_token()?;
     let now = st.now_ms();
     let expires = now + st.config.invite_ttl.as_millis() as i64;
-    st.db.create_invite(&hash_token(&token), InviteKind::Client, &c.clinic_id, Some(&c.id), now, expires).await?;
+    let invite = NewInvite {
+        token_hash: &hash_token(&token),
+        kind: InviteKind::Client,
+        clinic_id: &c.clinic_id,
+        clinician_id: Some(&c.id),
+        created_ms: now,
+        expires_ms: expires,
+    };
+    st.db.create_invite(&invite).await?;
     let acct = account(&c)?;
     let invite = Invite {
         server: st.config.public_url.clone(),
@@ -277,16 +285,15 @@ pub async fn invite_clinician(st: &AppState, clinic_id: &str) -> Result<String, 
     }
     let token = random_token()?;
     let now = st.now_ms();
-    st.db
-        .create_invite(
-            &hash_token(&token),
-            InviteKind::Clinician,
-            clinic_id,
-            None,
-            now,
-            now + st.config.invite_ttl.as_millis() as i64,
-        )
-        .await?;
+    let invite = NewInvite {
+        token_hash: &hash_token(&token),
+        kind: InviteKind::Clinician,
+        clinic_id,
+        clinician_id: None,
+        created_ms: now,
+        expires_ms: now + st.config.invite_ttl.as_millis() as i64,
+    };
+    st.db.create_invite(&invite).await?;
     st.audit("admin", "invite_clinician", None, StatusCode::CREATED).await;
     Ok(token)
 }

@@ -1,6 +1,7 @@
-//! Storage behind one interface, with two backends: SQLite (embedded, one file, the default)
-//! and PostgreSQL (several server processes on one database). The integration suite runs the
-//! same tests against both.
+//! Storage behind one trait, [`Storage`], with two backends: SQLite (embedded, one file, the
+//! default) and PostgreSQL (several server processes on one database). Each backend is a
+//! folder: how it opens and writes, its versioned migrations, its queries. The integration
+//! suite runs the same tests against both.
 
 pub mod postgres;
 pub mod sqlite;
@@ -152,169 +153,94 @@ pub struct AuditEntry {
     pub status: u16,
 }
 
-/// The storage used by the server.
-pub enum Db {
-    Sqlite(sqlite::SqliteDb),
-    Postgres(postgres::PgDb),
-}
-
-macro_rules! dispatch {
-    ($self:ident, $db:ident => $e:expr) => {
-        match $self {
-            Db::Sqlite($db) => $e,
-            Db::Postgres($db) => $e,
-        }
-    };
-}
-
-impl Db {
-    pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
-        }
-    }
+/// The server's storage: one trait, two backends ([`sqlite::SqliteDb`], [`postgres::PgDb`]).
+/// Every method is one unit of work (one transaction where it writes more than one row).
+#[async_trait::async_trait]
+pub trait Storage: Send + Sync {
+    /// `"sqlite"` or `"postgres"` (for metrics and logs).
+    fn backend(&self) -> &'static str;
 
     /// The 32-byte server secret, created on first use.
-    pub async fn server_secret(&self) -> DbResult<[u8; 32]> {
-        dispatch!(self, d => d.server_secret().await)
-    }
+    async fn server_secret(&self) -> DbResult<[u8; 32]>;
 
-    pub async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.create_clinic(id, name, now).await)
-    }
+    async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()>;
+    async fn clinic_exists(&self, id: &str) -> DbResult<bool>;
 
-    pub async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
-        dispatch!(self, d => d.clinic_exists(id).await)
-    }
-
-    pub async fn create_invite(
-        &self,
-        token_hash: &[u8; 32],
-        kind: InviteKind,
-        clinic_id: &str,
-        clinician_id: Option<&str>,
-        now: i64,
-        expires: i64,
-    ) -> DbResult<()> {
-        dispatch!(self, d => d.create_invite(token_hash, kind, clinic_id, clinician_id, now, expires).await)
-    }
-
+    async fn create_invite(&self, invite: &NewInvite<'_>) -> DbResult<()>;
     /// Use an invite once: returns it if it exists, has this kind, is unexpired and unused.
-    pub async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
-        dispatch!(self, d => d.take_invite(token_hash, kind, now).await)
-    }
+    async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>>;
 
-    pub async fn create_clinician(&self, c: &ClinicianRow, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.create_clinician(c, now).await)
-    }
-
-    pub async fn clinician_by_email(&self, email: &str) -> DbResult<Option<ClinicianRow>> {
-        dispatch!(self, d => d.clinician_by("email", email).await)
-    }
-
-    pub async fn clinician_by_id(&self, id: &str) -> DbResult<Option<ClinicianRow>> {
-        dispatch!(self, d => d.clinician_by("id", id).await)
-    }
-
+    async fn create_clinician(&self, c: &ClinicianRow, now: i64) -> DbResult<()>;
+    async fn clinician_by_email(&self, email: &str) -> DbResult<Option<ClinicianRow>>;
+    async fn clinician_by_id(&self, id: &str) -> DbResult<Option<ClinicianRow>>;
     /// Count a failed login; lock the account for `lock_ms` once `max` failures accumulate.
-    pub async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
-        dispatch!(self, d => d.login_failed(id, now, max, lock_ms).await)
-    }
+    async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()>;
+    async fn login_succeeded(&self, id: &str) -> DbResult<()>;
 
-    pub async fn login_succeeded(&self, id: &str) -> DbResult<()> {
-        dispatch!(self, d => d.login_succeeded(id).await)
-    }
-
-    pub async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
-        dispatch!(self, d => d.create_session(token_hash, clinician_id, expires).await)
-    }
-
-    pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
-        dispatch!(self, d => d.session(token_hash, now).await)
-    }
-
-    pub async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
-        dispatch!(self, d => d.delete_session(token_hash).await)
-    }
+    async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()>;
+    /// The clinician whose unexpired session this is.
+    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>>;
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()>;
 
     /// Register a device key (idempotent for the same key; a different key under the same id
     /// is a conflict) and pair it with a clinician.
-    pub async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.register_device(id, public_key, clinician_id, now).await)
-    }
-
-    pub async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
-        dispatch!(self, d => d.device_key(id).await)
-    }
-
-    pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
-        dispatch!(self, d => d.is_paired(device_id, clinician_id).await)
-    }
-
+    async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()>;
+    async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>>;
+    async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool>;
     /// Record a request nonce; false when it was already used (a replay).
-    pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
-        dispatch!(self, d => d.use_nonce(device_id, nonce, now, expires).await)
-    }
+    async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool>;
 
-    pub async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
-        dispatch!(self, d => d.is_erased(share_ref).await)
-    }
-
-    pub async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
-        dispatch!(self, d => d.create_share(s).await)
-    }
-
-    pub async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
-        dispatch!(self, d => d.share(id).await)
-    }
-
-    pub async fn shares_of_device(&self, device_id: &str) -> DbResult<Vec<ShareRow>> {
-        dispatch!(self, d => d.shares_where("device_id", device_id).await)
-    }
-
-    pub async fn shares_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ShareRow>> {
-        dispatch!(self, d => d.shares_where("clinician_id", clinician_id).await)
-    }
-
-    pub async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
-        dispatch!(self, d => d.append(share, chunk_id, data).await)
-    }
-
-    pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
-        dispatch!(self, d => d.pull(share, after, limit).await)
-    }
-
-    pub async fn put_snapshot(
-        &self,
-        share: &[u8; 16],
-        covers: u64,
-        chunk_id: &[u8; 16],
-        data: Vec<u8>,
-    ) -> DbResult<SnapshotOutcome> {
-        dispatch!(self, d => d.put_snapshot(share, covers, chunk_id, data).await)
-    }
-
+    async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool>;
+    async fn create_share(&self, s: &ShareRow) -> DbResult<()>;
+    async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>>;
+    async fn shares_of_device(&self, device_id: &str) -> DbResult<Vec<ShareRow>>;
+    async fn shares_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ShareRow>>;
+    /// Append a sealed change chunk with the next sequence number (idempotent by chunk id).
+    async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome>;
+    /// The snapshot (when `after` is below its coverage) and the chunks after it, bounded by
+    /// `limit` and [`MAX_PULL_BYTES`].
+    async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled>;
+    /// Store a snapshot covering `covers` and delete exactly the chunks it covers.
+    async fn put_snapshot(&self, snapshot: NewSnapshot<'_>, data: Vec<u8>) -> DbResult<SnapshotOutcome>;
     /// Delete every chunk, snapshot and the wrapped key of a share, and remember only its
     /// pseudonym so the id is refused from now on.
-    pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.erase(share, share_ref, now).await)
-    }
+    async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()>;
 
     /// Append audit entries (in one transaction).
-    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
-        dispatch!(self, d => d.audit(entries).await)
-    }
-
+    async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()>;
     /// Delete expired nonces and sessions.
-    pub async fn purge_expired(&self, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.purge_expired(now).await)
-    }
+    async fn purge_expired(&self, now: i64) -> DbResult<()>;
+    /// Every table with every stored value (for tests that check erasure with SQL).
+    async fn dump_tables(&self) -> DbResult<Vec<TableDump>>;
+}
 
-    /// Every table's name, for tests that check erasure with SQL.
-    pub async fn dump_tables(&self) -> DbResult<Vec<(String, Vec<Vec<u8>>)>> {
-        dispatch!(self, d => d.dump_tables().await)
-    }
+/// The storage the server runs on.
+pub type Db = Box<dyn Storage>;
+
+/// An invite to store (the token itself only by its SHA-256).
+#[derive(Debug, Clone, Copy)]
+pub struct NewInvite<'a> {
+    pub token_hash: &'a [u8; 32],
+    pub kind: InviteKind,
+    pub clinic_id: &'a str,
+    pub clinician_id: Option<&'a str>,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+}
+
+/// A snapshot to store: its share, what it covers and its chunk id (from its sealed header).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSnapshot<'a> {
+    pub share: &'a [u8; 16],
+    pub covers: u64,
+    pub chunk_id: &'a [u8; 16],
+}
+
+/// One table's name and every value in it (each column of each row, as bytes or text).
+#[derive(Debug, Clone)]
+pub struct TableDump {
+    pub table: String,
+    pub values: Vec<Vec<u8>>,
 }
 
 pub(crate) fn parse_kind(s: &str) -> DbResult<InviteKind> {

@@ -260,9 +260,9 @@ pub fn chunks_path(share: &ShareId) -> String {
 /// Every stored value of every table (for erasure and canary checks).
 pub async fn all_values(h: &Harness) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for (t, vals) in h.state.db.dump_tables().await.unwrap() {
-        for v in vals {
-            out.push((t.clone(), v));
+    for t in h.state.db.dump_tables().await.unwrap() {
+        for v in t.values {
+            out.push((t.table.clone(), v));
         }
     }
     out
