@@ -10,6 +10,7 @@ pub mod db;
 pub mod metrics;
 pub mod ratelimit;
 pub mod tls;
+pub mod workpool;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -17,7 +17,7 @@ use companion_core::protocol::device::{
     self, SignedRequest, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
 use companion_core::protocol::wire::*;
-use companion_core::protocol::{self, ChunkId, ChunkKind, DeviceKey, RecipientSecret, ShareId, ShareKey};
+use companion_core::protocol::{self, opaque, ChunkId, ChunkKind, DeviceKey, RecipientSecret, ShareId, ShareKey};
 use companion_server::{router, ApiConfig, AppState};
 use companion_tests::stats::{fmt, percentile};
 use http_body_util::{BodyExt, Full};
@@ -84,28 +84,32 @@ struct Work {
 async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, rounds: usize) -> Vec<Work> {
     let (_, token) =
         companion_server::api::clinicians_admin::create_clinic(state, "Bench Clinic").await.expect("clinic");
-    let salt = [7u8; 16];
-    let keys = protocol::derive_clinician_keys(b"bench passphrase", &salt, 100_000).expect("kdf");
-    let secret = RecipientSecret::generate().expect("key");
     let email = "bench@clinic.invalid";
+    let pass = b"bench passphrase, not for real use";
+    let post = |path: &str, body: Vec<u8>| json_req("POST", &format!("{base}{path}"), body, &[]);
+    let (reg, request) = opaque::client_start_registration(pass).expect("opaque");
+    let start = RegistrationStart { invite_token: token.clone(), email: email.into(), request: B64(request) };
+    let (_, b) = send(http, post("/v1/clinicians/register/start", serde_json::to_vec(&start).expect("json"))).await;
+    let started: RegistrationStarted = serde_json::from_slice(&b).expect("registration response");
+    let (upload, wrap) = opaque::client_finish_registration(reg, pass, &started.response.0, email).expect("opaque");
+    let secret = RecipientSecret::generate().expect("key");
     let reg = RegisterClinician {
         invite_token: token,
         email: email.into(),
         display_name: "Dr Bench Example".into(),
-        salt: B64(salt.to_vec()),
-        iterations: 100_000,
-        auth_secret: B64(keys.auth_secret().to_vec()),
+        upload: B64(upload),
         public_key: B64(secret.public().0.to_vec()),
-        wrapped_private_key: B64(protocol::wrap_recipient_secret(&keys, email, &secret).expect("wrap")),
+        wrapped_private_key: B64(protocol::wrap_recipient_secret(&wrap, email, &secret).expect("wrap")),
     };
-    let (s, _) =
-        send(http, json_req("POST", &format!("{base}/v1/clinicians"), serde_json::to_vec(&reg).expect("json"), &[]))
-            .await;
+    let (s, _) = send(http, post("/v1/clinicians", serde_json::to_vec(&reg).expect("json"))).await;
     assert_eq!(s, StatusCode::CREATED);
-    let login = LoginRequest { email: email.into(), auth_secret: B64(keys.auth_secret().to_vec()) };
-    let (_, b) =
-        send(http, json_req("POST", &format!("{base}/v1/sessions"), serde_json::to_vec(&login).expect("json"), &[]))
-            .await;
+    let (login, request) = opaque::client_start_login(pass).expect("opaque");
+    let start = LoginStart { email: email.into(), request: B64(request), ticket: None };
+    let (_, b) = send(http, post("/v1/sessions/start", serde_json::to_vec(&start).expect("json"))).await;
+    let started: LoginStarted = serde_json::from_slice(&b).expect("login response");
+    let done = opaque::client_finish_login(login, pass, &started.response.0, email).expect("login");
+    let finish = LoginFinish { login_id: started.login_id, finalization: B64(done.finalization) };
+    let (_, b) = send(http, post("/v1/sessions/finish", serde_json::to_vec(&finish).expect("json"))).await;
     let session: LoginResponse = serde_json::from_slice(&b).expect("login");
     let bearer = [("authorization", format!("Bearer {}", session.token))];
     let sem = Arc::new(Semaphore::new(IN_FLIGHT));
@@ -193,7 +197,13 @@ type KnownDevices = Arc<std::collections::HashMap<String, [u8; 32]>>;
 
 /// The baseline's one job: check the request's Ed25519 signature against the device's key, as
 /// every real request must (no freshness, replay, storage or audit work).
-fn signature_verifies(devices: &KnownDevices, method: &str, uri: &axum::http::Uri, headers: &HeaderMap, body: &[u8]) -> bool {
+fn signature_verifies(
+    devices: &KnownDevices,
+    method: &str,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> bool {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (Some(id), Some(ts), Some(nonce), Some(sig)) =
         (get(HEADER_DEVICE), get(HEADER_TIMESTAMP), get(HEADER_NONCE), get(HEADER_SIGNATURE))

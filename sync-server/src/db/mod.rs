@@ -86,13 +86,69 @@ pub struct ClinicianRow {
     pub clinic_id: String,
     pub email: String,
     pub display_name: String,
-    pub kdf_salt: Vec<u8>,
-    pub kdf_iterations: u32,
-    pub auth_hash: Vec<u8>,
     pub public_key: Vec<u8>,
     pub wrapped_private_key: Vec<u8>,
-    pub failed_logins: u32,
-    pub locked_until_ms: i64,
+    /// The OPAQUE registration record; `None` for a version-1 account not yet upgraded.
+    pub opaque_record: Option<Vec<u8>>,
+}
+
+/// A version-1 account's verifier, kept only until its one-time upgrade to OPAQUE.
+#[derive(Clone)]
+pub struct LegacyLogin {
+    pub salt: Vec<u8>,
+    pub iterations: u32,
+    /// version ‖ salt ‖ Argon2id(auth secret) (see `api::legacy`).
+    pub auth_hash: Vec<u8>,
+}
+
+impl fmt::Debug for LegacyLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LegacyLogin(<redacted>)")
+    }
+}
+
+/// What a session token allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionScope {
+    /// Everything a clinician does.
+    Full,
+    /// Only the one-time upgrade of a version-1 account.
+    Upgrade,
+}
+
+impl SessionScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionScope::Full => "full",
+            SessionScope::Upgrade => "upgrade",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "full" => Some(SessionScope::Full),
+            "upgrade" => Some(SessionScope::Upgrade),
+            _ => None,
+        }
+    }
+}
+
+/// A live session: whose, and what it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub clinician_id: String,
+    pub scope: SessionScope,
+}
+
+/// An OPAQUE login between KE2 and KE3: for which account name, and the server's state.
+pub struct LoginAttempt {
+    pub email: String,
+    pub state: Vec<u8>,
+}
+
+impl fmt::Debug for LoginAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LoginAttempt(<redacted>)")
+    }
 }
 
 impl fmt::Debug for ClinicianRow {
@@ -160,26 +216,39 @@ pub trait Storage: Send + Sync {
     /// `"sqlite"` or `"postgres"` (for metrics and logs).
     fn backend(&self) -> &'static str;
 
-    /// The 32-byte server secret, created on first use.
-    async fn server_secret(&self) -> DbResult<[u8; 32]>;
+    /// A server-wide value under `name` (`secret`, `opaque`), set to `fresh` on first use.
+    async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>>;
 
     async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()>;
     async fn clinic_exists(&self, id: &str) -> DbResult<bool>;
 
     async fn create_invite(&self, invite: &NewInvite<'_>) -> DbResult<()>;
+    /// Whether an invite exists, has this kind, is unexpired and unused (without using it).
+    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool>;
     /// Use an invite once: returns it if it exists, has this kind, is unexpired and unused.
     async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>>;
 
     async fn create_clinician(&self, c: &ClinicianRow, now: i64) -> DbResult<()>;
     async fn clinician_by_email(&self, email: &str) -> DbResult<Option<ClinicianRow>>;
     async fn clinician_by_id(&self, id: &str) -> DbResult<Option<ClinicianRow>>;
-    /// Count a failed login; lock the account for `lock_ms` once `max` failures accumulate.
-    async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()>;
-    async fn login_succeeded(&self, id: &str) -> DbResult<()>;
+    /// A version-1 account's verifier (none once upgraded).
+    async fn legacy_login(&self, clinician_id: &str) -> DbResult<Option<LegacyLogin>>;
+    /// The upgrade's last step, in one transaction: store the OPAQUE record and the re-wrapped
+    /// private key, delete the version-1 verifier and every upgrade session of the account.
+    /// False when the account has no verifier left (already upgraded).
+    async fn complete_upgrade(&self, clinician_id: &str, record: &[u8], wrapped_private_key: &[u8]) -> DbResult<bool>;
 
-    async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()>;
-    /// The clinician whose unexpired session this is.
-    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>>;
+    /// Keep an OPAQUE login's state between KE2 and KE3, under the hash of its id.
+    async fn put_login_attempt(&self, id_hash: &[u8; 32], attempt: &LoginAttempt, expires: i64) -> DbResult<()>;
+    /// Take (and delete) an unexpired login attempt: each can be finished once.
+    async fn take_login_attempt(&self, id_hash: &[u8; 32], now: i64) -> DbResult<Option<LoginAttempt>>;
+    async fn create_ticket(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()>;
+    /// The account an unexpired login ticket belongs to.
+    async fn ticket_owner(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>>;
+
+    async fn create_session(&self, token_hash: &[u8; 32], session: &SessionRow, expires: i64) -> DbResult<()>;
+    /// The unexpired session this token opens.
+    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<SessionRow>>;
     async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()>;
 
     /// Register a device key (idempotent for the same key; a different key under the same id
@@ -208,7 +277,7 @@ pub trait Storage: Send + Sync {
 
     /// Append audit entries (in one transaction).
     async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()>;
-    /// Delete expired nonces and sessions.
+    /// Delete expired nonces, sessions, login attempts and tickets.
     async fn purge_expired(&self, now: i64) -> DbResult<()>;
     /// Every table with every stored value (for tests that check erasure with SQL).
     async fn dump_tables(&self) -> DbResult<Vec<TableDump>>;
@@ -245,6 +314,10 @@ pub struct TableDump {
 
 pub(crate) fn parse_kind(s: &str) -> DbResult<InviteKind> {
     InviteKind::parse(s).ok_or(DbError::Storage("unknown invite kind in the database".into()))
+}
+
+pub(crate) fn parse_scope(s: &str) -> DbResult<SessionScope> {
+    SessionScope::parse(s).ok_or(DbError::Storage("unknown session scope in the database".into()))
 }
 
 pub(crate) fn to_u64(v: i64) -> u64 {

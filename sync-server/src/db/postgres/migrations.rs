@@ -13,11 +13,13 @@ use tokio_postgres::{Client, Transaction};
 use crate::db::{DbError, DbResult};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 1;
-/// The first schema, frozen: the starting point of every upgrade.
+pub const VERSION: i64 = 2;
+/// The first schema, frozen: the starting point of every upgrade (tests build version-1
+/// databases from it).
+#[cfg(test)]
 pub const V1_SQL: &str = include_str!("sql/v1.sql");
 /// The current schema, for a new database.
-pub const SCHEMA_SQL: &str = V1_SQL;
+pub const SCHEMA_SQL: &str = include_str!("sql/schema.sql");
 /// Serialises schema work between processes starting together.
 const ADVISORY_LOCK: i64 = 7_260_441;
 
@@ -84,9 +86,27 @@ async fn record_version(tx: &Transaction<'_>, version: i64, create: bool) -> DbR
 }
 
 /// One step: from version `v` to `v + 1`.
-async fn upgrade_from(_tx: &Transaction<'_>, v: i64) -> DbResult<()> {
-    Err(DbError::Storage(format!("no upgrade from schema version {v}")))
+async fn upgrade_from(tx: &Transaction<'_>, v: i64) -> DbResult<()> {
+    match v {
+        1 => Ok(tx.batch_execute(V1_TO_V2).await?),
+        other => Err(DbError::Storage(format!("no upgrade from schema version {other}"))),
+    }
 }
+
+/// Version 1 → 2: clinicians log in with OPAQUE. The version-1 verifier moves to
+/// `legacy_logins` until each account's one-time upgrade; the failure counter and lock go
+/// (login limits live in memory and never lock an account); sessions get a scope; OPAQUE
+/// logins in flight and login tickets get tables.
+const V1_TO_V2: &str = "
+    CREATE TABLE legacy_logins (
+        clinician_id TEXT PRIMARY KEY, salt BYTEA NOT NULL, iterations BIGINT NOT NULL, auth_hash BYTEA NOT NULL);
+    INSERT INTO legacy_logins (clinician_id, salt, iterations, auth_hash)
+        SELECT id, kdf_salt, kdf_iterations, auth_hash FROM clinicians;
+    ALTER TABLE clinicians DROP COLUMN kdf_salt, DROP COLUMN kdf_iterations, DROP COLUMN auth_hash,
+        DROP COLUMN failed_logins, DROP COLUMN locked_until_ms, ADD COLUMN opaque_record BYTEA;
+    ALTER TABLE sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'full';
+    CREATE TABLE login_attempts (id BYTEA PRIMARY KEY, email TEXT NOT NULL, state BYTEA NOT NULL, expires_ms BIGINT NOT NULL);
+    CREATE TABLE login_tickets (token_hash BYTEA PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms BIGINT NOT NULL);";
 
 /// Every column (type, nullability, default) and index of the current schema, as text: the
 /// layout, whatever statements produced it (for the "migrated equals new" test).

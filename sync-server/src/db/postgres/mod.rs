@@ -12,8 +12,9 @@ use tokio_postgres::NoTls;
 mod migrations;
 
 use super::{
-    arr16, arr32, parse_kind, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind,
-    InviteRow, NewInvite, NewSnapshot, Pulled, ShareRow, SnapshotOutcome, Storage, TableDump,
+    arr16, arr32, parse_kind, parse_scope, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult,
+    InviteKind, InviteRow, LegacyLogin, LoginAttempt, NewInvite, NewSnapshot, Pulled, SessionRow, SessionScope,
+    ShareRow, SnapshotOutcome, Storage, TableDump,
 };
 
 pub struct PgDb {
@@ -66,8 +67,8 @@ impl PgDb {
     async fn clinician_by(&self, column: &'static str, value: &str) -> DbResult<Option<ClinicianRow>> {
         let c = self.client().await?;
         let sql = format!(
-            "SELECT id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key, wrapped_private_key,
-               failed_logins, locked_until_ms FROM clinicians WHERE {column} = $1"
+            "SELECT id, clinic_id, email, display_name, public_key, wrapped_private_key, opaque_record
+             FROM clinicians WHERE {column} = $1"
         );
         let row = c.query_opt(&sql, &[&value]).await?;
         Ok(row.map(|r| ClinicianRow {
@@ -75,13 +76,9 @@ impl PgDb {
             clinic_id: r.get(1),
             email: r.get(2),
             display_name: r.get(3),
-            kdf_salt: r.get(4),
-            kdf_iterations: u32::try_from(r.get::<_, i64>(5)).unwrap_or(0),
-            auth_hash: r.get(6),
-            public_key: r.get(7),
-            wrapped_private_key: r.get(8),
-            failed_logins: u32::try_from(r.get::<_, i64>(9)).unwrap_or(u32::MAX),
-            locked_until_ms: r.get(10),
+            public_key: r.get(4),
+            wrapped_private_key: r.get(5),
+            opaque_record: r.get(6),
         }))
     }
 }
@@ -92,17 +89,14 @@ impl Storage for PgDb {
         "postgres"
     }
 
-    async fn server_secret(&self) -> DbResult<[u8; 32]> {
-        let fresh: [u8; 32] =
-            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
+    async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>> {
         let c = self.client().await?;
         c.execute(
-            "INSERT INTO server_config (name, value) VALUES ('secret', $1) ON CONFLICT (name) DO NOTHING",
-            &[&&fresh[..]],
+            "INSERT INTO server_config (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            &[&name, &fresh],
         )
         .await?;
-        let row = c.query_one("SELECT value FROM server_config WHERE name = 'secret'", &[]).await?;
-        arr32(row.get::<_, &[u8]>(0))
+        Ok(c.query_one("SELECT value FROM server_config WHERE name = $1", &[&name]).await?.get(0))
     }
 
     async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
@@ -126,6 +120,16 @@ impl Storage for PgDb {
         Ok(())
     }
 
+    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool> {
+        let c = self.client().await?;
+        Ok(c.query_opt(
+            "SELECT 1 FROM invites WHERE token_hash = $1 AND kind = $2 AND used_ms IS NULL AND expires_ms > $3",
+            &[&&token_hash[..], &kind.as_str(), &now],
+        )
+        .await?
+        .is_some())
+    }
+
     async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
         let c = self.client().await?;
         let row = c
@@ -145,20 +149,9 @@ impl Storage for PgDb {
         let c = self.client().await?;
         let res = c
             .execute(
-                "INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
-                   wrapped_private_key, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &[
-                    &r.id,
-                    &r.clinic_id,
-                    &r.email,
-                    &r.display_name,
-                    &r.kdf_salt,
-                    &i64::from(r.kdf_iterations),
-                    &r.auth_hash,
-                    &r.public_key,
-                    &r.wrapped_private_key,
-                    &now,
-                ],
+                "INSERT INTO clinicians (id, clinic_id, email, display_name, public_key, wrapped_private_key, opaque_record,
+                   created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[&r.id, &r.clinic_id, &r.email, &r.display_name, &r.public_key, &r.wrapped_private_key, &r.opaque_record, &now],
             )
             .await;
         match res.map_err(DbError::from) {
@@ -168,42 +161,99 @@ impl Storage for PgDb {
         }
     }
 
-    async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
+    async fn legacy_login(&self, clinician_id: &str) -> DbResult<Option<LegacyLogin>> {
+        let c = self.client().await?;
+        let r = c
+            .query_opt(
+                "SELECT salt, iterations, auth_hash FROM legacy_logins WHERE clinician_id = $1",
+                &[&clinician_id],
+            )
+            .await?;
+        Ok(r.map(|r| LegacyLogin {
+            salt: r.get(0),
+            iterations: u32::try_from(r.get::<_, i64>(1)).unwrap_or(0),
+            auth_hash: r.get(2),
+        }))
+    }
+
+    async fn complete_upgrade(&self, clinician_id: &str, record: &[u8], wrapped: &[u8]) -> DbResult<bool> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        if tx.execute("DELETE FROM legacy_logins WHERE clinician_id = $1", &[&clinician_id]).await? == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "UPDATE clinicians SET opaque_record = $2, wrapped_private_key = $3 WHERE id = $1",
+            &[&clinician_id, &record, &wrapped],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM sessions WHERE clinician_id = $1 AND scope = $2",
+            &[&clinician_id, &SessionScope::Upgrade.as_str()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn put_login_attempt(&self, id_hash: &[u8; 32], a: &LoginAttempt, expires: i64) -> DbResult<()> {
         let c = self.client().await?;
         c.execute(
-            "UPDATE clinicians SET failed_logins = failed_logins + 1,
-               locked_until_ms = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until_ms END WHERE id = $1",
-            &[&id, &i64::from(max), &(now + lock_ms)],
+            "INSERT INTO login_attempts (id, email, state, expires_ms) VALUES ($1, $2, $3, $4)",
+            &[&&id_hash[..], &a.email, &a.state, &expires],
         )
         .await?;
         Ok(())
     }
 
-    async fn login_succeeded(&self, id: &str) -> DbResult<()> {
+    async fn take_login_attempt(&self, id_hash: &[u8; 32], now: i64) -> DbResult<Option<LoginAttempt>> {
         let c = self.client().await?;
-        c.execute("UPDATE clinicians SET failed_logins = 0, locked_until_ms = 0 WHERE id = $1", &[&id]).await?;
-        Ok(())
+        let r = c
+            .query_opt("DELETE FROM login_attempts WHERE id = $1 RETURNING email, state, expires_ms", &[&&id_hash[..]])
+            .await?;
+        Ok(r.filter(|r| r.get::<_, i64>(2) > now).map(|r| LoginAttempt { email: r.get(0), state: r.get(1) }))
     }
 
-    async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
+    async fn create_ticket(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
         let c = self.client().await?;
         c.execute(
-            "INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES ($1, $2, $3)",
+            "INSERT INTO login_tickets (token_hash, clinician_id, expires_ms) VALUES ($1, $2, $3)",
             &[&&token_hash[..], &clinician_id, &expires],
         )
         .await?;
         Ok(())
     }
 
-    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
+    async fn ticket_owner(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
         let c = self.client().await?;
         let r = c
             .query_opt(
-                "SELECT clinician_id FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
+                "SELECT clinician_id FROM login_tickets WHERE token_hash = $1 AND expires_ms > $2",
                 &[&&token_hash[..], &now],
             )
             .await?;
         Ok(r.map(|r| r.get(0)))
+    }
+
+    async fn create_session(&self, token_hash: &[u8; 32], s: &SessionRow, expires: i64) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO sessions (token_hash, clinician_id, expires_ms, scope) VALUES ($1, $2, $3, $4)",
+            &[&&token_hash[..], &s.clinician_id, &expires, &s.scope.as_str()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<SessionRow>> {
+        let c = self.client().await?;
+        let r = c
+            .query_opt(
+                "SELECT clinician_id, scope FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
+                &[&&token_hash[..], &now],
+            )
+            .await?;
+        r.map(|r| Ok(SessionRow { clinician_id: r.get(0), scope: parse_scope(r.get(1))? })).transpose()
     }
 
     async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
@@ -446,6 +496,8 @@ impl Storage for PgDb {
         let c = self.client().await?;
         c.execute("DELETE FROM nonces WHERE expires_ms <= $1", &[&now]).await?;
         c.execute("DELETE FROM sessions WHERE expires_ms <= $1", &[&now]).await?;
+        c.execute("DELETE FROM login_attempts WHERE expires_ms <= $1", &[&now]).await?;
+        c.execute("DELETE FROM login_tickets WHERE expires_ms <= $1", &[&now]).await?;
         Ok(())
     }
 

@@ -13,7 +13,7 @@ use super::queries::LAST_SEQ_OF_S;
 use crate::db::{DbError, DbResult};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 /// The first schema, frozen: the starting point of every upgrade (tests build version-1 files
 /// from it).
 #[cfg(test)]
@@ -70,6 +70,7 @@ fn has_tables(c: &Connection) -> DbResult<bool> {
 fn upgrade_from(tx: &Transaction<'_>, v: i64) -> DbResult<()> {
     match v {
         1 => v1_to_v2(tx),
+        2 => v2_to_v3(tx),
         other => Err(DbError::Storage(format!("no upgrade from schema version {other}"))),
     }
 }
@@ -93,6 +94,30 @@ fn v1_to_v2(tx: &Transaction<'_>) -> DbResult<()> {
          ALTER TABLE nonces_v2 RENAME TO nonces;
          CREATE INDEX nonces_expiry ON nonces (expires_ms);
          ALTER TABLE shares DROP COLUMN last_seq;",
+    )?;
+    Ok(())
+}
+
+/// Version 2 → 3: clinicians log in with OPAQUE. The version-1 verifier (salt, count, hash)
+/// moves to `legacy_logins` until each account's one-time upgrade; the failure counter and
+/// lock go (login limits live in memory and never lock an account); sessions get a scope (an
+/// upgrade session allows only the upgrade); OPAQUE logins in flight and login tickets get
+/// tables.
+fn v2_to_v3(tx: &Transaction<'_>) -> DbResult<()> {
+    tx.execute_batch(
+        "CREATE TABLE legacy_logins (
+             clinician_id TEXT PRIMARY KEY, salt BLOB NOT NULL, iterations INTEGER NOT NULL, auth_hash BLOB NOT NULL);
+         INSERT INTO legacy_logins (clinician_id, salt, iterations, auth_hash)
+             SELECT id, kdf_salt, kdf_iterations, auth_hash FROM clinicians;
+         ALTER TABLE clinicians DROP COLUMN kdf_salt;
+         ALTER TABLE clinicians DROP COLUMN kdf_iterations;
+         ALTER TABLE clinicians DROP COLUMN auth_hash;
+         ALTER TABLE clinicians DROP COLUMN failed_logins;
+         ALTER TABLE clinicians DROP COLUMN locked_until_ms;
+         ALTER TABLE clinicians ADD COLUMN opaque_record BLOB;
+         ALTER TABLE sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'full';
+         CREATE TABLE login_attempts (id BLOB PRIMARY KEY, email TEXT NOT NULL, state BLOB NOT NULL, expires_ms INTEGER NOT NULL);
+         CREATE TABLE login_tickets (token_hash BLOB PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms INTEGER NOT NULL);",
     )?;
     Ok(())
 }

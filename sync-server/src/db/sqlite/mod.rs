@@ -21,11 +21,11 @@ use rusqlite::Connection;
 
 pub use migrations::Opener;
 use queries::{ClinicianKey, ShareParty};
-use writer::{PendingNonce, Writer};
+use writer::{NonceRow, Writer};
 
 use super::{
-    AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind, InviteRow, NewInvite, NewSnapshot, Pulled,
-    ShareRow, SnapshotOutcome, Storage, TableDump,
+    AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind, InviteRow, LegacyLogin, LoginAttempt,
+    NewInvite, NewSnapshot, Pulled, SessionRow, ShareRow, SnapshotOutcome, Storage, TableDump,
 };
 
 /// Reader connections kept open.
@@ -133,10 +133,8 @@ impl Storage for SqliteDb {
         "sqlite"
     }
 
-    async fn server_secret(&self) -> DbResult<[u8; 32]> {
-        let fresh: [u8; 32] =
-            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
-        self.writer.write(move |c| queries::server_secret(c, fresh)).await
+    async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>> {
+        self.writer.write(move |c| queries::server_value(c, name, &fresh)).await
     }
 
     async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
@@ -166,6 +164,10 @@ impl Storage for SqliteDb {
             .await
     }
 
+    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool> {
+        self.read(|c| queries::invite_is_open(c, token_hash, kind, now))
+    }
+
     async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
         let h = *token_hash;
         self.writer.write(move |c| queries::take_invite(c, &h, kind, now)).await
@@ -184,22 +186,40 @@ impl Storage for SqliteDb {
         self.read(|c| queries::clinician_by(c, ClinicianKey::Id, id))
     }
 
-    async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
-        let id = id.to_string();
-        self.writer.write(move |c| queries::login_failed(c, &id, now, max, lock_ms)).await
+    async fn legacy_login(&self, clinician_id: &str) -> DbResult<Option<LegacyLogin>> {
+        self.read(|c| queries::legacy_login(c, clinician_id))
     }
 
-    async fn login_succeeded(&self, id: &str) -> DbResult<()> {
-        let id = id.to_string();
-        self.writer.write(move |c| queries::login_succeeded(c, &id)).await
+    async fn complete_upgrade(&self, clinician_id: &str, record: &[u8], wrapped: &[u8]) -> DbResult<bool> {
+        let (id, record, wrapped) = (clinician_id.to_string(), record.to_vec(), wrapped.to_vec());
+        self.writer.write(move |c| queries::complete_upgrade(c, &id, &record, &wrapped)).await
     }
 
-    async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
+    async fn put_login_attempt(&self, id_hash: &[u8; 32], attempt: &LoginAttempt, expires: i64) -> DbResult<()> {
+        let (h, a) = (*id_hash, LoginAttempt { email: attempt.email.clone(), state: attempt.state.clone() });
+        self.writer.write(move |c| queries::put_login_attempt(c, &h, &a, expires)).await
+    }
+
+    async fn take_login_attempt(&self, id_hash: &[u8; 32], now: i64) -> DbResult<Option<LoginAttempt>> {
+        let h = *id_hash;
+        self.writer.write(move |c| queries::take_login_attempt(c, &h, now)).await
+    }
+
+    async fn create_ticket(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
         let (h, id) = (*token_hash, clinician_id.to_string());
-        self.writer.write(move |c| queries::create_session(c, &h, &id, expires)).await
+        self.writer.write(move |c| queries::create_ticket(c, &h, &id, expires)).await
     }
 
-    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
+    async fn ticket_owner(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
+        self.read(|c| queries::ticket_owner(c, token_hash, now))
+    }
+
+    async fn create_session(&self, token_hash: &[u8; 32], session: &SessionRow, expires: i64) -> DbResult<()> {
+        let (h, s) = (*token_hash, session.clone());
+        self.writer.write(move |c| queries::create_session(c, &h, &s, expires)).await
+    }
+
+    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<SessionRow>> {
         self.read(|c| queries::session(c, token_hash, now))
     }
 
@@ -221,8 +241,8 @@ impl Storage for SqliteDb {
         self.read(|c| queries::is_paired(c, device_id, clinician_id))
     }
 
-    /// Replay check against the in-memory set; each accepted nonce is also written with the
-    /// writer's next group commit (not awaited), so a restart still knows it.
+    /// Replay check against the in-memory set; each accepted nonce is also written in the
+    /// writer's next batch (not awaited), so a restart still knows it.
     async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
         {
             let mut live = self.nonces.lock().map_err(|_| DbError::Storage("nonce set poisoned".into()))?;
@@ -236,11 +256,7 @@ impl Storage for SqliteDb {
                 }
             }
         }
-        self.writer.record_nonce(PendingNonce {
-            device_id: device_id.to_string(),
-            nonce: *nonce,
-            expires_ms: expires,
-        })?;
+        self.writer.record_nonce(NonceRow { device_id: device_id.to_string(), nonce: *nonce, expires_ms: expires });
         Ok(true)
     }
 
@@ -355,23 +371,9 @@ mod tests {
         assert_eq!((p.chunks.len(), p.more), (1, true));
     }
 
-    #[tokio::test]
-    async fn chunks_out_of_order_are_detected_not_returned() {
-        let (_dir, db) = fresh().await;
-        let s = share(&db, 3).await;
-        for i in 0..3u8 {
-            db.append(&s, &[i; 16], vec![i; 4]).await.expect("append");
-        }
-        let c = db.readers.lock().expect("pool").pop().expect("reader");
-        let backwards = "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq DESC";
-        assert!(queries::chunks_after(&c, backwards, &s, 0, 10, 0).expect("read").is_none());
-        let page = queries::chunks_after(&c, queries::CHUNKS_ORDERED, &s, 1, 1, 0).expect("read").expect("ordered");
-        assert_eq!((page.chunks.iter().map(|c| c.0).collect::<Vec<_>>(), page.more), (vec![2], true));
-    }
-
     /// A database file as version 1 of the server left it, in a fresh directory: share 0x11 has
     /// chunks 2 and 3 after a snapshot covering 1, and `last_seq` (its stored counter) at
-    /// `last_seq`; one live and one expired nonce.
+    /// `last_seq`; one live and one expired nonce; a clinician with version 1's verifier.
     fn version_1_file(last_seq: i64) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("server.sqlite3");
@@ -403,6 +405,12 @@ mod tests {
         .expect("nonce");
         c.execute("INSERT INTO nonces (device_id, nonce, expires_ms) VALUES ('d', ?1, 5)", params![&[8u8; 16][..]])
             .expect("nonce");
+        c.execute(
+            "INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
+               wrapped_private_key, created_ms) VALUES ('c', 'k', 'old@clinic.invalid', 'Dr Old', ?1, 600000, ?2, ?3, ?4, 1)",
+            params![vec![5u8; 16], vec![6u8; 49], vec![7u8; 32], vec![1u8; 61]],
+        )
+        .expect("clinician");
         (dir, path)
     }
 
@@ -437,8 +445,12 @@ mod tests {
             !db.use_nonce("d", &[7; 16], 1_000, i64::MAX / 2).await.expect("nonce"),
             "a nonce from before the upgrade is refused"
         );
+        let clinician = db.clinician_by_email("old@clinic.invalid").await.expect("read").expect("the account is kept");
+        assert_eq!((clinician.id.as_str(), clinician.opaque_record), ("c", None));
+        let legacy = db.legacy_login("c").await.expect("read").expect("its verifier moved across");
+        assert_eq!((legacy.salt, legacy.iterations, legacy.auth_hash), (vec![5; 16], 600_000, vec![6; 49]));
         drop(db);
-        assert_eq!(layout(&path), (2, false));
+        assert_eq!(layout(&path), (migrations::VERSION, false));
         let c = Connection::open(&path).expect("open");
         let nonces: i64 = c.query_row("SELECT count(*) FROM nonces", [], |r| r.get(0)).expect("count");
         assert_eq!(nonces, 2, "the nonce rows moved across");
@@ -477,7 +489,7 @@ mod tests {
             assert!(db.use_nonce("device", &[5; 16], now, expires).await.expect("nonce"));
             assert!(!db.use_nonce("device", &[5; 16], now, expires).await.expect("nonce"), "replay");
             // Any awaited write commits in a batch at or after the one carrying the nonce.
-            db.server_secret().await.expect("write");
+            db.server_value("secret", vec![1; 32]).await.expect("write");
         }
         // Dropping the db releases its lock file, as a stopped server does.
         let db = SqliteDb::open(&path, Opener::Server).expect("reopen");

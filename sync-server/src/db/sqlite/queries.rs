@@ -6,8 +6,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::db::{
-    arr16, arr32, parse_kind, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind,
-    InviteRow, NewInvite, NewSnapshot, Pulled, ShareRow, SnapshotOutcome, TableDump, MAX_PULL_BYTES,
+    arr16, arr32, parse_kind, parse_scope, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult,
+    InviteKind, InviteRow, LegacyLogin, LoginAttempt, NewInvite, NewSnapshot, Pulled, SessionRow, SessionScope,
+    ShareRow, SnapshotOutcome, TableDump, MAX_PULL_BYTES,
 };
 
 /// A share's last sequence number, for the share row `s`: its newest chunk, or what its
@@ -36,12 +37,10 @@ macro_rules! share_select {
     };
 }
 
-pub fn server_secret(c: &Connection, fresh: [u8; 32]) -> DbResult<[u8; 32]> {
-    c.prepare_cached("INSERT OR IGNORE INTO server_config (name, value) VALUES ('secret', ?1)")?
-        .execute(params![&fresh[..]])?;
-    let v: Vec<u8> =
-        c.prepare_cached("SELECT value FROM server_config WHERE name = 'secret'")?.query_row([], |r| r.get(0))?;
-    arr32(&v)
+pub fn server_value(c: &Connection, name: &str, fresh: &[u8]) -> DbResult<Vec<u8>> {
+    c.prepare_cached("INSERT OR IGNORE INTO server_config (name, value) VALUES (?1, ?2)")?
+        .execute(params![name, fresh])?;
+    Ok(c.prepare_cached("SELECT value FROM server_config WHERE name = ?1")?.query_row([name], |r| r.get(0))?)
 }
 
 pub fn create_clinic(c: &Connection, id: &str, name: &str, now: i64) -> DbResult<()> {
@@ -60,6 +59,15 @@ pub fn create_invite(c: &Connection, i: &NewInvite<'_>) -> DbResult<()> {
     )?
     .execute(params![&i.token_hash[..], i.kind.as_str(), i.clinic_id, i.clinician_id, i.created_ms, i.expires_ms])?;
     Ok(())
+}
+
+pub fn invite_is_open(c: &Connection, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool> {
+    Ok(c.prepare_cached(
+        "SELECT 1 FROM invites WHERE token_hash = ?1 AND kind = ?2 AND used_ms IS NULL AND expires_ms > ?3",
+    )?
+    .query_row(params![&token_hash[..], kind.as_str(), now], |_| Ok(()))
+    .optional()?
+    .is_some())
 }
 
 pub fn take_invite(c: &Connection, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
@@ -85,19 +93,17 @@ pub fn create_clinician(c: &Connection, r: &ClinicianRow, now: i64) -> DbResult<
         return Err(DbError::Conflict("email"));
     }
     c.prepare_cached(
-        "INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
-           wrapped_private_key, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO clinicians (id, clinic_id, email, display_name, public_key, wrapped_private_key, opaque_record,
+           created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         r.id,
         r.clinic_id,
         r.email,
         r.display_name,
-        r.kdf_salt,
-        r.kdf_iterations,
-        r.auth_hash,
         r.public_key,
         r.wrapped_private_key,
+        r.opaque_record,
         now
     ])?;
     Ok(())
@@ -105,8 +111,7 @@ pub fn create_clinician(c: &Connection, r: &ClinicianRow, now: i64) -> DbResult<
 
 macro_rules! clinician_select {
     () => {
-        "SELECT id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key, wrapped_private_key,
-           failed_logins, locked_until_ms FROM clinicians"
+        "SELECT id, clinic_id, email, display_name, public_key, wrapped_private_key, opaque_record FROM clinicians"
     };
 }
 
@@ -123,13 +128,9 @@ pub fn clinician_by(c: &Connection, column: ClinicianKey, value: &str) -> DbResu
                 clinic_id: r.get(1)?,
                 email: r.get(2)?,
                 display_name: r.get(3)?,
-                kdf_salt: r.get(4)?,
-                kdf_iterations: r.get(5)?,
-                auth_hash: r.get(6)?,
-                public_key: r.get(7)?,
-                wrapped_private_key: r.get(8)?,
-                failed_logins: r.get(9)?,
-                locked_until_ms: r.get(10)?,
+                public_key: r.get(4)?,
+                wrapped_private_key: r.get(5)?,
+                opaque_record: r.get(6)?,
             })
         })
         .optional()?)
@@ -142,30 +143,64 @@ pub enum ClinicianKey {
     Email,
 }
 
-pub fn login_failed(c: &Connection, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
-    c.prepare_cached(
-        "UPDATE clinicians SET failed_logins = failed_logins + 1,
-           locked_until_ms = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until_ms END WHERE id = ?1",
-    )?
-    .execute(params![id, max, now + lock_ms])?;
+pub fn legacy_login(c: &Connection, clinician_id: &str) -> DbResult<Option<LegacyLogin>> {
+    Ok(c.prepare_cached("SELECT salt, iterations, auth_hash FROM legacy_logins WHERE clinician_id = ?1")?
+        .query_row([clinician_id], |r| Ok(LegacyLogin { salt: r.get(0)?, iterations: r.get(1)?, auth_hash: r.get(2)? }))
+        .optional()?)
+}
+
+pub fn complete_upgrade(c: &Connection, clinician_id: &str, record: &[u8], wrapped: &[u8]) -> DbResult<bool> {
+    let removed = c.prepare_cached("DELETE FROM legacy_logins WHERE clinician_id = ?1")?.execute([clinician_id])?;
+    if removed == 0 {
+        return Ok(false);
+    }
+    c.prepare_cached("UPDATE clinicians SET opaque_record = ?2, wrapped_private_key = ?3 WHERE id = ?1")?
+        .execute(params![clinician_id, record, wrapped])?;
+    c.prepare_cached("DELETE FROM sessions WHERE clinician_id = ?1 AND scope = ?2")?
+        .execute(params![clinician_id, SessionScope::Upgrade.as_str()])?;
+    Ok(true)
+}
+
+pub fn put_login_attempt(c: &Connection, id_hash: &[u8; 32], a: &LoginAttempt, expires: i64) -> DbResult<()> {
+    c.prepare_cached("INSERT INTO login_attempts (id, email, state, expires_ms) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![&id_hash[..], a.email, a.state, expires])?;
     Ok(())
 }
 
-pub fn login_succeeded(c: &Connection, id: &str) -> DbResult<()> {
-    c.prepare_cached("UPDATE clinicians SET failed_logins = 0, locked_until_ms = 0 WHERE id = ?1")?.execute([id])?;
-    Ok(())
+pub fn take_login_attempt(c: &Connection, id_hash: &[u8; 32], now: i64) -> DbResult<Option<LoginAttempt>> {
+    let found: Option<(String, Vec<u8>, i64)> = c
+        .prepare_cached("SELECT email, state, expires_ms FROM login_attempts WHERE id = ?1")?
+        .query_row([&id_hash[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((email, state, expires)) = found else { return Ok(None) };
+    c.prepare_cached("DELETE FROM login_attempts WHERE id = ?1")?.execute([&id_hash[..]])?;
+    Ok((expires > now).then_some(LoginAttempt { email, state }))
 }
 
-pub fn create_session(c: &Connection, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
-    c.prepare_cached("INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES (?1, ?2, ?3)")?
+pub fn create_ticket(c: &Connection, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
+    c.prepare_cached("INSERT INTO login_tickets (token_hash, clinician_id, expires_ms) VALUES (?1, ?2, ?3)")?
         .execute(params![&token_hash[..], clinician_id, expires])?;
     Ok(())
 }
 
-pub fn session(c: &Connection, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
-    Ok(c.prepare_cached("SELECT clinician_id FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2")?
+pub fn ticket_owner(c: &Connection, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
+    Ok(c.prepare_cached("SELECT clinician_id FROM login_tickets WHERE token_hash = ?1 AND expires_ms > ?2")?
         .query_row(params![&token_hash[..], now], |r| r.get(0))
         .optional()?)
+}
+
+pub fn create_session(c: &Connection, token_hash: &[u8; 32], s: &SessionRow, expires: i64) -> DbResult<()> {
+    c.prepare_cached("INSERT INTO sessions (token_hash, clinician_id, expires_ms, scope) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![&token_hash[..], s.clinician_id, expires, s.scope.as_str()])?;
+    Ok(())
+}
+
+pub fn session(c: &Connection, token_hash: &[u8; 32], now: i64) -> DbResult<Option<SessionRow>> {
+    let row: Option<(String, String)> = c
+        .prepare_cached("SELECT clinician_id, scope FROM sessions WHERE token_hash = ?1 AND expires_ms > ?2")?
+        .query_row(params![&token_hash[..], now], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(clinician_id, scope)| Ok(SessionRow { clinician_id, scope: parse_scope(&scope)? })).transpose()
 }
 
 pub fn delete_session(c: &Connection, token_hash: &[u8; 32]) -> DbResult<()> {
@@ -323,47 +358,24 @@ pub fn pull(c: &Connection, share: &[u8; 16], after: u64, limit: u32) -> DbResul
         }
     }
     let base = out.snapshot.as_ref().map(|(_, d)| d.len()).unwrap_or(0);
-    // Without ORDER BY or a bound LIMIT, SQLite keeps the compiled statement; with either it
-    // recompiles it on every run (docs/benchmarks.md). The primary-key index yields rows in
-    // `seq` order; if it ever did not, fall back to the ordered query.
-    let page = match chunks_after(c, CHUNKS_IN_KEY_ORDER, share, from, limit, base)? {
-        Some(page) => page,
-        None => chunks_after(c, CHUNKS_ORDERED, share, from, limit, base)?
-            .ok_or_else(|| DbError::Storage("chunks out of order".into()))?,
-    };
+    let page = chunks_after(c, share, from, limit, base)?;
     (out.chunks, out.more) = (page.chunks, page.more);
     Ok(out)
 }
 
-pub(super) const CHUNKS_IN_KEY_ORDER: &str = "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2";
-pub(super) const CHUNKS_ORDERED: &str = "SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq";
-
 /// One page of a pull: chunks in `seq` order, and whether more remain.
-pub(super) struct Page {
-    pub chunks: Vec<(u64, Vec<u8>)>,
-    pub more: bool,
+struct Page {
+    chunks: Vec<(u64, Vec<u8>)>,
+    more: bool,
 }
 
 /// Read chunks after `from`, stopping at `limit` chunks or the pull byte cap (`bytes` already
-/// taken by the snapshot). `None` if the statement returned them out of `seq` order.
-pub(super) fn chunks_after(
-    c: &Connection,
-    sql: &str,
-    share: &[u8; 16],
-    from: u64,
-    limit: u32,
-    mut bytes: usize,
-) -> DbResult<Option<Page>> {
-    let mut st = c.prepare_cached(sql)?;
+/// taken by the snapshot).
+fn chunks_after(c: &Connection, share: &[u8; 16], from: u64, limit: u32, mut bytes: usize) -> DbResult<Page> {
+    let mut st = c.prepare_cached("SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq")?;
     let mut rows = st.query(params![&share[..], to_i64(from)])?;
     let mut page = Page { chunks: Vec::new(), more: false };
-    let mut last = from;
     while let Some(r) = rows.next()? {
-        let seq = to_u64(r.get::<_, i64>(0)?);
-        if seq <= last {
-            return Ok(None);
-        }
-        last = seq;
         if page.chunks.len() >= limit as usize {
             page.more = true;
             break;
@@ -374,9 +386,9 @@ pub(super) fn chunks_after(
             break;
         }
         bytes += data.len();
-        page.chunks.push((seq, data));
+        page.chunks.push((to_u64(r.get::<_, i64>(0)?), data));
     }
-    Ok(Some(page))
+    Ok(page)
 }
 
 pub fn put_snapshot(c: &Connection, s: &NewSnapshot<'_>, data: Vec<u8>) -> DbResult<SnapshotOutcome> {
@@ -423,6 +435,8 @@ pub fn audit(c: &Connection, entries: Vec<AuditEntry>) -> DbResult<()> {
 pub fn purge_expired(c: &Connection, now: i64) -> DbResult<()> {
     c.prepare_cached("DELETE FROM nonces WHERE expires_ms <= ?1")?.execute([now])?;
     c.prepare_cached("DELETE FROM sessions WHERE expires_ms <= ?1")?.execute([now])?;
+    c.prepare_cached("DELETE FROM login_attempts WHERE expires_ms <= ?1")?.execute([now])?;
+    c.prepare_cached("DELETE FROM login_tickets WHERE expires_ms <= ?1")?.execute([now])?;
     Ok(())
 }
 

@@ -26,9 +26,9 @@ const GATHER: Duration = Duration::from_millis(2);
 type Reply = Box<dyn FnOnce(Result<(), DbError>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> Reply + Send>;
 
-/// A request nonce waiting to be written with the next batch.
+/// A request nonce to write (so that a restart still refuses its replay).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct PendingNonce {
+pub(super) struct NonceRow {
     pub device_id: String,
     pub nonce: [u8; 16],
     pub expires_ms: i64,
@@ -37,8 +37,6 @@ pub(super) struct PendingNonce {
 /// The handle the rest of the backend writes through.
 pub(super) struct Writer {
     jobs: Mutex<mpsc::Sender<Job>>,
-    /// Nonces accepted but not yet written; the writer inserts them all in its next batch.
-    pending_nonces: Arc<Mutex<Vec<PendingNonce>>>,
     /// Raised by an erasure: the writer checkpoints and truncates the WAL after committing.
     checkpoint: Arc<AtomicBool>,
 }
@@ -47,17 +45,8 @@ impl Writer {
     /// Start the writer thread on `conn` (which it owns from now on).
     pub fn start(conn: Connection) -> DbResult<Writer> {
         let (tx, rx) = mpsc::channel::<Job>();
-        let writer = Writer {
-            jobs: Mutex::new(tx),
-            pending_nonces: Arc::default(),
-            checkpoint: Arc::new(AtomicBool::new(false)),
-        };
-        let thread = WriterThread {
-            conn,
-            rx,
-            pending_nonces: Arc::clone(&writer.pending_nonces),
-            checkpoint: Arc::clone(&writer.checkpoint),
-        };
+        let writer = Writer { jobs: Mutex::new(tx), checkpoint: Arc::new(AtomicBool::new(false)) };
+        let thread = WriterThread { conn, rx, checkpoint: Arc::clone(&writer.checkpoint) };
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || thread.run())
@@ -93,19 +82,14 @@ impl Writer {
         let _ = self.send(job);
     }
 
-    /// Write `nonce` with the next batch, waking the writer if nothing else will.
-    pub fn record_nonce(&self, nonce: PendingNonce) -> DbResult<()> {
-        let first = {
-            let mut pending =
-                self.pending_nonces.lock().map_err(|_| DbError::Storage("nonce queue poisoned".into()))?;
-            pending.push(nonce);
-            pending.len() == 1
-        };
-        if first {
-            // The first nonce since the last batch wakes the writer; later ones ride along.
-            self.write_detached(|_| Ok(()));
-        }
-        Ok(())
+    /// Write `nonce` with the next batch, without waiting (the running server checks nonces in
+    /// memory).
+    pub fn record_nonce(&self, n: NonceRow) {
+        self.write_detached(move |c| {
+            c.prepare_cached("INSERT INTO nonces (expires_ms, device_id, nonce) VALUES (?1, ?2, ?3)")?
+                .execute(params![n.expires_ms, n.device_id, &n.nonce[..]])?;
+            Ok(())
+        });
     }
 
     /// Checkpoint and truncate the WAL right after the batch that is being built commits (set
@@ -123,7 +107,6 @@ impl Writer {
 struct WriterThread {
     conn: Connection,
     rx: mpsc::Receiver<Job>,
-    pending_nonces: Arc<Mutex<Vec<PendingNonce>>>,
     checkpoint: Arc<AtomicBool>,
 }
 
@@ -163,18 +146,9 @@ impl WriterThread {
     fn commit_batch(&self, jobs: Vec<Job>) {
         let c = &self.conn;
         if run(c, "BEGIN IMMEDIATE").is_err() {
-            // Run none of them: dropping the jobs tells every caller the write failed. Pending
-            // nonces stay queued (still refused from memory) and go with the next batch.
+            // Run none of them: dropping the jobs tells every caller the write failed.
             drop(jobs);
             return;
-        }
-        // Taken after the jobs: every nonce whose wake-up job is in this batch is here.
-        let nonces = self.pending_nonces.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
-        if !nonces.is_empty() {
-            let n = nonces.len();
-            if let Err(e) = savepoint(c, |c| write_nonces(c, nonces)) {
-                tracing::warn!(nonces = n, error = %e, "recording request nonces failed");
-            }
         }
         let replies: Vec<Reply> = jobs.into_iter().map(|j| j(c)).collect();
         let commit = run(c, "COMMIT");
@@ -191,16 +165,6 @@ impl WriterThread {
             r(commit.clone());
         }
     }
-}
-
-/// Insert the nonces accepted since the last batch (inside the batch's transaction). A plain
-/// insert: the in-memory set has already refused any repeat.
-fn write_nonces(c: &Connection, rows: Vec<PendingNonce>) -> DbResult<()> {
-    let mut st = c.prepare_cached("INSERT INTO nonces (expires_ms, device_id, nonce) VALUES (?1, ?2, ?3)")?;
-    for n in rows {
-        st.execute(params![n.expires_ms, n.device_id, &n.nonce[..]])?;
-    }
-    Ok(())
 }
 
 /// Run `f` inside a savepoint, rolling back to it (not the whole batch) on error.
