@@ -22,7 +22,7 @@ if [ "${COMPANION_FOREIGN_INNER:-}" != 1 ]; then
     test_out="$("$here/build-bindings.sh" --test-hooks | tail -n 1)"
     prod_out="$("$here/build-bindings.sh" | tail -n 1)"
     # The sync server and the clinician reader, for the sharing tests.
-    (cd "$root" && cargo build --quiet -p companion-server -p companion-cli --bins)
+    (cd "$root" && cargo build --quiet -p companion-server -p companion-clinician --bins)
     mkdir -p "$work"
     export COMPANION_FOREIGN_INNER=1 COMPANION_TEST_OUT="$test_out" COMPANION_PROD_OUT="$prod_out"
     if [ "$(id -u)" -eq 0 ] && unshare --mount --propagation private true 2>/dev/null; then
@@ -79,11 +79,11 @@ PYTHONPATH="$COMPANION_TEST_OUT/python" python3 "$root/bindings/tests/python/run
     || status=1
 
 echo "== Kotlin suite"
+mapfile -t android_sources < <(android_jvm_sources)
 kotlin_sources=(
     "$COMPANION_TEST_OUT"/kotlin/app/companion/companion_api.kt
     "$COMPANION_TEST_OUT"/kotlin/app/companion/core/companion_core.kt
-    "$root"/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt
-    "$root"/android/app/src/main/kotlin/app/companion/android/data/CompanionRepository.kt
+    "${android_sources[@]}"
     "$root"/bindings/tests/kotlin/*.kt
 )
 jar="$work/kotlin-tests.jar"
@@ -97,7 +97,7 @@ python3 "$root/bindings/tests/check_api_coverage.py" \
     --prod-bindings "$COMPANION_PROD_OUT/python/companion" \
     --python-called "$work/python-called.json" \
     --python-tests "$root/bindings/tests/python" \
-    --kotlin-tests "$root/bindings/tests/kotlin" "$root/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt" \
+    --kotlin-tests "$root/bindings/tests/kotlin" "${android_sources[@]}" \
     || status=1
 
 exit $status
