@@ -45,6 +45,7 @@ both_backends!(
     a_version_1_account_upgrades_and_keeps_its_shares,
     cookie_sessions_refuse_cross_site_writes,
     pulls_page_and_snapshots_compact,
+    junk_naming_a_device_does_not_limit_it,
 );
 
 /// Pair, share, append, pull as the clinician, open everything with the unwrapped key.
@@ -495,4 +496,35 @@ async fn pulls_page_and_snapshots_compact(h: &Harness) {
     let info = &clin.shares(h).await[0];
     assert_eq!((info.last_seq, info.snapshot_covers), (25, 20));
     let _ = ChunkKind::Change;
+}
+
+/// Requests naming a victim's device id with bad signatures, and replays of its real requests,
+/// are refused without using up the victim's allowance: its own requests still go through.
+async fn junk_naming_a_device_does_not_limit_it(h: &Harness) {
+    let clin = h.clinician("victim@clinic.invalid").await;
+    let mut victim = Device::new();
+    victim.pair(h, &clin.invite(h).await).await;
+    let (share, _) = victim.share(h).await;
+    let path = chunks_path(&share);
+    let forger = protocol::DeviceKey::generate().unwrap();
+    let replayed = victim.req("GET", &path, vec![]);
+    let replayed_headers = replayed.headers().clone();
+    assert_eq!(h.status(replayed).await, StatusCode::OK);
+    // More than the whole burst allowance (ApiConfig::default: 200).
+    for i in 0..260 {
+        let req = if i % 2 == 0 {
+            let forged = forger.sign_request("GET", &path, now_ms(), b"").unwrap();
+            let mut b = Request::get(&path);
+            for (k, v) in forged.headers(&victim.id()) {
+                b = b.header(k, v);
+            }
+            b.body(Body::empty()).unwrap()
+        } else {
+            let mut r = Request::get(&path).body(Body::empty()).unwrap();
+            *r.headers_mut() = replayed_headers.clone();
+            r
+        };
+        assert_eq!(h.status(req).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(h.status(victim.req("GET", &path, vec![])).await, StatusCode::OK, "the victim was limited");
 }

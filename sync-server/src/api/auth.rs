@@ -92,7 +92,6 @@ pub async fn device(
     body: &[u8],
 ) -> ApiResult<String> {
     let (id, req) = signed(headers)?;
-    rate_limited(st, &format!("device:{id}"))?;
     let cached = st.device_keys.read().ok().and_then(|m| m.get(&id).copied());
     let key = match cached {
         Some(k) => k,
@@ -109,6 +108,8 @@ pub async fn device(
         return Err(ApiFailure::unauthorized("the request's signature does not verify"));
     }
     fresh(st, &id, &req).await?;
+    // Charged only now: junk or replays naming a device's id never use up its allowance.
+    rate_limited(st, &format!("device:{id}"))?;
     Ok(id)
 }
 
@@ -122,7 +123,6 @@ pub async fn new_device(
     public_key: &[u8; 32],
 ) -> ApiResult<String> {
     let (id, req) = signed(headers)?;
-    rate_limited(st, &format!("device:{id}"))?;
     if id != device::device_id(public_key) {
         return Err(ApiFailure::unauthorized("the device id does not match its key"));
     }
@@ -131,6 +131,7 @@ pub async fn new_device(
         return Err(ApiFailure::unauthorized("the request's signature does not verify"));
     }
     fresh(st, &id, &req).await?;
+    rate_limited(st, &format!("device:{id}"))?;
     Ok(id)
 }
 

@@ -61,6 +61,28 @@ fn open(path: &Path) -> DbResult<Connection> {
     Ok(c)
 }
 
+/// Create the database file readable by its owner only before SQLite opens it: SQLite gives
+/// the `-wal` and `-shm` files it creates the database file's permissions.
+fn owner_only(path: &Path) -> DbResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| DbError::Storage(format!("cannot create the database file: {e}")))?;
+    owner_only_if_present(path)
+}
+
+/// Make an existing file (one an older server made 0644) owner-only.
+fn owner_only_if_present(path: &Path) -> DbResult<()> {
+    #[cfg(unix)]
+    if path.exists() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| DbError::Storage(format!("cannot restrict the database file's permissions: {e}")))?;
+    }
+    Ok(())
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
@@ -80,12 +102,11 @@ impl SqliteDb {
         if opener == Opener::Server && lock.try_lock().is_err() {
             return Err(DbError::Storage("another companion-server process is serving this data directory".into()));
         }
+        owner_only(path)?;
         let conn = open(path)?;
         migrations::prepare(&conn, opener)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        for file in [path.with_extension("db-wal"), path.with_extension("db-shm"), lock_path] {
+            let _ = owner_only_if_present(&file);
         }
         let writer = Writer::start(conn)?;
         let readers = (0..READERS).map(|_| open(path)).collect::<DbResult<Vec<_>>>()?;
@@ -454,6 +475,20 @@ mod tests {
         let c = Connection::open(&path).expect("open");
         let nonces: i64 = c.query_row("SELECT count(*) FROM nonces", [], |r| r.get(0)).expect("count");
         assert_eq!(nonces, 2, "the nonce rows moved across");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_database_its_wal_and_shm_and_the_lock_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("server.db");
+        let db = SqliteDb::open(&path, Opener::Server).expect("open");
+        db.create_clinic("k", "Clinic", 1).await.expect("write");
+        for name in ["server.db", "server.db-wal", "server.db-shm", "server.lock"] {
+            let mode = std::fs::metadata(dir.path().join(name)).expect(name).permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{name} is {mode:o}");
+        }
     }
 
     #[tokio::test]
