@@ -11,7 +11,6 @@
 use clap::{Parser, Subcommand};
 use companion_core::clinician::{Clinician, SharedView};
 use companion_core::plan::{PlanEdit, StrategyKind};
-use companion_core::protocol::CLINICIAN_KDF_ITERATIONS;
 use companion_core::sync::http::HttpTransport;
 use zeroize::Zeroizing;
 
@@ -43,6 +42,8 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Move an account made before OPAQUE logins to them, once (it keeps your key and shares).
+    UpgradeLogin,
     /// Make a single-use invite for a client (give it as a link, QR code or text).
     Invite,
     /// The shares clients have given you.
@@ -93,21 +94,18 @@ fn main() {
     let cli = Cli::parse();
     let net = HttpTransport::default();
     let email = || cli.email.clone().unwrap_or_else(|| fail("give --email (or COMPANION_CLINICIAN_EMAIL)"));
-    let login = || Clinician::login(&net, &cli.server, &email(), &passphrase(false)).unwrap_or_else(|e| fail(e));
+    let login = || Clinician::login(&net, &cli.server, &email(), &passphrase(false), None).unwrap_or_else(|e| fail(e));
     match &cli.command {
         Command::Register { invite, name } => {
-            let c = Clinician::register(
-                &net,
-                &cli.server,
-                invite,
-                &email(),
-                name,
-                &passphrase(true),
-                CLINICIAN_KDF_ITERATIONS,
-            )
-            .unwrap_or_else(|e| fail(e));
+            let c = Clinician::register(&net, &cli.server, invite, &email(), name, &passphrase(true))
+                .unwrap_or_else(|e| fail(e));
             println!("Account created for {}. Your key code: {}", c.account.display_name, c.account.fingerprint);
             println!("Clients compare this code when they pair with you.");
+        }
+        Command::UpgradeLogin => {
+            let c = Clinician::upgrade_legacy_login(&net, &cli.server, &email(), &passphrase(false))
+                .unwrap_or_else(|e| fail(e));
+            println!("Your account now logs in with OPAQUE. Your key code is unchanged: {}", c.account.fingerprint);
         }
         Command::Invite => {
             let c = login();

@@ -20,7 +20,7 @@ use companion_core::{checkin, goal, CreateOptions, ManualClock, Store, Unlock, Z
 use companion_tests::find_canaries;
 use companion_tests::server::TestServer;
 
-const ITER: u32 = 100_000;
+const CLINICIAN_PASS: &[u8] = b"clinician passphrase for the sharing tests";
 
 /// Records every byte the client sends.
 struct Capture {
@@ -188,8 +188,7 @@ fn only_consented_data_leaves_the_device_and_notes_arrive_when_added() {
         &server.clinician_invite(),
         "dr.example@clinic.invalid",
         "Dr Sam Example",
-        b"clinician pass",
-        ITER,
+        CLINICIAN_PASS,
     )
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -296,8 +295,7 @@ fn revocation_erases_the_share_and_nothing_more_is_sent() {
         &server.clinician_invite(),
         "revoke@clinic.invalid",
         "Dr Example",
-        b"clinician pass",
-        ITER,
+        CLINICIAN_PASS,
     )
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -401,12 +399,11 @@ fn plan_edits_converge_through_a_faulty_network() {
         &server.clinician_invite(),
         "plan@clinic.invalid",
         "Dr Plan Example",
-        b"clinician pass",
-        ITER,
+        CLINICIAN_PASS,
     )
     .unwrap();
     let retry = faulty_retry(&faulty);
-    let dr_faulty = Clinician::login(&retry, &server.base, "plan@clinic.invalid", b"clinician pass").unwrap();
+    let dr_faulty = Clinician::login(&retry, &server.base, "plan@clinic.invalid", CLINICIAN_PASS, None).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let (s, _clock) = store(tmp.path());
     let (_, ids) = s.edit_plan(&[PlanEdit::AddTrigger { name: "Lonely".into() }]).unwrap();
