@@ -24,7 +24,7 @@ done
 
 scripts/install-deps.sh
 echo "==> Building (release)"
-cargo build --release --locked -p companion-server -p companion-cli
+cargo build --release --locked -p companion-server -p companion-cli -p companion-clinician
 BIN="$ROOT/target/release"
 DATA="$ROOT/data"
 mkdir -p "$DATA"

@@ -22,7 +22,7 @@ if [ "${COMPANION_FOREIGN_INNER:-}" != 1 ]; then
     test_out="$("$here/build-bindings.sh" --test-hooks | tail -n 1)"
     prod_out="$("$here/build-bindings.sh" | tail -n 1)"
     # The sync server and the clinician reader, for the sharing tests.
-    (cd "$root" && cargo build --quiet -p companion-server -p companion-cli --bins)
+    (cd "$root" && cargo build --quiet -p companion-server -p companion-clinician --bins)
     mkdir -p "$work"
     export COMPANION_FOREIGN_INNER=1 COMPANION_TEST_OUT="$test_out" COMPANION_PROD_OUT="$prod_out"
     if [ "$(id -u)" -eq 0 ] && unshare --mount --propagation private true 2>/dev/null; then

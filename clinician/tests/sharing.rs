@@ -7,35 +7,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use common::*;
 use companion_tests::server::TestServer;
 use serde_json::Value;
-
-const CLINICIAN_PASS: &str = "an example clinician passphrase";
-
-fn clinician(server: &TestServer, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_companion-clinician"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("COMPANION_SERVER", &server.base)
-        .env("COMPANION_CLINICIAN_EMAIL", "dr.example@clinic.invalid")
-        .env("COMPANION_CLINICIAN_PASSPHRASE", CLINICIAN_PASS)
-        .args(args)
-        .output()
-        .expect("run companion-clinician")
-}
-
-fn clinician_ok(server: &TestServer, args: &[&str]) -> String {
-    let o = clinician(server, args);
-    assert!(o.status.success(), "companion-clinician {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).expect("utf-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 fn share_of(status: &Value, category: &str) -> Value {
     status["shares"]
@@ -189,10 +164,7 @@ fn clear_errors_for_bad_invites_and_unknown_names() {
     // A clinician login with the wrong passphrase is refused without a panic.
     let invite = server.clinician_invite();
     clinician_ok(&server, &["register", "--invite", &invite, "--name", "Dr Example"]);
-    let wrong = Command::new(env!("CARGO_BIN_EXE_companion-clinician"))
-        .env_clear()
-        .env("COMPANION_SERVER", &server.base)
-        .env("COMPANION_CLINICIAN_EMAIL", "dr.example@clinic.invalid")
+    let wrong = clinician_cmd(&server)
         .env("COMPANION_CLINICIAN_PASSPHRASE", "not the passphrase")
         .arg("shares")
         .output()
