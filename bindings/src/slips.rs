@@ -73,6 +73,12 @@ impl CompanionCore {
         Ok(self.store()?.slips(from, to)?)
     }
 
+    /// What slip `id`'s analysis suggests adding to the plan as it stands now (minus what the
+    /// plan already holds, the same or nearly the same), each saying why.
+    pub fn slip_plan_suggestions(&self, id: String) -> Result<Vec<PlanSuggestion>> {
+        Ok(self.store()?.slip_plan_suggestions(parse_id(&id)?)?)
+    }
+
     /// Slips whose analysis was started and not finished, most recent first.
     pub fn unfinished_chain_analyses(&self) -> Result<SlipListing> {
         Ok(self.store()?.unfinished_chain_analyses()?)

@@ -7,7 +7,12 @@ import app.companion.aboutText
 import app.companion.assessRisk
 import app.companion.emergencyNumberForRegion
 import app.companion.nextStepTitle
+import app.companion.core.ChainAnswer
 import app.companion.core.LookupQuery
+import app.companion.core.NewSlip
+import app.companion.core.PlanPart
+import app.companion.core.Vulnerability
+import app.companion.core.VulnerabilityFactor
 import app.companion.core.NewUrge
 import app.companion.core.NextStep
 import app.companion.core.Outcome
@@ -66,6 +71,20 @@ fun registerSafetyTests() {
                 check(core.checkWords(listOf("dying to see her")) == null) { "idiom" }
                 assertEquals("DE", core.emergencyNumber().region, "region from the time zone")
                 assertEquals("112", core.crisisStep().emergency.number, "emergency number")
+            }
+        }
+
+        test("slip suggestions leave out what the plan holds, never shame as a reason, and say why") {
+            newStore().use { core ->
+                buildSafetyPlan(core)
+                val slip = core.logSlip(NewSlip(what = "watched porn for hours", occurred = null, urge = null))
+                val lonely = Vulnerability(factor = VulnerabilityFactor.LONELINESS, note = null)
+                core.answerChain(slip.id, ChainAnswer.Vulnerabilities(items = listOf(lonely)))
+                core.answerChain(slip.id, ChainAnswer.Consequences(text = "felt empty and ashamed"))
+                val offered = core.slipPlanSuggestions(slip.id)
+                check(offered.none { it.text == "lonely" }) { "near-duplicate offered: $offered" }
+                check(offered.none { it.part == PlanPart.REASON }) { "shame offered as a reason" }
+                check(offered.all { it.why.isNotEmpty() }) { "each says why" }
             }
         }
 

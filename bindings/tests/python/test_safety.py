@@ -8,7 +8,12 @@ import os
 import unittest
 
 from companion import (
+    ChainAnswer,
     LookupQuery,
+    NewSlip,
+    PlanPart,
+    Vulnerability,
+    VulnerabilityFactor,
     NewUrge,
     NextStep,
     Outcome,
@@ -104,6 +109,18 @@ class CrisisStepTests(StoreTest):
         self.assertIsInstance(after.steps[0], NextStep.CRISIS)
         acted = core.log_urge(NewUrge(intensity=5, outcome=Outcome.ACTED))
         self.assertEqual(kinds(core.after_urge(acted.id).steps), ["LOG_SLIP"])
+
+    def test_slip_suggestions_leave_out_what_the_plan_holds_and_say_why(self):
+        core = self.new_store()
+        build_plan(core)
+        slip = core.log_slip(NewSlip(what="watched porn for hours", occurred=None, urge=None))
+        lonely = Vulnerability(factor=VulnerabilityFactor.LONELINESS, note=None)
+        core.answer_chain(slip.id, ChainAnswer.VULNERABILITIES(items=[lonely]))
+        core.answer_chain(slip.id, ChainAnswer.CONSEQUENCES(text="felt empty and ashamed"))
+        offered = core.slip_plan_suggestions(slip.id)
+        self.assertFalse(any(s.text == "lonely" for s in offered), "the plan has Lonely already")
+        self.assertFalse(any(s.part == PlanPart.REASON for s in offered), "shame is no reason")
+        self.assertTrue(all(s.why for s in offered))
 
     def today(self):
         import datetime

@@ -22,7 +22,7 @@ mod effect;
 mod learning;
 mod lexicon;
 mod lookup;
-mod matcher;
+pub(crate) mod matcher;
 pub mod model;
 mod rank;
 mod storage;

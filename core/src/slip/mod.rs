@@ -80,9 +80,11 @@ impl Slip {
         compassion::prompt_for(&self.id)
     }
 
-    /// What the analysis suggests adding to the coping plan, minus what was already added.
+    /// What the analysis suggests adding to the coping plan, minus what was already added
+    /// (without looking at the plan; [`Store::slip_plan_suggestions`] also leaves out what the
+    /// plan holds).
     pub fn plan_suggestions(&self) -> Vec<PlanSuggestion> {
-        plan_link::suggestions(&self.chain, &self.plan_additions)
+        plan_link::suggestions(&self.chain, &self.what, &self.plan_additions)
     }
 
     fn period(&self) -> Period {
