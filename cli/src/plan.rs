@@ -441,8 +441,17 @@ fn add_strategy(
     Ok(())
 }
 
+/// `plan find` on an open store, asking what is going on.
+pub fn find_now(ctx: &Ctx, store: &Store) -> CliResult {
+    find_in(ctx, store, FindArgs { text: None, intensity: None, limit: None, all: false })
+}
+
 fn find(ctx: &Ctx, a: FindArgs) -> CliResult {
     let store = ctx.open()?;
+    find_in(ctx, &store, a)
+}
+
+fn find_in(ctx: &Ctx, store: &Store, a: FindArgs) -> CliResult {
     let question = "What is going on? A few words (Enter for everything that can help now):";
     let text = words::read(ctx, a.text, words::Source::Prompt(question))?.unwrap_or_default();
     let limit = if a.all { None } else { Some(a.limit.unwrap_or(10)) };
