@@ -243,14 +243,9 @@ pub fn log_after_urge(ctx: &Ctx, store: &Store, urge: Option<RecordId>) -> CliRe
     log_slip(ctx, store, NewSlip { what, occurred: None, urge }, true)
 }
 
-/// The slip to analyse when none is named: the most recently left unfinished, else the latest.
+/// The slip to analyse when none is named (see [`Store::slip_to_analyze`]).
 fn default_slip(store: &Store) -> CliResult<RecordId> {
-    let unfinished = store.unfinished_chain_analyses()?;
-    if let Some(s) = unfinished.slips.first() {
-        return Ok(s.id);
-    }
-    let all = store.slips(None, None)?;
-    all.slips.last().map(|s| s.id).ok_or_else(|| Failure::new("no slips logged yet"))
+    store.slip_to_analyze()?.ok_or_else(|| Failure::new("no slips logged yet"))
 }
 
 fn analyze(ctx: &Ctx, a: AnalyzeArgs) -> CliResult {

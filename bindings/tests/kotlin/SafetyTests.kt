@@ -85,6 +85,11 @@ fun registerSafetyTests() {
                 check(offered.none { it.text == "lonely" }) { "near-duplicate offered: $offered" }
                 check(offered.none { it.part == PlanPart.REASON }) { "shame offered as a reason" }
                 check(offered.all { it.why.isNotEmpty() }) { "each says why" }
+                assertEquals(slip.id, core.slipToAnalyze(), "the slip to analyse")
+                check(core.progress().sentencesAfterSlip.none { it.contains("Current stretch") }) { "after a slip" }
+                assertEquals("Lonely", core.resolvePlanEntry("loneliness").words, "by meaning")
+                assertEquals(4, core.planEntries().size, "entries")
+                check(core.planJson().contains("\"triggers\"")) { "json" }
             }
         }
 

@@ -9,6 +9,7 @@ import unittest
 
 from companion import (
     ChainAnswer,
+    CompanionError,
     LookupQuery,
     NewSlip,
     PlanPart,
@@ -121,6 +122,19 @@ class CrisisStepTests(StoreTest):
         self.assertFalse(any(s.text == "lonely" for s in offered), "the plan has Lonely already")
         self.assertFalse(any(s.part == PlanPart.REASON for s in offered), "shame is no reason")
         self.assertTrue(all(s.why for s in offered))
+        self.assertEqual(core.slip_to_analyze(), slip.id)
+        after = core.progress().sentences_after_slip
+        self.assertFalse(any("Current stretch" in l for l in after), after)
+
+    def test_plan_entries_are_named_as_people_name_them(self):
+        core = self.new_store()
+        build_plan(core)
+        self.assertEqual(core.resolve_plan_entry("loneliness").words, "Lonely")
+        self.assertEqual(core.resolve_plan_entry("lonely/1").words, "Go to the climbing gym")
+        self.assertEqual(len(core.plan_entries()), 4)
+        self.assertIn('"triggers"', core.plan_json())
+        with self.assertRaises(CompanionError.InvalidInput):
+            core.resolve_plan_entry("xyzzy")
 
     def today(self):
         import datetime

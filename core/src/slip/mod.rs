@@ -449,6 +449,15 @@ impl Store {
         Ok(l)
     }
 
+    /// The slip to analyse when none is named: the analysis left unfinished most recently,
+    /// else the latest slip; `None` when no slip was logged.
+    pub fn slip_to_analyze(&self) -> Result<Option<RecordId>> {
+        if let Some(s) = self.unfinished_chain_analyses()?.slips.first() {
+            return Ok(Some(s.id));
+        }
+        Ok(self.slips(None, None)?.slips.last().map(|s| s.id))
+    }
+
     /// Heads of slips in a range of local days (all slips when both ends are `None`).
     pub(crate) fn slip_heads(
         &self,
