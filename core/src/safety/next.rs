@@ -9,7 +9,8 @@
 //!    can be reached now with how to reach them, then crisis lines and the emergency number.
 //!    A strong sexual urge is not a suicidal crisis: people come before crisis lines;
 //! 3. logged as acted on: the slip and its chain analysis, instead of surfing;
-//! 4. below the high mark, without risk words: nothing more (the entry is saved).
+//! 4. below the high mark, or already ridden out: nothing more than the crisis step when
+//!    there were risk words (the entry is saved).
 //!
 //! After a surf session ends ([`Store::after_surf`]): "acted" offers the slip and its chain
 //! analysis; "still strong" offers the plan's steps, a person and crisis lines.
@@ -125,7 +126,8 @@ impl Store {
         let u = self.urge(id)?;
         let risk = risk::assess_all(urge_texts(&u)).map(|m| m.concern);
         let strong = u.intensity >= HIGH_MARK;
-        if risk.is_none() && !strong && !u.outcome.is_some_and(|o| o.acted()) {
+        let ridden_out = u.outcome.is_some_and(|o| !o.acted());
+        if risk.is_none() && (ridden_out || (!strong && u.outcome.is_none())) {
             return Ok(NextSteps::none());
         }
         let ix = self.plan_index()?;
@@ -139,24 +141,16 @@ impl Store {
                 steps.push(NextStep::LogSlip { urge: Some(u.id) });
                 AFTER_ACTING
             }
-            Some(_) => {
-                // Ridden out already: nothing to surf.
-                if risk.is_none() {
-                    return Ok(NextSteps::none());
-                }
-                STRONG_URGE
-            }
+            // Ridden out already, or not strong: only the risk words need an answer, and the
+            // crisis step gives it.
+            Some(_) => "",
+            None if !strong => "",
             None => {
                 if u.surf_session.is_none() {
                     steps.push(NextStep::SurfNow { urge: u.id });
                 }
-                self.support_steps(
-                    &ix,
-                    &u.triggers.iter().chain(&u.feelings).cloned().collect::<Vec<_>>(),
-                    u.intensity,
-                    risk,
-                    &mut steps,
-                )?;
+                let words: Vec<String> = u.triggers.iter().chain(&u.feelings).cloned().collect();
+                self.support_steps(&ix, &words, u.intensity, risk, &mut steps)?;
                 STRONG_URGE
             }
         };

@@ -100,6 +100,11 @@ fn risk_words_put_the_crisis_step_first_whatever_the_intensity() {
         assert_eq!(step.people_now[0].contact.name, "Brother Example");
         assert_eq!(step.emergency.region, "DE");
         assert!(!kinds(&next).contains(&"crisis-lines"), "the crisis step already shows them");
+        if intensity < HIGH_MARK {
+            assert_eq!(kinds(&next), vec!["crisis"], "a calm urge is not offered surfing");
+        } else {
+            assert_eq!(kinds(&next)[..2], ["crisis", "surf"]);
+        }
     }
     // In a trigger or a feeling too.
     let u = t.log_urge(NewUrge { intensity: 2, feelings: vec!["suicidal".into()], ..Default::default() }).unwrap();
