@@ -8,7 +8,8 @@
 //! in-memory [`PlanFinder`]), `slips.rs` (slips and the guided chain analysis), `checkins.rs`,
 //! `goals.rs`, `insights.rs`, `sharing.rs` (consent, pairing with a clinician, sync through
 //! the built-in HTTP client or the app's [`SyncTransport`]), `notifications.rs` (notification
-//! wording), `safety.rs` (the crisis step, next steps after a strong urge, the risk check), `backup.rs` (encrypted export and restore). Errors are one small enum, [`CompanionError`], mapped from
+//! wording), `safety.rs` (the crisis step, next steps after a strong urge, the risk check), `backup.rs` (encrypted export and restore), `screens.rs` (the [`AppModel`] a
+//! phone shell renders: every screen, the lock, reminders). Errors are one small enum, [`CompanionError`], mapped from
 //! the core's rich error in `error.rs`. `testing.rs` holds test hooks, compiled only with the
 //! `test-hooks` feature.
 //!
@@ -71,6 +72,7 @@ mod keys;
 mod notifications;
 mod plan;
 mod safety;
+mod screens;
 mod sharing;
 mod slips;
 mod surf;
@@ -89,6 +91,7 @@ pub use insights::{
 pub use keys::{KeyProvider, KeyProviderError, Unlock};
 pub use plan::{guess_strategy_kind, parse_availability, PlanEditResult, PlanFinder, StrategyUseListing};
 pub use safety::{about_text, assess_risk, emergency_number_for_region, next_step_title};
+pub use screens::{reminder_schedule_json, upcoming_reminders, AppModel, BackgroundSync};
 pub use sharing::{
     consent_wording, consent_wording_version, read_invite, HttpCall, HttpHeader, HttpReply, InviteInfo, PairingInfo,
     ShareInfo, SyncTransport, TransportFailure,

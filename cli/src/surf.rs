@@ -245,10 +245,7 @@ pub fn session_json(s: &SurfSession, st: &SurfStatus, plan: Option<&Notification
                 json!({
                     "key": n.key,
                     "at": rfc3339(n.at_utc_ms),
-                    "kind": match n.kind {
-                        companion_core::notify::NotificationKind::CheckIn => "check-in",
-                        companion_core::notify::NotificationKind::TimeUp => "time-up",
-                    },
+                    "kind": n.kind.as_str(),
                     "title": n.title,
                     "body": n.body,
                 })
