@@ -14,7 +14,7 @@ import app.companion.core.PlanPart
 import app.companion.core.Vulnerability
 import app.companion.core.VulnerabilityFactor
 import app.companion.core.NewUrge
-import app.companion.core.NextStep
+import app.companion.core.NextStepOffer
 import app.companion.core.Outcome
 import app.companion.core.PlanEdit
 import app.companion.core.RiskConcern
@@ -100,18 +100,18 @@ fun registerSafetyTests() {
                 val after = core.afterUrge(urge.id)
                 check(after.risk == null) { "no risk words" }
                 val steps = after.steps
-                check(steps[0] is NextStep.SurfNow && steps[1] is NextStep.PlanStrategy) { "$steps" }
-                check(steps[2] is NextStep.ReachOut && steps[3] is NextStep.CrisisLines) { "$steps" }
+                check(steps[0] is NextStepOffer.SurfNow && steps[1] is NextStepOffer.PlanStrategy) { "$steps" }
+                check(steps[2] is NextStepOffer.ReachOut && steps[3] is NextStepOffer.CrisisLines) { "$steps" }
                 check(nextStepTitle(steps[2]).contains("+00 0000 0003")) { "how to reach" }
-                val session = core.startSurf(SurfStart(urge = (steps[0] as NextStep.SurfNow).urge, intensity = 9u))
+                val session = core.startSurf(SurfStart(urge = (steps[0] as NextStepOffer.SurfNow).urge, intensity = 9u))
                 val ended = core.endSurf(session.id, SurfEnd(outcome = SurfOutcome.ACTED, intensity = null, note = null, strategies = emptyList()))
                 assertEquals(1, core.urgesOn(TODAY, false).urges.size, "one entry")
                 val slip = core.afterSurf(ended.id).steps.single()
-                check(slip is NextStep.LogSlip && slip.urge == urge.id) { "$slip" }
+                check(slip is NextStepOffer.LogSlip && slip.urge == urge.id) { "$slip" }
                 val acted = core.logUrge(NewUrge(intensity = 4u, outcome = Outcome.ACTED))
-                check(core.afterUrge(acted.id).steps.single() is NextStep.LogSlip) { "acted" }
+                check(core.afterUrge(acted.id).steps.single() is NextStepOffer.LogSlip) { "acted" }
                 val risky = core.logUrge(NewUrge(intensity = 1u, note = "i want to kms"))
-                check(core.afterUrge(risky.id).steps.first() is NextStep.Crisis) { "crisis first at intensity 1" }
+                check(core.afterUrge(risky.id).steps.first() is NextStepOffer.Crisis) { "crisis first at intensity 1" }
             }
         }
     }

@@ -16,7 +16,7 @@ from companion import (
     Vulnerability,
     VulnerabilityFactor,
     NewUrge,
-    NextStep,
+    NextStepOffer,
     Outcome,
     PlanEdit,
     RegionSource,
@@ -107,7 +107,7 @@ class CrisisStepTests(StoreTest):
         urge = core.log_urge(NewUrge(intensity=2, note="i wnat to die"))
         after = core.after_urge(urge.id)
         self.assertEqual(after.risk, RiskConcern.SUICIDE)
-        self.assertIsInstance(after.steps[0], NextStep.CRISIS)
+        self.assertIsInstance(after.steps[0], NextStepOffer.CRISIS)
         acted = core.log_urge(NewUrge(intensity=5, outcome=Outcome.ACTED))
         self.assertEqual(kinds(core.after_urge(acted.id).steps), ["LOG_SLIP"])
 
