@@ -327,7 +327,6 @@ fn write_fixture() {
         CLINICIAN_EMAIL,
         "Dr Robin Fixture",
         CLINICIAN_PASSPHRASE,
-        100_000,
     )
     .unwrap();
 
@@ -507,6 +506,7 @@ fn write_fixture() {
             text: "No phone after 22:00".into(),
             for_item: None,
             kind: None,
+            why: String::new(),
         },
     )
     .unwrap();
@@ -754,7 +754,8 @@ fn a_store_from_the_previous_release_opens_syncs_and_reads_identically() {
 
     // The clinician reads what they read before, and what the sync added.
     let direct = HttpTransport::default();
-    let dr = Clinician::login(&direct, &server.base, CLINICIAN_EMAIL, CLINICIAN_PASSPHRASE).unwrap();
+    // The release's account logs in the old way once and moves to OPAQUE.
+    let dr = Clinician::upgrade_legacy_login(&direct, &server.base, CLINICIAN_EMAIL, CLINICIAN_PASSPHRASE).unwrap();
     let views = read_clinician(&dr);
     let before = read_json("expected-clinician.json");
     for category in ["urges", "notes", "slips", "coping-plan"] {

@@ -540,8 +540,7 @@ fn an_unreadable_share_or_receipt_is_named_and_every_other_share_still_syncs() {
         &server.clinician_invite(),
         "damaged@clinic.invalid",
         "Dr Example",
-        b"clinician pass",
-        ITER,
+        CLINICIAN_PASS,
     )
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();

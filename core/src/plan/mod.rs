@@ -11,7 +11,8 @@
 //! - `lookup`: ranked strategies and reachable people for a hard moment ([`Store::find_in_plan`]);
 //! - `learning`: strategy uses and outcomes ([`Store::start_strategy`]), effectiveness per
 //!   trigger ([`Store::strategy_stats`]), counted in `effect`;
-//! - `suggestions`: built-in strategies for an empty plan or an unmatched feeling.
+//! - `suggestions`: built-in strategies for an empty plan or an unmatched feeling;
+//! - `named`: entries named by words, meaning, short id or ITEM/N, and the plan's JSON form.
 //!
 //! Edits come in two shapes: [`PlanEdit`], by entry id (what the plan screen and the CLI use),
 //! and [`PlanChange`], by name (what other features use, such as "add this to my plan" after a
@@ -22,8 +23,9 @@ mod effect;
 mod learning;
 mod lexicon;
 mod lookup;
-mod matcher;
+pub(crate) mod matcher;
 pub mod model;
+mod named;
 mod rank;
 pub(crate) mod storage;
 mod suggestions;
@@ -44,6 +46,7 @@ pub use lookup::{
 pub use model::{
     Availability, Contact, CopingPlan, ItemKind, PlanEntry, PlanItem, PlanListing, Strategy, StrategyKind, ALL_DAYS,
 };
+pub use named::{entry_json, EntryKind, NamedEntry};
 
 use crate::error::{Error, Result};
 use crate::id::RecordId;

@@ -76,9 +76,11 @@ impl Slip {
         compassion::prompt_for(&self.id)
     }
 
-    /// What the analysis suggests adding to the coping plan, minus what was already added.
+    /// What the analysis suggests adding to the coping plan, minus what was already added
+    /// (without looking at the plan; [`Store::slip_plan_suggestions`] also leaves out what the
+    /// plan holds).
     pub fn plan_suggestions(&self) -> Vec<PlanSuggestion> {
-        plan_link::suggestions(&self.chain, &self.plan_additions)
+        plan_link::suggestions(&self.chain, &self.what, &self.plan_additions)
     }
 }
 
@@ -311,6 +313,15 @@ impl Store {
         l.slips.retain(|s| matches!(s.chain.status(), ChainStatus::InProgress { .. }));
         l.slips.reverse();
         Ok(l)
+    }
+
+    /// The slip to analyse when none is named: the analysis left unfinished most recently,
+    /// else the latest slip; `None` when no slip was logged.
+    pub fn slip_to_analyze(&self) -> Result<Option<RecordId>> {
+        if let Some(s) = self.unfinished_chain_analyses()?.slips.first() {
+            return Ok(Some(s.id));
+        }
+        Ok(self.slips(None, None)?.slips.last().map(|s| s.id))
     }
 
     /// Heads of slips in a range of local days (all slips when both ends are `None`).

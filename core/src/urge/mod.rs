@@ -206,6 +206,12 @@ pub struct UrgeEdit {
     pub strategies: Option<Vec<String>>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub clear: Vec<UrgeField>,
+    /// Triggers to add to those already there (in the same transaction as the rest).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub add_triggers: Vec<String>,
+    /// Triggers to take away (ignoring case and spacing).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub remove_triggers: Vec<String>,
 }
 
 impl fmt::Debug for UrgeEdit {
@@ -229,6 +235,8 @@ impl UrgeEdit {
             && self.outcome.is_none()
             && self.strategies.is_none()
             && self.clear.is_empty()
+            && self.add_triggers.is_empty()
+            && self.remove_triggers.is_empty()
     }
 
     fn sets(&self, f: UrgeField) -> bool {
@@ -417,6 +425,9 @@ impl Store {
         if edit.is_empty() {
             return Err(Error::invalid("edit", "nothing to change"));
         }
+        if edit.triggers.is_some() && !(edit.add_triggers.is_empty() && edit.remove_triggers.is_empty()) {
+            return Err(Error::invalid("triggers", "replace the list, or add and remove triggers, not both"));
+        }
         for f in &edit.clear {
             if edit.sets(*f) {
                 return Err(Error::invalid("edit", "a field cannot be both set and cleared"));
@@ -435,6 +446,13 @@ impl Store {
             }
             if let Some(t) = &edit.triggers {
                 u.triggers = text::labels("trigger", t)?;
+            }
+            if !edit.add_triggers.is_empty() || !edit.remove_triggers.is_empty() {
+                let removed: Vec<String> = edit.remove_triggers.iter().map(|t| text::fold(t)).collect();
+                let mut next: Vec<String> =
+                    u.triggers.iter().filter(|t| !removed.contains(&text::fold(t))).cloned().collect();
+                next.extend(edit.add_triggers.iter().cloned());
+                u.triggers = text::labels("trigger", &next)?;
             }
             if let Some(f) = &edit.feelings {
                 u.feelings = text::labels("feeling", f)?;
