@@ -9,6 +9,7 @@ fun main() {
     registerSurfAndExerciseTests()
     registerProgressAndSharingTests()
     registerAppDayTests()
+    registerSafetyTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }

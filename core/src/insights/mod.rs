@@ -21,6 +21,7 @@ mod strategies;
 mod summary;
 mod urges;
 mod windows;
+mod words;
 
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,7 @@ pub use strategies::{StrategyEffect, TriggerStrategies};
 pub use summary::{PartsOfDay, SummaryOptions, TriggerCount, WeeklySummary, SUMMARY_FORMAT, SUMMARY_TRIGGERS};
 pub use urges::{week_start, DayCount, HourGrid, TriggerStat, UrgeSummary, WeekCount, Weekday, TOP_TRIGGERS};
 pub use windows::{RiskWindow, WeekTime, CHECK_IN_MESSAGE, LEAD_MINUTES, MAX_WINDOWS, MIN_CELL, MIN_URGES};
+pub use words::stretch_words;
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};

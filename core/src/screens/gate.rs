@@ -57,7 +57,7 @@ pub enum FirstRunStage {
 pub struct FirstRunView {
     pub stage: FirstRunStage,
     pub heading: String,
-    /// Paragraphs: what the app is, what it is not, where the data stays.
+    /// What the app is, what it is not, where the data stays (the safety module's words).
     pub about: Vec<String>,
     pub passphrase_label: String,
     pub confirmation_label: String,
@@ -86,13 +86,6 @@ pub(crate) enum FirstRunStep {
     Done,
 }
 
-/// What the app is and is not, said on the first run.
-pub const ABOUT: [&str; 3] = [
-    "This is a private journal and toolkit for your recovery: log urges, ride them out, use your coping plan, and learn from slips without starting over.",
-    "It is not an emergency service. If you are in danger or thinking of harming yourself, call your local emergency number or a crisis line now.",
-    "Everything stays encrypted on this phone. Nothing is shared unless you choose what, with whom, and for how long, and you can stop at any time.",
-];
-
 impl FirstRun {
     pub fn view(&self, platform: Platform) -> FirstRunView {
         let stage = if self.created && platform.biometrics == Biometrics::Available {
@@ -106,7 +99,7 @@ impl FirstRun {
                 FirstRunStage::Passphrase => "Welcome".into(),
                 FirstRunStage::Biometrics => "Unlocking".into(),
             },
-            about: ABOUT.iter().map(|s| s.to_string()).collect(),
+            about: vec![crate::safety::ABOUT.to_string()],
             passphrase_label: "Recovery passphrase".into(),
             confirmation_label: "The same passphrase again".into(),
             passphrase_hint: "This passphrase opens your journal on any phone, and whenever this phone's key is lost. Nobody can reset it for you: write it down and keep it somewhere safe.".into(),
