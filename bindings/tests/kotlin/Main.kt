@@ -8,8 +8,8 @@ fun main() {
     registerPlanTests()
     registerSurfAndExerciseTests()
     registerProgressAndSharingTests()
-    registerAppDayTests()
     registerSafetyTests()
+    registerAppDayTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }
