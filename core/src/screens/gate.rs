@@ -3,12 +3,9 @@
 //! exit leaves behind. None of them says what the app is for to someone glancing at the
 //! phone: the lock screen is titled "Journal" whatever the settings.
 
-use zeroize::Zeroizing;
-
 use super::app::{AuthPurpose, Biometrics, Effect, Host, Platform};
-use crate::crypto::Passphrase;
 use crate::error::{Error, KeyMethod};
-use crate::lock::{check_new_passphrase, LockReason};
+use crate::lock::{new_passphrase, LockReason};
 
 /// What the person can do before the journal is open.
 #[derive(Clone)]
@@ -114,9 +111,7 @@ impl FirstRun {
     pub fn act(&mut self, host: &dyn Host, platform: Platform, action: GateAction) -> FirstRunStep {
         match action {
             GateAction::CreateJournal { passphrase, confirmation } if !self.created => {
-                let passphrase = Zeroizing::new(passphrase);
-                let confirmation = Zeroizing::new(confirmation);
-                match create(host, &passphrase, &confirmation) {
+                match new_passphrase(passphrase, confirmation).and_then(|p| host.create(p)) {
                     Ok(()) => {
                         self.created = true;
                         self.problem = None;
@@ -137,13 +132,6 @@ impl FirstRun {
             _ => FirstRunStep::Stay(Vec::new()),
         }
     }
-}
-
-fn create(host: &dyn Host, passphrase: &[u8], confirmation: &[u8]) -> crate::error::Result<()> {
-    let text = std::str::from_utf8(passphrase).map_err(|_| Error::invalid("passphrase", "could not be read"))?;
-    let again = std::str::from_utf8(confirmation).map_err(|_| Error::invalid("confirmation", "could not be read"))?;
-    check_new_passphrase(text, again)?;
-    host.create(Passphrase::new(passphrase.to_vec())?)
 }
 
 /// The lock screen.

@@ -1,13 +1,11 @@
 //! Settings: the lock, biometric unlock, discreet mode, notification words, reminders, and
 //! changing the recovery passphrase.
 
-use zeroize::Zeroizing;
-
 use super::app::{AuthPurpose, Biometrics, Cx, Effect, Reaction};
 use super::common::{minute_of_day, Notice};
-use crate::crypto::{KdfCost, Passphrase};
+use crate::crypto::KdfCost;
 use crate::error::{Error, KeyMethod, Result};
-use crate::lock::{check_new_passphrase, lock_after_label, LOCK_AFTER_CHOICES};
+use crate::lock::{lock_after_label, new_passphrase, LOCK_AFTER_CHOICES};
 use crate::notify::{Wording, DEFAULT_CHECK_IN_MINUTE};
 use crate::store::Unlock;
 
@@ -258,14 +256,7 @@ impl SettingsScreen {
                 self.rescheduled(cx, Reaction::default())
             }
             SettingsAction::ChangePassphrase { passphrase, confirmation } => {
-                let passphrase = Zeroizing::new(passphrase);
-                let confirmation = Zeroizing::new(confirmation);
-                let text =
-                    std::str::from_utf8(&passphrase).map_err(|_| Error::invalid("passphrase", "could not be read"))?;
-                let again = std::str::from_utf8(&confirmation)
-                    .map_err(|_| Error::invalid("confirmation", "could not be read"))?;
-                check_new_passphrase(text, again)?;
-                let p = Passphrase::new(passphrase.to_vec())?;
+                let p = new_passphrase(passphrase, confirmation)?;
                 cx.store.set_key(Unlock::Passphrase(&p), true, KdfCost::DEFAULT)?;
                 Ok(Reaction::notice(Notice::saved("Your new passphrase is set. The old one no longer works.")))
             }
