@@ -126,7 +126,7 @@ struct PassphrasePair: View {
 }
 
 struct SettingSwitch: View {
-    let toggle: Toggle
+    let toggle: Companion.Toggle
     let change: (Bool) -> Void
     var body: some View {
         SwiftUI.Toggle(isOn: Binding(get: { toggle.on }, set: change)) {
