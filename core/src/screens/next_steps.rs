@@ -11,7 +11,7 @@ use super::slip::SlipScreen;
 use crate::error::Result;
 use crate::id::RecordId;
 use crate::plan::UseContext;
-use crate::safety::{NextStep, NextSteps};
+use crate::safety::{NextStepOffer, NextSteps};
 
 /// What a next step's button does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,26 +56,28 @@ pub(crate) fn cards(steps: &NextSteps) -> Vec<NextStepCard> {
         .map(|step| {
             let text = step.title();
             match step {
-                NextStep::Crisis { step } => NextStepCard { crisis: Some(crisis_view(step)), ..card(text) },
-                NextStep::SurfNow { .. } => NextStepCard {
+                NextStepOffer::Crisis { step } => NextStepCard { crisis: Some(crisis_view(step)), ..card(text) },
+                NextStepOffer::SurfNow { .. } => NextStepCard {
                     action: Some(NextStepAction::Surf),
                     action_label: Some("Start surfing".into()),
                     ..card(text)
                 },
-                NextStep::PlanStrategy { strategy } => NextStepCard {
+                NextStepOffer::PlanStrategy { strategy } => NextStepCard {
                     action: strategy.id.map(|id| NextStepAction::UseStrategy { strategy_id: id.to_string() }),
                     action_label: strategy.id.map(|_| "I'm doing this now".to_string()),
                     ..card(text)
                 },
-                NextStep::ReachOut { contact } => NextStepCard { contacts: vec![contact_card(contact)], ..card(text) },
-                NextStep::CrisisLines { contacts, emergency } => NextStepCard {
+                NextStepOffer::ReachOut { contact } => {
+                    NextStepCard { contacts: vec![contact_card(contact)], ..card(text) }
+                }
+                NextStepOffer::CrisisLines { contacts, emergency } => NextStepCard {
                     detail: Some(emergency.sentence()),
                     contacts: contacts.iter().map(contact_card).collect(),
                     action: Some(NextStepAction::CallEmergency),
                     action_label: Some(format!("Call {}", emergency.number)),
                     ..card(text)
                 },
-                NextStep::LogSlip { .. } => NextStepCard {
+                NextStepOffer::LogSlip { .. } => NextStepCard {
                     action: Some(NextStepAction::RecordSlip),
                     action_label: Some("Write it down".into()),
                     ..card(text)
