@@ -77,8 +77,8 @@ async fn two_processes_on_one_postgres_never_lose_or_duplicate_a_sequence_number
     dev.pair(&h, &clin.invite(&h).await).await;
     let (share, key) = dev.share(&h).await;
     // ...then two separate server processes on the same database.
-    let a = start(&["--database", &scoped, "serve", "--listen", "127.0.0.1:0"]);
-    let b = start(&["--database", &scoped, "serve", "--listen", "127.0.0.1:0"]);
+    let a = start(&["--database", &scoped, "serve", "--listen", "127.0.0.1:0", "--metrics-listen", "off"]);
+    let b = start(&["--database", &scoped, "serve", "--listen", "127.0.0.1:0", "--metrics-listen", "off"]);
     let client: Client<_, Full<axum::body::Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let dev = Arc::new(dev);
     let key = Arc::new(key);
@@ -178,6 +178,8 @@ async fn tls_is_served_and_plain_http_refused_off_loopback() {
         cert.to_str().unwrap(),
         "--tls-key",
         fixtures.join("test-key.pem").to_str().unwrap(),
+        "--metrics-listen",
+        "off",
     ]);
     assert!(server.base.starts_with("https://"), "{}", server.base);
     let port = server.base.rsplit(':').next().unwrap().trim_end_matches('/').to_string();
