@@ -402,3 +402,25 @@ fn a_connection_flood_does_not_stop_healthz() {
     assert!(evicted >= 150, "{evicted} evicted");
     drop(flood);
 }
+
+/// `admin purge` deletes audit rows past the retention period (or `--older-than-days`) and says
+/// how many (which rows go is tested in the suite, `audit_rows_go_with_their_share_and_with_time`).
+#[test]
+fn admin_purge_reports_what_it_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_companion-server")).args(args).output().unwrap();
+    assert!(run(&["--data-dir", data, "admin", "create-clinic", "--name", "Purge Clinic"]).status.success());
+    // Creating the clinic is audited; within the retention period nothing goes, after it the
+    // row does, once.
+    let purge = |extra: &[&str]| {
+        let out = run(&[&["--data-dir", data, "admin", "purge"], extra].concat());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(purge(&[]), "Deleted 0 audit row(s) and 0 tombstone(s).");
+    assert_eq!(purge(&["--older-than-days", "0"]), "Deleted 1 audit row(s) and 0 tombstone(s).");
+    assert_eq!(purge(&["--older-than-days", "0"]), "Deleted 0 audit row(s) and 0 tombstone(s).");
+    let bad = run(&["--data-dir", data, "admin", "purge", "--older-than-days", "soon"]);
+    assert!(!bad.status.success());
+}

@@ -51,6 +51,7 @@ both_backends!(
     storage_quotas_hold_and_name_the_allowance,
     unpairing_leaves_no_row_of_the_device,
     audit_rows_go_with_their_share_and_with_time,
+    an_invite_is_looked_up_before_use_and_labels_reach_only_their_clinician,
 );
 
 /// Pair, share, append, pull as the clinician, open everything with the unwrapped key.
@@ -786,4 +787,61 @@ async fn audit_rows_go_with_their_share_and_with_time(h: &Harness) {
     let purged = h.state.purge_history(Some(std::time::Duration::ZERO)).await.unwrap();
     assert!(purged.audit > 0, "{purged:?}");
     assert_eq!(audit_rows(h).await, 0);
+}
+
+/// Before redeeming an invite, a client learns whose it is (to compare the fingerprint) without
+/// using it up; unknown, used and guessed invites get one answer, and guessing is limited per
+/// source. The sealed label the client gives travels with the pairing to that clinician only,
+/// exactly as given; the device replaces or removes it, and only for a clinician it is paired with.
+async fn an_invite_is_looked_up_before_use_and_labels_reach_only_their_clinician(h: &Harness) {
+    let clin = h.clinician("label@clinic.invalid").await;
+    let other = h.clinician("label-other@clinic.invalid").await;
+    let invite = clin.invite(h).await;
+    let lookup = |token: &str, source: &str| {
+        from_source(post_json("/v1/invites/lookup", &InviteLookup { invite_token: token.into() }), source)
+    };
+    for _ in 0..2 {
+        let r: Recipient = h.json(lookup(&invite.token, "192.0.2.1"), StatusCode::OK).await;
+        assert_eq!(
+            (r.clinician_id.as_str(), r.fingerprint.as_str()),
+            (clin.account.id.as_str(), invite.fingerprint.as_str())
+        );
+    }
+    let mut dev = Device::new();
+    dev.pair_labelled(h, &invite, Some(b"sealed: Sam".to_vec())).await;
+    let (used, _, used_body) = h.send(lookup(&invite.token, "192.0.2.1")).await;
+    let (unknown, _, unknown_body) = h.send(lookup("no-such-invite", "192.0.2.1")).await;
+    assert_eq!((used, &used_body), (StatusCode::NOT_FOUND, &unknown_body), "used and unknown invites differ");
+    assert_eq!(unknown, StatusCode::NOT_FOUND);
+    // Guessing from one source soon meets its limit; another source is not affected.
+    let statuses: Vec<StatusCode> = {
+        let mut v = Vec::new();
+        for i in 0..12 {
+            v.push(h.status(lookup(&format!("guess-{i}"), "192.0.2.2")).await);
+        }
+        v
+    };
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    assert_eq!(h.status(lookup("guess", "192.0.2.3")).await, StatusCode::NOT_FOUND);
+    // The label reaches the clinician it was given to, as given.
+    let labels = |c: &Clinician| {
+        let req = c.req("GET", "/v1/clients", vec![]);
+        async move {
+            let l: ClientList = h.json(req, StatusCode::OK).await;
+            l.clients.into_iter().map(|c| (c.device_id, c.label.map(|b| b.0))).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(labels(&clin).await, [(dev.id(), Some(b"sealed: Sam".to_vec()))]);
+    assert!(labels(&other).await.is_empty());
+    let set = |clinician_id: &str, label: Option<Vec<u8>>| {
+        let body = serde_json::to_vec(&SetLabel { clinician_id: clinician_id.into(), label: label.map(B64) }).unwrap();
+        dev.req("PUT", "/v1/devices/me/label", body)
+    };
+    assert_eq!(h.status(set(&clin.account.id, Some(b"sealed: S.".to_vec()))).await, StatusCode::NO_CONTENT);
+    assert_eq!(labels(&clin).await, [(dev.id(), Some(b"sealed: S.".to_vec()))]);
+    assert_eq!(h.status(set(&other.account.id, Some(b"x".to_vec()))).await, StatusCode::FORBIDDEN);
+    assert_eq!(h.status(set(&clin.account.id, Some(vec![0; MAX_SEALED_LABEL + 1]))).await, StatusCode::BAD_REQUEST);
+    assert_eq!(h.status(set(&clin.account.id, None)).await, StatusCode::NO_CONTENT);
+    assert_eq!(labels(&clin).await, [(dev.id(), None)]);
+    assert!(labels(&other).await.is_empty());
 }
