@@ -1,7 +1,7 @@
 //! Backup and restore: an encrypted backup under a passphrase of its own, saved wherever the
 //! person chooses; a restore into a journal that holds nothing yet (a new phone).
 
-use super::app::{Cx, Effect, Reaction};
+use super::app::{Cx, Effect, Reaction, SETTINGS_UNREADABLE};
 use super::common::{count, Notice};
 use crate::crypto::{KdfCost, Passphrase};
 use crate::error::{Error, Result};
@@ -127,8 +127,21 @@ impl BackupScreen {
                 let n = cx.store.import(bytes, &Passphrase::new(passphrase)?)?;
                 self.picked = None;
                 self.result = Some(format!("Restored {}.", count(n as i64, "entry", "entries")));
-                Ok(Reaction::notice(Notice::saved("Your journal is restored.")))
+                Ok(restored(cx))
             }
         }
+    }
+}
+
+/// After a restore: the backup's settings are in force, and what the platform holds follows
+/// them (the app's name, reminders, a surf's prompts).
+fn restored(cx: &mut Cx<'_>) -> Reaction {
+    let notice = match cx.load_settings() {
+        Ok(()) => Notice::saved("Your journal is restored, with its settings."),
+        Err(_) => Notice::info(format!("Your journal is restored. {SETTINGS_UNREADABLE}")),
+    };
+    match cx.platform_effects() {
+        Ok(effects) => Reaction { effects, ..Reaction::notice(notice) },
+        Err(e) => Reaction::notice(Notice::problem(&e)),
     }
 }
