@@ -60,11 +60,18 @@ impl Store {
         self.restore_export(contents)
     }
 
-    /// Restore contents already opened with [`ExportContents::open`].
+    /// Whether a backup can be restored here: the journal holds nothing yet but settings
+    /// (which the backup's own replace), as on a new phone where the person already chose some.
+    pub fn can_restore(&self) -> Result<bool> {
+        self.is_empty_but(&crate::settings::journal_ids(self))
+    }
+
+    /// Restore contents already opened with [`ExportContents::open`] into a journal that
+    /// [can take it](Self::can_restore); `NotEmpty` otherwise.
     pub fn restore_export(&self, contents: ExportContents) -> Result<usize> {
         let mut records = contents.records;
         crate::settings::from_portable(self, &mut records);
-        self.restore(records)
+        self.restore(records, &crate::settings::journal_ids(self))
     }
 }
 

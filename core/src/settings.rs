@@ -41,6 +41,11 @@ pub(crate) fn settings_id(store: &Store, name: &[u8]) -> RecordId {
     RecordId::from_bytes(store.keys().tag(&[b"settings", name]))
 }
 
+/// The ids of every settings record this journal may hold.
+pub(crate) fn journal_ids(store: &Store) -> Vec<RecordId> {
+    NAMES.iter().map(|n| settings_id(store, n)).collect()
+}
+
 /// The id of the settings record `name` in an export: the same in every journal.
 fn portable_id(name: &[u8]) -> RecordId {
     let d = digest::digest(&digest::SHA256, &[b"companion export settings record ".as_slice(), name].concat());
@@ -254,8 +259,14 @@ mod tests {
         let pass = Passphrase::new(b"backup passphrase".to_vec()).unwrap();
         let export = a.export(&pass, KdfCost::insecure_for_tests(1_000)).unwrap();
 
+        // A new phone where the person already chose some settings: still a journal a
+        // backup can go into, and the backup's settings replace them.
         let b = TestStore::new();
         assert_ne!(settings_id(&a, APP), settings_id(&b, APP), "ids differ between journals");
+        b.set_app_settings(&AppSettings { lock_after_secs: 0, ..AppSettings::default() }).unwrap();
+        b.set_notification_wording(Wording::Neutral).unwrap();
+        assert!(b.can_restore().unwrap() && !b.is_empty().unwrap());
+        assert!(!a.can_restore().unwrap(), "a journal with entries");
         b.import(&export.bytes, &pass).unwrap();
         assert_eq!(b.app_settings().unwrap(), chosen());
         assert_eq!(b.notification_wording().unwrap(), Wording::Explicit);

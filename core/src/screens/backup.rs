@@ -87,7 +87,7 @@ impl BackupScreen {
             passphrase_label: "Backup passphrase".into(),
             confirmation_label: "The same passphrase again".into(),
             export_label: "Make a backup".into(),
-            can_restore: cx.store.is_empty()?,
+            can_restore: cx.store.can_restore()?,
             restore_text: "Moving to a new phone? Restore your backup here before adding anything new.".into(),
             choose_file_label: "Choose a backup file".into(),
             restore_label: "Restore".into(),

@@ -689,6 +689,8 @@ fn a_backup_is_saved_as_a_file_and_restores_into_a_new_journal() {
     assert_eq!(suggested_name, "journal-2026-06-15.backup", "a neutral file name");
 
     let (host2, mut app2) = opened();
+    open(&mut app2, &host2, Route::Settings);
+    settings(&mut app2, &host2, SettingsAction::LockAfter { secs: 0 });
     open(&mut app2, &host2, Route::Backup);
     assert!(screen!(app2, &host2, Backup).can_restore);
     assert_eq!(
@@ -706,6 +708,7 @@ fn a_backup_is_saved_as_a_file_and_restores_into_a_new_journal() {
     assert!(fx.contains(&Effect::AppIdentity { discreet: false, name: "Recovery companion".into() }), "{fx:?}");
     assert_eq!(reminders(&fx).unwrap().rules[0].minute_of_day, 480);
     assert_eq!(app2.settings().reminders.daily_check_in_minute, Some(480));
+    assert_eq!(app2.settings().lock_after_secs, crate::lock::DEFAULT_LOCK_AFTER_SECS, "the backup's lock time");
 }
 
 #[test]
