@@ -105,15 +105,24 @@ pub fn weekly_urges(id: &str, weeks_newest_first: &[UrgeWeek]) -> Chart {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(palette::GRID)
+            .light_line_style(WHITE)
             .bold_line_style(palette::GRID)
             .x_labels(n * 2 + 1)
             .x_label_formatter(&|x| if (x.fract() - 0.5).abs() < 1e-6 { label(x) } else { String::new() })
+            .y_labels(6)
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("urges")
             .label_style(text(12))
             .axis_desc_style(text(12))
             .draw()?;
-        chart.configure_secondary_axes().y_desc("mean intensity (0-10)").label_style(text(12)).draw()?;
+        chart
+            .configure_secondary_axes()
+            .y_labels(6)
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("mean intensity (0-10)")
+            .label_style(text(12))
+            .axis_desc_style(text(12))
+            .draw()?;
         for (i, w) in weeks.iter().enumerate() {
             let (x0, x1) = (i as f64 + 0.2, i as f64 + 0.8);
             let mut base = 0f64;
@@ -177,39 +186,40 @@ pub fn heatmap(id: &str, grid: &HourGrid) -> Chart {
             .margin(10)
             .x_label_area_size(26)
             .y_label_area_size(40)
-            .build_cartesian_2d(0i32..24, 0i32..7)?;
+            .build_cartesian_2d(0f64..24f64, 0f64..7f64)?;
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_labels(12)
-            .x_label_formatter(&|h| format!("{h:02}"))
-            .y_labels(7)
-            .y_label_formatter(&|y| {
-                if (0..7).contains(y) {
-                    words::weekday_short((6 - *y) as usize).into()
-                } else {
-                    String::new()
-                }
-            })
+            .x_labels(9)
+            .x_label_formatter(&|h| format!("{:02}", h.round() as u32))
+            .y_labels(0)
             .label_style(text(12))
             .draw()?;
+        let centred = |size: u32, ink: &RGBColor| {
+            use plotters::style::text_anchor::{HPos, Pos, VPos};
+            (FONT, size).into_font().color(ink).pos(Pos::new(HPos::Center, VPos::Center))
+        };
         for d in 0..7usize {
+            // Monday on top: row d is drawn at height 6 - d.
+            let y = 6.0 - d as f64;
+            let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
+            root.draw(&Text::new(words::weekday_short(d), (px - 18, py), centred(12, &palette::INK)))?;
             for h in 0..24usize {
                 let n = grid.get(d, h);
                 let shade = if n == 0 { 0.0 } else { 0.15 + 0.85 * f64::from(n) / f64::from(max) };
                 let fill = if n == 0 { palette::GRID.mix(0.5) } else { palette::HEAT.mix(shade) };
-                // Monday on top: row d is drawn at height 6 - d.
-                let (x, y) = (h as i32, 6 - d as i32);
-                chart.draw_series(std::iter::once(Rectangle::new([(x, y), (x + 1, y + 1)], fill.filled())))?;
+                let x = h as f64;
+                chart.draw_series(std::iter::once(Rectangle::new([(x, y), (x + 1.0, y + 1.0)], fill.filled())))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x, y), (x + 1.0, y + 1.0)],
+                    WHITE.stroke_width(1),
+                )))?;
                 if n > 0 {
                     let ink = if shade > 0.5 { WHITE } else { palette::INK };
                     chart.draw_series(std::iter::once(Text::new(
                         n.to_string(),
-                        (x, y + 1),
-                        (FONT, 11).into_font().color(&ink).pos(plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Left,
-                            plotters::style::text_anchor::VPos::Top,
-                        )),
+                        (x + 0.5, y + 0.5),
+                        centred(11, &ink),
                     )))?;
                 }
             }
@@ -240,10 +250,12 @@ pub fn wave(id: &str, w: &SurfEntry) -> Chart {
             .build_cartesian_2d(0f64..end, 0f64..10.5)?;
         chart
             .configure_mesh()
-            .light_line_style(palette::GRID)
+            .light_line_style(WHITE)
             .bold_line_style(palette::GRID)
             .x_desc("minutes")
+            .x_label_formatter(&|v| format!("{v:.0}"))
             .y_labels(6)
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .label_style(text(11))
             .axis_desc_style(text(11))
             .draw()?;
@@ -256,65 +268,44 @@ pub fn wave(id: &str, w: &SurfEntry) -> Chart {
     })
 }
 
-/// Check-in ratings per day: mood (circles), stress (squares), loneliness (triangles), sleep
-/// (crosses), each line named at its end.
+/// Check-in ratings per day, one small panel per rating (mood, stress, loneliness, sleep),
+/// each named in its panel, with its days as dots on a line.
 pub fn check_ins(id: &str, days_newest_first: &[CheckInEntry], from: NaiveDate, to: NaiveDate) -> Chart {
     use companion_core::checkin::Measure;
     let span = (to - from).num_days().max(1) as f64;
     let x = |d: NaiveDate| (d - from).num_days() as f64;
     let description = format!(
-        "Mood, stress, loneliness and sleep (0-10) on {} between {} and {}; the table below lists each week's means.",
+        "Mood, stress, loneliness and sleep (0-10), one panel each, on {} between {} and {}; the table below lists each week's means.",
         words::plural(days_newest_first.len() as u64, "day", "days"),
         words::short_day(from),
         words::short_day(to)
     );
-    draw(id, (760, 280), "Check-in ratings per day", &description, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin(12)
-            .x_label_area_size(28)
-            .y_label_area_size(32)
-            .right_y_label_area_size(80)
-            .build_cartesian_2d(0f64..span, 0f64..10.5)?;
-        let label = |v: &f64| (from + chrono::Duration::days(v.round() as i64)).format("%-d %b").to_string();
-        chart
-            .configure_mesh()
-            .light_line_style(palette::GRID)
-            .bold_line_style(palette::GRID)
-            .x_labels(8)
-            .x_label_formatter(&label)
-            .y_labels(6)
-            .label_style(text(11))
-            .draw()?;
-        for m in Measure::ALL {
+    draw(id, (760, 400), "Check-in ratings per day", &description, |root| {
+        let panels = root.split_evenly((4, 1));
+        for (m, area) in Measure::ALL.iter().zip(panels.iter()) {
+            let last = *m == Measure::Sleep;
+            let mut chart = ChartBuilder::on(area)
+                .margin_top(4)
+                .margin_right(12)
+                .x_label_area_size(if last { 24 } else { 4 })
+                .y_label_area_size(32)
+                .caption(words::capitalised(m.as_str()), text(12))
+                .build_cartesian_2d(0f64..span, 0f64..10.5)?;
+            let label = |v: &f64| (from + chrono::Duration::days(v.round() as i64)).format("%-d %b").to_string();
+            chart
+                .configure_mesh()
+                .light_line_style(WHITE)
+                .bold_line_style(palette::GRID)
+                .x_labels(if last { 8 } else { 0 })
+                .x_label_formatter(&label)
+                .y_labels(3)
+                .y_label_formatter(&|v| format!("{v:.0}"))
+                .label_style(text(10))
+                .draw()?;
             let pts: Vec<(f64, f64)> =
-                days_newest_first.iter().rev().filter_map(|c| c.score(m).map(|v| (x(c.day), f64::from(v)))).collect();
-            if pts.is_empty() {
-                continue;
-            }
-            let style = palette::INK.stroke_width(1);
-            chart.draw_series(LineSeries::new(pts.clone(), style))?;
-            match m {
-                Measure::Mood => chart.draw_series(pts.iter().map(|p| Circle::new(*p, 4, palette::INK.filled())))?,
-                Measure::Stress => chart.draw_series(pts.iter().map(|p| {
-                    Rectangle::new(
-                        [(p.0 - span * 0.006, p.1 - 0.2), (p.0 + span * 0.006, p.1 + 0.2)],
-                        palette::INK.filled(),
-                    )
-                }))?,
-                Measure::Loneliness => {
-                    chart.draw_series(pts.iter().map(|p| TriangleMarker::new(*p, 5, palette::INK.filled())))?
-                }
-                Measure::Sleep => {
-                    chart.draw_series(pts.iter().map(|p| Cross::new(*p, 4, palette::INK.stroke_width(2))))?
-                }
-            };
-            if let Some(last) = pts.last() {
-                chart.draw_series(std::iter::once(Text::new(
-                    m.as_str().to_string(),
-                    (span * 1.01, last.1),
-                    text(11),
-                )))?;
-            }
+                days_newest_first.iter().rev().filter_map(|c| c.score(*m).map(|v| (x(c.day), f64::from(v)))).collect();
+            chart.draw_series(LineSeries::new(pts.clone(), palette::WAVE.stroke_width(1)))?;
+            chart.draw_series(pts.iter().map(|p| Circle::new(*p, 3, palette::WAVE.filled())))?;
         }
         Ok(())
     })

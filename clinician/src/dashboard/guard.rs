@@ -143,7 +143,9 @@ pub fn secure(headers: &mut HeaderMap) {
     set(headers, "pragma", "no-cache");
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "x-frame-options", "DENY");
-    set(headers, "referrer-policy", "no-referrer");
+    // Not "no-referrer": with it a browser sends `Origin: null` on the page's own form posts,
+    // and the origin check above could not tell them from another site's.
+    set(headers, "referrer-policy", "same-origin");
     set(headers, "cross-origin-opener-policy", "same-origin");
     set(headers, "cross-origin-resource-policy", "same-origin");
     set(headers, "permissions-policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");

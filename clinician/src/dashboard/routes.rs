@@ -47,6 +47,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/invite", post(invite))
         .route("/static/dashboard.css", get(css))
         .route("/static/dashboard.js", get(js))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(Arc::clone(&app), protect))
         .with_state(app)

@@ -320,7 +320,7 @@ fn check_ins_section(b: &Block<CheckIns>, r: &Report) -> Markup {
                 }
             }
             (figure(&charts::check_ins("check-in-chart", &c.days, r.range.from, r.range.to),
-                "Mood: circles; stress: squares; loneliness: triangles; sleep: crosses (0-10).",
+                "One panel per rating, 0 (low) to 10 (high); each dot is a day.",
                 html! {
                 table.weeks {
                     caption { "Weekly means, newest first" }
@@ -346,17 +346,27 @@ fn check_ins_section(b: &Block<CheckIns>, r: &Report) -> Markup {
                 p.note { "With urges the next day (a link, not a cause): "
                     (links.iter().map(|(m, n)| format!("{} r = {:.2} over {} days", m.as_str(), n.r, n.pairs)).collect::<Vec<_>>().join("; ")) "." }
             }
-            h3 { "Each day, newest first" }
-            ul.days {
-                @for d in &c.days {
-                    li data-check-in=(d.day.to_string()) {
-                        strong { (words::day(d.day)) } ": mood " (opt(d.mood)) ", stress " (opt(d.stress))
-                        ", loneliness " (opt(d.loneliness)) ", sleep " (opt(d.sleep))
-                        @if let Some(h) = d.halt.filter(|h| !h.is_empty()) {
-                            "; HALT: hungry " (opt(h.hungry)) ", angry " (opt(h.angry)) ", lonely " (opt(h.lonely)) ", tired " (opt(h.tired))
+            table.days {
+                caption { "Each day, newest first (0-10)" }
+                thead { tr {
+                    th scope="col" { "Day" } th scope="col" { "Mood" } th scope="col" { "Stress" }
+                    th scope="col" { "Loneliness" } th scope="col" { "Sleep" }
+                    @if !c.halt.is_empty() { th scope="col" { "HALT: hungry, angry, lonely, tired" } }
+                    th scope="col" { "In their words" }
+                } }
+                tbody {
+                    @for d in &c.days {
+                        tr data-check-in=(d.day.to_string()) {
+                            th scope="row" { (words::day(d.day)) }
+                            td { (opt(d.mood)) } td { (opt(d.stress)) } td { (opt(d.loneliness)) } td { (opt(d.sleep)) }
+                            @if !c.halt.is_empty() {
+                                td { @if let Some(h) = d.halt { (opt(h.hungry)) ", " (opt(h.angry)) ", " (opt(h.lonely)) ", " (opt(h.tired)) } }
+                            }
+                            td {
+                                @if d.risk { strong.risk { "Words of risk. " } }
+                                @if let Some(w) = &d.words { (w) }
+                            }
                         }
-                        @if d.risk { " " strong.risk { "(words of risk)" } }
-                        @if let Some(w) = &d.words { blockquote { (w) } }
                     }
                 }
             }

@@ -34,7 +34,7 @@ pub fn document(title: &str, frame: Option<&Frame<'_>>, main: Markup) -> Markup 
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="referrer" content="no-referrer";
+                meta name="referrer" content="same-origin";
                 title { (title) " · Recovery companion" }
                 link rel="stylesheet" href="/static/dashboard.css";
                 script src="/static/dashboard.js" defer {}
