@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the foreign-language tests of the bindings need, idempotently:
 #   - Debian `libjna-java` (/usr/share/java/jna.jar: the JNA runtime UniFFI's Kotlin uses);
+#   - Debian `libzxing-core-java` (ZXing core, which the Android app reads invite QR codes with);
 #   - a JDK (`default-jdk-headless`) when `java`/`javac` are missing;
 #   - the Kotlin compiler from the npm package `kotlin-compiler`, unpacked once under
 #     $COMPANION_TOOLCHAIN_CACHE (default ~/.cache/companion-toolchains) and reused afterwards;
@@ -17,6 +18,7 @@ KOTLIN_HOME="$kotlin_home"
 
 need_apt=()
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
+[ -f "$zxing_jar" ] || need_apt+=(libzxing-core-java)
 { command -v java >/dev/null && command -v javac >/dev/null; } || need_apt+=(default-jdk-headless)
 command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -45,4 +47,4 @@ if sys.version_info < (3, 9):
     sys.exit("install-toolchains: python3 3.9 or newer is needed, found %s" % sys.version.split()[0])
 PY
 
-echo "install-toolchains: ready (kotlinc: $KOTLIN_HOME/bin/kotlinc, jna: /usr/share/java/jna.jar, $(python3 --version))"
+echo "install-toolchains: ready (kotlinc: $KOTLIN_HOME/bin/kotlinc, jna: /usr/share/java/jna.jar, zxing: $zxing_jar, $(python3 --version))"

@@ -79,11 +79,11 @@ PYTHONPATH="$COMPANION_TEST_OUT/python" python3 "$root/bindings/tests/python/run
     || status=1
 
 echo "== Kotlin suite"
+mapfile -t android_sources < <(android_jvm_sources)
 kotlin_sources=(
     "$COMPANION_TEST_OUT"/kotlin/app/companion/companion_api.kt
     "$COMPANION_TEST_OUT"/kotlin/app/companion/core/companion_core.kt
-    "$root"/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt
-    "$root"/android/app/src/main/kotlin/app/companion/android/data/CompanionRepository.kt
+    "${android_sources[@]}"
     "$root"/bindings/tests/kotlin/*.kt
 )
 jar="$work/kotlin-tests.jar"
@@ -97,7 +97,7 @@ python3 "$root/bindings/tests/check_api_coverage.py" \
     --prod-bindings "$COMPANION_PROD_OUT/python/companion" \
     --python-called "$work/python-called.json" \
     --python-tests "$root/bindings/tests/python" \
-    --kotlin-tests "$root/bindings/tests/kotlin" "$root/android/app/src/main/kotlin/app/companion/android/keys/AesGcmKeyProvider.kt" \
+    --kotlin-tests "$root/bindings/tests/kotlin" "${android_sources[@]}" \
     || status=1
 
 exit $status

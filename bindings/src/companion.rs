@@ -68,6 +68,21 @@ impl CompanionCore {
         }))
     }
 
+    /// An object on `path` with no store open yet (locked): the app model opens it.
+    pub(crate) fn closed(path: PathBuf) -> Arc<Self> {
+        Arc::new(CompanionCore {
+            path,
+            clock: Arc::new(DeviceClock::new(system_zone())),
+            store: RwLock::new(None),
+            transport: OnceLock::new(),
+        })
+    }
+
+    /// Put an opened store in place (`None`: lock).
+    pub(crate) fn set_store(&self, store: Option<Store>) {
+        *self.store.write().unwrap_or_else(|p| p.into_inner()) = store.map(Arc::new);
+    }
+
     async fn start_async(path: String, unlock: Unlock, mode: Mode) -> Result<Arc<Self>> {
         blocking::run(move || Self::start(path, unlock, mode)).await
     }
@@ -113,7 +128,7 @@ impl CompanionCore {
     /// Close the store and drop its keys from memory. Every call but `unlock`, `is_locked`,
     /// `path` and the clock helpers then fails with `NotAllowed` until `unlock` succeeds.
     pub fn lock(&self) {
-        *self.store.write().unwrap_or_else(|p| p.into_inner()) = None;
+        self.set_store(None);
     }
 
     /// Open the store again after `lock` (or check the key again while open). Blocks: key
@@ -121,7 +136,7 @@ impl CompanionCore {
     pub fn unlock(&self, unlock: Unlock) -> Result<()> {
         let prepared = Prepared::new(unlock)?;
         let store = open_store(&self.path, &prepared, Arc::clone(&self.clock), Mode::Open)?;
-        *self.store.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(store));
+        self.set_store(Some(store));
         Ok(())
     }
 

@@ -81,7 +81,7 @@ impl fmt::Debug for Unlock {
 }
 
 /// Adapts the foreign trait to the core's.
-pub(crate) struct ForeignProvider(Arc<dyn KeyProvider>);
+pub(crate) struct ForeignProvider(pub(crate) Arc<dyn KeyProvider>);
 
 impl companion_core::crypto::KeyProvider for ForeignProvider {
     fn wrap_key(&self, data_key: Vec<u8>) -> std::result::Result<Vec<u8>, CoreKeyProviderError> {

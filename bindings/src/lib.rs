@@ -8,7 +8,8 @@
 //! in-memory [`PlanFinder`]), `slips.rs` (slips and the guided chain analysis), `checkins.rs`,
 //! `goals.rs`, `insights.rs`, `sharing.rs` (consent, pairing with a clinician, sync through
 //! the built-in HTTP client or the app's [`SyncTransport`]), `notifications.rs` (notification
-//! wording), `backup.rs` (encrypted export and restore). Errors are one small enum, [`CompanionError`], mapped from
+//! wording), `safety.rs` (the crisis step, next steps after a strong urge, the risk check), `backup.rs` (encrypted export and restore), `screens.rs` (the [`AppModel`] a
+//! phone shell renders: every screen, the lock, reminders). Errors are one small enum, [`CompanionError`], mapped from
 //! the core's rich error in `error.rs`. `testing.rs` holds test hooks, compiled only with the
 //! `test-hooks` feature.
 //!
@@ -26,7 +27,8 @@
 //!   `surf_status`, `surf_summary`, every [`ExerciseRunner`] method, [`PlanFinder::find`] and
 //!   [`PlanFinder::plan`], `parse_availability`, `guess_strategy_kind`, `exercise_from_json`,
 //!   `exercise_to_json`, `slip_guide`, `chain_step_text`, `goal_time_frame`, `read_invite`,
-//!   `consent_wording`, `consent_wording_version`.
+//!   `consent_wording`, `consent_wording_version`, `assess_risk`, `next_step_title`,
+//!   `about_text`, `emergency_number_for_region`.
 //! - The network, seconds at worst: `pair_with_clinician` and `sync` (async variants
 //!   `pair_with_clinician_async`, `sync_async`); a sync can run from WorkManager or
 //!   BGTaskScheduler with the app's own [`SyncTransport`].
@@ -69,6 +71,8 @@ mod insights;
 mod keys;
 mod notifications;
 mod plan;
+mod safety;
+mod screens;
 mod sharing;
 mod slips;
 mod surf;
@@ -86,6 +90,8 @@ pub use insights::{
 };
 pub use keys::{KeyProvider, KeyProviderError, Unlock};
 pub use plan::{guess_strategy_kind, parse_availability, PlanEditResult, PlanFinder, StrategyUseListing};
+pub use safety::{about_text, assess_risk, emergency_number_for_region, next_step_title};
+pub use screens::{reminder_schedule_json, upcoming_reminders, AppModel, BackgroundSync};
 pub use sharing::{
     consent_wording, consent_wording_version, read_invite, HttpCall, HttpHeader, HttpReply, InviteInfo, PairingInfo,
     ShareInfo, SyncTransport, TransportFailure,

@@ -179,6 +179,14 @@ pub trait SyncTransport: Send + Sync {
 /// Adapts the foreign trait to the core's.
 struct ForeignTransport(Arc<dyn SyncTransport>);
 
+/// The transport an app model keeps: the app's own, or the built-in client.
+pub(crate) fn app_transport(core: &CompanionCore, transport: Option<Arc<dyn SyncTransport>>) -> Arc<dyn Transport> {
+    match transport {
+        Some(t) => Arc::new(ForeignTransport(t)),
+        None => core.builtin_transport(),
+    }
+}
+
 impl Transport for ForeignTransport {
     fn send(&self, req: HttpRequest) -> std::result::Result<HttpResponse, TransportError> {
         let call = HttpCall {

@@ -139,7 +139,11 @@ def main():
                     problems.append("the %s suite does not implement foreign method %s" % (suite, label))
             continue
         py = label in py_called
-        if kind == "constructor":
+        if kind == "constructor" and name == "new":
+            # The primary constructor: `Object(...)` in both languages (Python's __init__).
+            py = "%s.__init__" % obj in py_called
+            kt_pattern = r"(?<![\w.])%s\s*\(" % obj
+        elif kind == "constructor":
             kt_pattern = r"\b%s\s*\.\s*%s\s*\(" % (obj, camel(name))
         elif kind == "method":
             kt_pattern = r"\.\s*%s\s*\(" % camel(name)

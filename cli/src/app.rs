@@ -1,7 +1,7 @@
 //! What every command needs: where the store is, how to unlock it, the clock, and how to
 //! report results and errors.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -43,9 +43,22 @@ impl Failure {
 
 pub type CliResult<T = ()> = Result<T, Failure>;
 
+/// Where the store's passphrase comes from, besides the no-echo prompt.
+#[derive(Clone, Debug, Default)]
+pub enum PassphraseSource {
+    /// The prompt (or `COMPANION_PASSPHRASE`, for test harnesses).
+    #[default]
+    Prompt,
+    /// The first line read from this open file descriptor (`--passphrase-fd 3 3<file`).
+    Fd(i32),
+    /// The first line of this file (`--passphrase-file`), which only its owner should read.
+    File(PathBuf),
+}
+
 /// Global options shared by every command.
 pub struct Ctx {
     pub data_dir: PathBuf,
+    pub passphrase: PassphraseSource,
     pub json: bool,
     pub zone: Zone,
     clock: Arc<dyn Clock>,
@@ -54,7 +67,12 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(data_dir: Option<PathBuf>, tz: Option<String>, json: bool) -> CliResult<Ctx> {
+    pub fn new(
+        data_dir: Option<PathBuf>,
+        tz: Option<String>,
+        json: bool,
+        passphrase: PassphraseSource,
+    ) -> CliResult<Ctx> {
         let data_dir = match data_dir {
             Some(d) => d,
             None => default_data_dir()?,
@@ -72,7 +90,7 @@ impl Ctx {
             }
             _ => Arc::new(SystemClock::new(zone)),
         };
-        Ok(Ctx { data_dir, json, zone, clock, unreadable_seen: std::cell::Cell::new(false) })
+        Ok(Ctx { data_dir, passphrase, json, zone, clock, unreadable_seen: std::cell::Cell::new(false) })
     }
 
     pub fn store_path(&self) -> PathBuf {
@@ -89,7 +107,7 @@ impl Ctx {
         if !path.is_file() {
             return Err(Error::NoStore.into());
         }
-        let pass = read_passphrase("Passphrase: ", false)?;
+        let pass = self.read_passphrase("Passphrase: ", false)?;
         Ok(Store::open(&path, Unlock::Passphrase(&pass), self.clock())?)
     }
 
@@ -102,7 +120,7 @@ impl Ctx {
         if path.exists() {
             return Err(Error::AlreadyExists.into());
         }
-        let pass = read_passphrase("Choose a passphrase: ", true)?;
+        let pass = self.read_passphrase("Choose a passphrase: ", true)?;
         let opts = CreateOptions { kdf, ..CreateOptions::default() };
         Ok(Store::create(&path, Unlock::Passphrase(&pass), self.clock(), opts)?)
     }
@@ -145,10 +163,33 @@ fn default_data_dir() -> CliResult<PathBuf> {
     }
 }
 
-/// The passphrase: `COMPANION_PASSPHRASE` when set, otherwise a prompt without echo
-/// (asked twice when `confirm`).
-pub fn read_passphrase(prompt: &str, confirm: bool) -> CliResult<Passphrase> {
-    read_secret("COMPANION_PASSPHRASE", prompt, confirm)
+impl Ctx {
+    /// The store's passphrase: from `--passphrase-fd` or `--passphrase-file` when given, else
+    /// `COMPANION_PASSPHRASE` when set, else a prompt without echo (asked twice when `confirm`).
+    pub fn read_passphrase(&self, prompt: &str, confirm: bool) -> CliResult<Passphrase> {
+        match &self.passphrase {
+            PassphraseSource::Prompt => read_secret("COMPANION_PASSPHRASE", prompt, confirm),
+            PassphraseSource::Fd(fd) => first_line(&format!("/dev/fd/{fd}"), "--passphrase-fd"),
+            PassphraseSource::File(path) => first_line(&path.display().to_string(), "--passphrase-file"),
+        }
+    }
+}
+
+/// The first line of a file or descriptor, as a passphrase (the line break dropped).
+fn first_line(path: &str, option: &str) -> CliResult<Passphrase> {
+    use std::io::{BufRead, BufReader};
+    let file = std::fs::File::open(path).map_err(|e| Failure::new(format!("{option}: cannot read it ({e})")))?;
+    let mut line = Vec::new();
+    BufReader::new(file.take(4096))
+        .read_until(b'\n', &mut line)
+        .map_err(|e| Failure::new(format!("{option}: cannot read it ({e})")))?;
+    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        line.pop();
+    }
+    if line.is_empty() {
+        return Err(Failure::new(format!("{option}: the first line is empty")));
+    }
+    Ok(Passphrase::new(line)?)
 }
 
 /// A secret from `env_var` or a no-echo prompt on the terminal.

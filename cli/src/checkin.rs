@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::app::{print_json, say, CliResult, Ctx, Failure};
 use crate::ask::{delete_confirmed, tell, Answer, Asker};
-use crate::format;
+use crate::{format, safety, words};
 
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -71,7 +71,8 @@ impl Ratings {
 pub struct Fields {
     #[command(flatten)]
     ratings: Ratings,
-    /// A few words about today (added after any words already written today).
+    /// A few words about today, added after any words already written today ("-": read them
+    /// from standard input or a prompt, so they stay out of your shell history).
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
     /// The day it is for (YYYY-MM-DD, today, yesterday); default today.
@@ -149,6 +150,10 @@ fn ask_ratings(new: &mut NewCheckIn) -> CliResult<bool> {
 fn check_in(ctx: &Ctx, f: Fields) -> CliResult {
     let store = ctx.open()?;
     let day = f.day.as_deref().map(|d| parse_date(d, store.clock().today())).transpose()?;
+    let mut f = f;
+    if f.note.as_deref() == Some("-") {
+        f.note = words::read(ctx, None, words::Source::Prompt("A few words about today?"))?;
+    }
     let r = &f.ratings;
     let mut new = NewCheckIn {
         day,
@@ -169,11 +174,16 @@ fn check_in(ctx: &Ctx, f: Fields) -> CliResult {
             return Err(Failure::new("nothing saved"));
         }
     }
+    let crisis = store.check_words(new.note.as_slice())?;
     let saved = store.check_in(new)?;
     if ctx.json {
         let mut v = check_in_json(&saved.check_in);
         v["updated"] = json!(saved.updated);
+        v["crisis"] = crisis.as_ref().map(safety::crisis_json).unwrap_or(Value::Null);
         return print_json(&v);
+    }
+    if let Some(c) = &crisis {
+        safety::show_crisis(ctx, c);
     }
     let c = &saved.check_in;
     let when = if c.day == store.clock().today() { "today".to_string() } else { format::day_heading(c.day) };

@@ -5,7 +5,7 @@
 use chrono::Duration;
 use clap::Args;
 use companion_core::checkin::Measure;
-use companion_core::insights::{week_start, DaySpan, Insights, Progress, SummaryOptions, Weekday, WeeklySummary};
+use companion_core::insights::{stretch_words, week_start, DaySpan, Insights, SummaryOptions, Weekday, WeeklySummary};
 use companion_core::time::parse_date;
 use serde_json::json;
 
@@ -29,73 +29,6 @@ pub struct InsightsArgs {
     /// With --summaries: include the week's most frequent trigger names (your own words).
     #[arg(long, requires = "summaries")]
     include_trigger_names: bool,
-}
-
-/// "23 days", "4 days 3 hours", "5 hours", "less than an hour".
-pub fn stretch(secs: i64) -> String {
-    let hours = secs / 3600;
-    if hours < 1 {
-        return "less than an hour".into();
-    }
-    if hours < 24 {
-        return format!("{hours} hour{}", if hours == 1 { "" } else { "s" });
-    }
-    let days = hours / 24;
-    let rest = hours % 24;
-    let d = format!("{days} day{}", if days == 1 { "" } else { "s" });
-    if days < 7 && rest > 0 {
-        format!("{d} {rest} hour{}", if rest == 1 { "" } else { "s" })
-    } else {
-        d
-    }
-}
-
-/// Progress in plain sentences. Never a reset: the longest stretch and the days already
-/// managed stay in view beside the current stretch.
-pub fn progress_sentences(p: &Progress) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(since) = p.tracking_since else {
-        return out;
-    };
-    match (p.current_interval_secs, p.longest_interval_secs) {
-        (Some(c), Some(_)) if p.acting_out_total == 0 => {
-            out.push(format!(
-                "Without acting out since you started on {}: {}.",
-                format::day_heading(since),
-                stretch(c)
-            ));
-        }
-        (Some(c), Some(_)) if p.current_is_longest => {
-            out.push(format!("Current stretch without acting out: {}, your longest so far.", stretch(c)));
-        }
-        (Some(c), Some(l)) => {
-            out.push(format!(
-                "Longest stretch without acting out so far: {}. Current stretch: {}.",
-                stretch(l),
-                stretch(c)
-            ));
-        }
-        _ => {}
-    }
-    let last = &p.last_30_days;
-    if last.days_tracked > 0 {
-        let mut s =
-            format!("Last 30 days: {} of {} days without acting out", last.days_without_acting_out, last.days_tracked);
-        let prev = &p.previous_30_days;
-        if prev.days_tracked > 0 {
-            s.push_str(&format!(" (the 30 days before: {} of {})", prev.days_without_acting_out, prev.days_tracked));
-        }
-        s.push('.');
-        out.push(s);
-    }
-    if p.urges_surfed_total > 0 {
-        out.push(format!(
-            "Urges ridden out without acting: {} so far{}.",
-            p.urges_surfed_total,
-            if last.urges_surfed > 0 { format!(", {} in the last 30 days", last.urges_surfed) } else { String::new() }
-        ));
-    }
-    out
 }
 
 fn range(a: &InsightsArgs, today: chrono::NaiveDate) -> CliResult<DaySpan> {
@@ -144,7 +77,7 @@ pub fn run(ctx: &Ctx, a: InsightsArgs) -> CliResult {
     let width = chart::term_width();
     let mut out: Vec<String> = Vec::new();
     out.push(format!("Insights, {} to {} ({} days)", format::day_heading(r.from), format::day_heading(r.to), r.days()));
-    let prog = progress_sentences(&progress);
+    let prog = progress.sentences();
     if !prog.is_empty() {
         out.push(String::new());
         out.push("Progress".into());
@@ -212,7 +145,11 @@ fn urges_section(i: &Insights, _width: usize, out: &mut Vec<String>) {
         out.push(format!("  Days without acting out: {} of {}.", a.days_without, a.days_tracked));
     }
     if let (Some(m), Some(l)) = (a.intervals.median_secs, a.intervals.longest_secs) {
-        out.push(format!("  Between times of acting out: {} typically, {} at the longest.", stretch(m), stretch(l)));
+        out.push(format!(
+            "  Between times of acting out: {} typically, {} at the longest.",
+            stretch_words(m),
+            stretch_words(l)
+        ));
     }
 }
 
@@ -400,20 +337,5 @@ fn print_summaries(weeks: &[WeeklySummary]) {
             opt1(w.loneliness_mean),
             opt1(w.sleep_mean)
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stretches_read_naturally() {
-        assert_eq!(stretch(59 * 60), "less than an hour");
-        assert_eq!(stretch(3600), "1 hour");
-        assert_eq!(stretch(5 * 3600), "5 hours");
-        assert_eq!(stretch(24 * 3600), "1 day");
-        assert_eq!(stretch(4 * 86_400 + 3 * 3600), "4 days 3 hours");
-        assert_eq!(stretch(23 * 86_400 + 5 * 3600), "23 days");
     }
 }

@@ -41,9 +41,12 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> CliResult {
     if ctx.json {
         return print_json(&json!({ "store": store.path().display().to_string() }));
     }
+    println!("{}", companion_core::safety::ABOUT);
+    println!();
     println!("Your private store is ready at {}.", store.path().display());
     println!("Everything in it is encrypted; only your passphrase opens it. Keep the passphrase safe:");
     println!("there is no way to recover the data without it.");
+    println!("{}", store.emergency_number().sentence());
     Ok(())
 }
 

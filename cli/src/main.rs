@@ -16,31 +16,50 @@ mod insights;
 mod keys;
 mod plan;
 mod plan_view;
+mod safety;
 mod share;
 mod slip;
 mod surf;
 mod term;
 mod urge;
+mod words;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use app::{CliResult, Ctx};
+use app::{CliResult, Ctx, PassphraseSource};
 
 const AFTER_HELP: &str = "\
-The passphrase comes from COMPANION_PASSPHRASE when it is set, otherwise from a prompt that
-does not echo. The data directory defaults to $COMPANION_DATA_DIR, then
-$XDG_DATA_HOME/companion, then ~/.local/share/companion.
+What it is: a private companion for your therapy. It is not an emergency service: if you might
+harm yourself or someone else, call your local emergency number now.
+
+Your passphrase is asked at a prompt that does not echo. Scripts can hand it over on a file
+descriptor (--passphrase-fd 3 3<~/.companion-pass) or in a file only you can read
+(--passphrase-file PATH); never put it on the command line or in an exported variable, where
+shell history and other programs can see it. Words about you (notes, slips, what you search
+for) are asked at a prompt, or read from standard input, when you leave them out.
+
+The data directory defaults to $COMPANION_DATA_DIR, then $XDG_DATA_HOME/companion, then
+~/.local/share/companion.
 
 Exit status: 0 success; 1 error (one line on stderr: wrong passphrase, no store, bad input...);
 2 unrecognised command line; 3 done, but some entries could not be opened (each named on
 stderr; nothing is deleted).";
 
 /// A private companion for riding out urges, learning from them, and following your plan.
+/// It is not an emergency service.
 #[derive(Parser)]
 #[command(name = "companion", version, after_help = AFTER_HELP, propagate_version = true)]
 struct Cli {
+    /// Read the passphrase from this open file descriptor (its first line), for scripts.
+    #[arg(long, global = true, value_name = "FD", conflicts_with = "passphrase_file")]
+    passphrase_fd: Option<i32>,
+
+    /// Read the passphrase from the first line of this file (keep it readable only by you).
+    #[arg(long, global = true, value_name = "PATH")]
+    passphrase_file: Option<PathBuf>,
+
     /// Directory holding the encrypted store.
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
@@ -101,7 +120,12 @@ enum Command {
 }
 
 fn run(cli: Cli) -> CliResult {
-    let ctx = Ctx::new(cli.data_dir, cli.tz, cli.json)?;
+    let passphrase = match (cli.passphrase_fd, cli.passphrase_file) {
+        (Some(fd), _) => PassphraseSource::Fd(fd),
+        (None, Some(path)) => PassphraseSource::File(path),
+        (None, None) => PassphraseSource::Prompt,
+    };
+    let ctx = Ctx::new(cli.data_dir, cli.tz, cli.json, passphrase)?;
     match cli.command {
         Command::Init(a) => keys::init(&ctx, a),
         Command::Urge(c) => urge::run(&ctx, c),

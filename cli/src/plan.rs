@@ -15,7 +15,7 @@ use companion_core::{RecordId, RecordKind, Store};
 use serde_json::json;
 
 use crate::app::{confirm, print_json, say, CliResult, Ctx, Failure};
-use crate::plan_view;
+use crate::{plan_view, safety, words};
 
 #[derive(Subcommand)]
 pub enum PlanCommand {
@@ -140,9 +140,9 @@ pub struct ContactArgs {
 
 #[derive(Args)]
 pub struct FindArgs {
-    /// What is going on, in any words (may be empty).
-    #[arg(default_value = "")]
-    text: String,
+    /// What is going on, in any words. Leave it out to be asked (or to read standard input),
+    /// so it stays out of your shell history.
+    text: Option<String>,
     /// How strong the urge is, 0-10. From 8, reaching out comes first.
     #[arg(long, value_name = "0-10")]
     intensity: Option<u8>,
@@ -443,13 +443,20 @@ fn add_strategy(
 
 fn find(ctx: &Ctx, a: FindArgs) -> CliResult {
     let store = ctx.open()?;
+    let question = "What is going on? A few words (Enter for everything that can help now):";
+    let text = words::read(ctx, a.text, words::Source::Prompt(question))?.unwrap_or_default();
     let limit = if a.all { None } else { Some(a.limit.unwrap_or(10)) };
-    let l = store.find_in_plan(&LookupQuery { text: a.text.clone(), item: None, intensity: a.intensity, limit })?;
+    let l = store.find_in_plan(&LookupQuery { text: text.clone(), item: None, intensity: a.intensity, limit })?;
     ctx.report_unreadable(&store.plan()?.unreadable);
     if ctx.json {
-        return print_json(&plan_view::lookup_json(&l));
+        let mut v = plan_view::lookup_json(&l);
+        v["crisis"] = l.crisis.as_ref().map(safety::crisis_json).unwrap_or(serde_json::Value::Null);
+        return print_json(&v);
     }
-    println!("{}", plan_view::lookup_text(&a.text, &l));
+    if let Some(c) = &l.crisis {
+        safety::show_crisis(ctx, c);
+    }
+    println!("{}", plan_view::lookup_text(&text, &l));
     if a.intensity.is_some_and(|i| i >= HIGH_INTENSITY) {
         return Ok(());
     }

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use crate::app::{print_json, say, CliResult, Ctx, Failure};
 use crate::ask::{delete_confirmed, tell, Answer, Asker};
-use crate::{chart, format, insights};
+use crate::{chart, format, safety, words};
 
 #[derive(Subcommand)]
 pub enum SlipCommand {
@@ -46,8 +46,12 @@ pub enum SlipCommand {
 
 #[derive(Args)]
 pub struct LogArgs {
-    /// What happened, in a few words.
-    what: String,
+    /// What happened, in a few words. Leave it out to be asked (or to read standard input),
+    /// so it stays out of your shell history.
+    what: Option<String>,
+    /// Write what happened in $VISUAL or $EDITOR.
+    #[arg(long, conflicts_with = "what")]
+    editor: bool,
     /// When: 2026-03-29T23:30:00+02:00, "2026-03-29 23:30" or 23:30 (defaults to the linked
     /// urge's time, else now).
     #[arg(long, value_name = "TIME")]
@@ -187,19 +191,37 @@ fn log(ctx: &Ctx, a: LogArgs) -> CliResult {
     let store = ctx.open()?;
     let urge = a.urge.as_deref().map(|u| crate::urge::resolve(&store, u)).transpose()?;
     let occurred = a.at.as_deref().map(|t| parse_time(ctx, &store, t)).transpose()?;
-    let slip = store.log_slip(NewSlip { what: a.what, occurred, urge })?;
+    let source = if a.editor { words::Source::Editor } else { words::Source::Prompt(WHAT_HAPPENED) };
+    let what = words::read(ctx, a.what, source)?
+        .ok_or_else(|| Failure::new("nothing saved: a few words about what happened are enough"))?;
+    log_slip(ctx, &store, NewSlip { what, occurred, urge }, a.analyze)
+}
+
+const WHAT_HAPPENED: &str = "What happened? A few words are enough; this is for learning, not judging.";
+
+/// Log a slip and say what comes next: the crisis step first for risk words, then the longer
+/// view of progress and the self-compassion prompt (never "current stretch: less than an
+/// hour"), then the chain analysis (at once with `analyze`).
+fn log_slip(ctx: &Ctx, store: &Store, new: NewSlip, analyze: bool) -> CliResult {
+    let crisis = store.check_words(std::slice::from_ref(&new.what))?;
+    let slip = store.log_slip(new)?;
     if ctx.json {
-        return print_json(&json!({ "id": slip.id.to_text() }));
+        let crisis = crisis.as_ref().map(safety::crisis_json).unwrap_or(Value::Null);
+        return print_json(&json!({ "id": slip.id.to_text(), "crisis": crisis }));
+    }
+    if let Some(c) = &crisis {
+        safety::show_crisis(ctx, c);
     }
     println!("{}", slip.id);
     say(ctx, compassion::AFTER_LOGGING);
     let p = store.progress()?;
     ctx.report_unreadable(&p.unreadable);
-    for line in insights::progress_sentences(&p.value) {
+    for line in p.value.sentences_after_slip() {
         say(ctx, &line);
     }
-    if a.analyze {
-        return guided(&store, slip.id);
+    say(ctx, &format!("A prompt for you: {}", slip.compassion_prompt()));
+    if analyze {
+        return guided(ctx, store, slip.id);
     }
     say(
         ctx,
@@ -209,6 +231,16 @@ fn log(ctx: &Ctx, a: LogArgs) -> CliResult {
         ),
     );
     Ok(())
+}
+
+/// After acting on an urge (a next step picked after `urge log` or `surf`): ask what
+/// happened, log the slip linked to the urge, and walk through the chain analysis.
+pub fn log_after_urge(ctx: &Ctx, store: &Store, urge: Option<RecordId>) -> CliResult {
+    let Some(what) = words::read(ctx, None, words::Source::Prompt(WHAT_HAPPENED))? else {
+        say(ctx, "Nothing saved. `companion slip log` is there when you are ready.");
+        return Ok(());
+    };
+    log_slip(ctx, store, NewSlip { what, occurred: None, urge }, true)
 }
 
 /// The slip to analyse when none is named: the most recently left unfinished, else the latest.
@@ -231,9 +263,14 @@ fn analyze(ctx: &Ctx, a: AnalyzeArgs) -> CliResult {
         if ctx.json {
             return Err(Failure::new("the guided analysis asks questions; give answers as options with --json"));
         }
-        return guided(&store, id);
+        return guided(ctx, &store, id);
     }
-    for answer in answers_from_flags(&a)? {
+    let answers = answers_from_flags(&a)?;
+    let crisis = store.check_words(&answers.iter().flat_map(answer_words).collect::<Vec<_>>())?;
+    if let Some(c) = &crisis {
+        safety::show_crisis(ctx, c);
+    }
+    for answer in answers {
         store.answer_chain(id, answer)?;
     }
     let slip = store.slip(id)?;
@@ -429,8 +466,25 @@ fn typed_answer(step: ChainStep, slip: &Slip, asker: &mut Asker) -> CliResult<Op
     })
 }
 
+/// Every word of an answer (for the risk check).
+fn answer_words(a: &ChainAnswer) -> Vec<String> {
+    match a {
+        ChainAnswer::Vulnerabilities { items } => items.iter().filter_map(|v| v.note.clone()).collect(),
+        ChainAnswer::PromptingEvent { text }
+        | ChainAnswer::Consequences { text }
+        | ChainAnswer::Repair { text }
+        | ChainAnswer::Commitment { text }
+        | ChainAnswer::SelfCompassion { text } => vec![text.clone()],
+        ChainAnswer::Links { links } => {
+            links.iter().flat_map(|l| std::iter::once(l.text.clone()).chain(l.instead.clone())).collect()
+        }
+        ChainAnswer::Alternatives { items } => items.iter().map(|i| i.instead.clone()).collect(),
+        ChainAnswer::Skip { .. } | ChainAnswer::Clear { .. } => Vec::new(),
+    }
+}
+
 /// The guided analysis: asks each step not yet answered or skipped, saving each answer.
-fn guided(store: &Store, id: RecordId) -> CliResult {
+fn guided(ctx: &Ctx, store: &Store, id: RecordId) -> CliResult {
     let first = store.slip(id)?;
     if first.chain.is_complete() {
         tell("This analysis is finished. To change a step, answer it again with an option (see `companion slip analyze --help`), or clear it with --clear STEP.");
@@ -453,6 +507,9 @@ fn guided(store: &Store, id: RecordId) -> CliResult {
                 return Ok(());
             }
             Some(answer) => {
+                if let Some(c) = store.check_words(&answer_words(&answer))? {
+                    safety::show_crisis(ctx, &c);
+                }
                 if let Err(e) = store.answer_chain(id, answer) {
                     // Ask the same step again, saying what to change.
                     tell(&format!("companion: {e}"));
@@ -632,7 +689,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> CliResult {
     }
     let p = store.progress()?;
     println!();
-    for line in insights::progress_sentences(&p.value) {
+    for line in p.value.sentences() {
         println!("{line}");
     }
     Ok(())

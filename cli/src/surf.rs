@@ -110,7 +110,8 @@ pub fn run(ctx: &Ctx, a: SurfArgs) -> CliResult {
                 strategies: a.strategies.clone(),
             };
             s = store.end_surf(s.id, end)?;
-            return print_session(ctx, &store, &s, true);
+            print_session(ctx, &store, &s, true)?;
+            return after_end(ctx, &store, &s);
         }
         if a.resume {
             s = store.resume_surf(s.id)?;
@@ -222,10 +223,7 @@ pub fn session_json(s: &SurfSession, st: &SurfStatus, plan: Option<&Notification
                 json!({
                     "key": n.key,
                     "at": rfc3339(n.at_utc_ms),
-                    "kind": match n.kind {
-                        companion_core::notify::NotificationKind::CheckIn => "check-in",
-                        companion_core::notify::NotificationKind::TimeUp => "time-up",
-                    },
+                    "kind": n.kind.as_str(),
                     "title": n.title,
                     "body": n.body,
                 })
@@ -448,8 +446,39 @@ fn live_session(ctx: &Ctx, store: &Store, mut s: SurfSession) -> CliResult {
         } else {
             println!("The session goes on. Continue with `companion surf --resume`.");
         }
+        return Ok(());
     }
-    Ok(())
+    after_end(ctx, store, &s)
+}
+
+/// After a session ended: the crisis step for risk words in its notes, and for "acted" the
+/// slip and its chain analysis, for "still strong" the plan, a person and crisis lines.
+fn after_end(ctx: &Ctx, store: &Store, s: &SurfSession) -> CliResult {
+    let next = store.after_surf(s.id)?;
+    crate::safety::show_crisis_first(ctx, &next);
+    match crate::safety::offer(ctx, &next)? {
+        crate::safety::Chosen::LogSlip(u) => crate::slip::log_after_urge(ctx, store, u),
+        crate::safety::Chosen::Strategy(id) => {
+            let used = store.start_strategy(
+                id,
+                companion_core::plan::UseContext { for_item: None, urge: s.urge, intensity: s.summary().last },
+            )?;
+            println!("Good choice: {}.", used.strategy_text);
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Surf an urge that was just logged: the session continues that entry (one urge, not two).
+pub fn surf_logged(ctx: &Ctx, store: &Store, urge: companion_core::RecordId) -> CliResult {
+    let intensity = store.urge(urge)?.intensity;
+    let s = store.start_surf(SurfStart { urge: Some(urge), intensity: Some(intensity), ..Default::default() })?;
+    if term::interactive() && !ctx.json {
+        return live_session(ctx, store, s);
+    }
+    say(ctx, "Started. Check in with `companion surf --checkin N`; end with `companion surf --end OUTCOME`.");
+    print_session(ctx, store, &s, false)
 }
 
 fn frame(s: &SurfSession, now: i64, st: &SurfStatus, mode: &Mode, field: &NumberField, message: &str) -> Vec<String> {

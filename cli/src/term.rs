@@ -180,3 +180,51 @@ pub fn ask_rating(question: &str) -> CliResult<Option<u8>> {
         }
     }
 }
+
+/// Raw mode for one key press; restored when dropped.
+struct RawKey;
+
+impl RawKey {
+    fn enter() -> CliResult<RawKey> {
+        terminal::enable_raw_mode().map_err(|_| Failure::new("this terminal cannot read a single key"))?;
+        Ok(RawKey)
+    }
+}
+
+impl Drop for RawKey {
+    fn drop(&mut self) {
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+/// Ask the person to pick one of `n` numbered choices with one key (1-9); Enter, Esc, `q`
+/// or Ctrl-C skips. Without a terminal, nothing is picked.
+pub fn pick(question: &str, n: usize) -> CliResult<Option<usize>> {
+    if !interactive() || n == 0 {
+        return Ok(None);
+    }
+    print!("{question} ");
+    let _ = std::io::stdout().flush();
+    let picked = {
+        let _raw = RawKey::enter()?;
+        loop {
+            let Ok(Event::Key(k)) = event::read() else { continue };
+            if k.kind != KeyEventKind::Press {
+                continue;
+            }
+            match k.code {
+                KeyCode::Char('c' | 'd') if k.modifiers.contains(KeyModifiers::CONTROL) => break None,
+                KeyCode::Char(c) if c.is_ascii_digit() => {
+                    let v = c.to_digit(10).map(|d| d as usize).unwrap_or(0);
+                    if (1..=n).contains(&v) {
+                        break Some(v - 1);
+                    }
+                }
+                KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => break None,
+                _ => {}
+            }
+        }
+    };
+    println!("{}", picked.map(|i| (i + 1).to_string()).unwrap_or_default());
+    Ok(picked)
+}

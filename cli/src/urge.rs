@@ -3,12 +3,18 @@
 use chrono::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use companion_core::time::{parse_date, LocalStamp};
+use std::io::IsTerminal;
+
+use companion_core::plan::UseContext;
+use companion_core::safety::NextSteps;
 use companion_core::urge::{Company, NewUrge, Outcome, UrgeEdit, UrgeField, UrgeQuery};
 use companion_core::{Error, RecordId, RecordKind, Store};
 use serde_json::json;
 
 use crate::app::{confirm, print_json, say, CliResult, Ctx, Failure};
-use crate::format;
+use crate::ask::{tell, Answer, Asker};
+use crate::safety::{self, Chosen};
+use crate::{format, words};
 
 #[derive(Subcommand)]
 pub enum UrgeCommand {
@@ -81,7 +87,8 @@ pub struct Fields {
     /// What you felt (repeat for several).
     #[arg(long = "feeling", value_name = "TEXT")]
     feelings: Vec<String>,
-    /// Anything you want to remember about it.
+    /// Anything you want to remember about it ("-": read it from standard input or a
+    /// prompt, so it stays out of your shell history; on a terminal you are asked anyway).
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
     /// When it began: 2026-03-29T23:30:00+02:00, "2026-03-29 23:30", or 23:30 (the most recent 23:30).
@@ -201,11 +208,12 @@ pub fn resolve(store: &Store, text: &str) -> CliResult<RecordId> {
 }
 
 fn log(ctx: &Ctx, a: LogArgs) -> CliResult {
-    let f = a.fields;
+    let mut f = a.fields;
     let Some(intensity) = f.intensity else {
         return Err(Failure::new("--intensity is required: how strong was it, 0 to 10?"));
     };
     let store = ctx.open()?;
+    ask_words(ctx, &mut f)?;
     let occurred = f.at.as_deref().map(|t| parse_time(ctx, &store, t)).transpose()?;
     let ended = f.ended.as_deref().map(|t| parse_time(ctx, &store, t)).transpose()?;
     let new = NewUrge {
@@ -223,9 +231,11 @@ fn log(ctx: &Ctx, a: LogArgs) -> CliResult {
         strategies: f.strategies,
     };
     let urge = store.log_urge(new)?;
+    let next = store.after_urge(urge.id)?;
     if ctx.json {
-        return print_json(&json!({ "id": urge.id.to_text() }));
+        return print_json(&json!({ "id": urge.id.to_text(), "next": safety::next_steps_json(&next) }));
     }
+    safety::show_crisis_first(ctx, &next);
     println!("{}", urge.id);
     say(
         ctx,
@@ -235,6 +245,49 @@ fn log(ctx: &Ctx, a: LogArgs) -> CliResult {
             None => "Saved. Noticing an urge is information, not an order.",
         },
     );
+    follow(ctx, &store, &next, urge.id, Some(intensity))
+}
+
+/// Do the next step the person picked.
+pub fn follow(ctx: &Ctx, store: &Store, next: &NextSteps, urge: RecordId, intensity: Option<u8>) -> CliResult {
+    match safety::offer(ctx, next)? {
+        Chosen::Surf(u) => crate::surf::surf_logged(ctx, store, u),
+        Chosen::Strategy(id) => {
+            let used = store.start_strategy(id, UseContext { for_item: None, urge: Some(urge), intensity })?;
+            println!(
+                "Good choice: {}. Afterwards: companion plan done {} --passed (or --acted).",
+                used.strategy_text,
+                format::short_id(&used.id)
+            );
+            Ok(())
+        }
+        Chosen::LogSlip(u) => crate::slip::log_after_urge(ctx, store, u),
+        Chosen::Nothing => Ok(()),
+    }
+}
+
+/// On a terminal, ask for the words left out (what set it off, feelings, a note), so they
+/// need not be typed on the command line; `--note -` reads the note from standard input.
+fn ask_words(ctx: &Ctx, f: &mut Fields) -> CliResult {
+    if f.note.as_deref() == Some("-") {
+        f.note = words::read(ctx, None, words::Source::Prompt("Anything you want to remember about it?"))?;
+        return Ok(());
+    }
+    let nothing_given = f.triggers.is_empty() && f.feelings.is_empty() && f.note.is_none();
+    if ctx.json || !nothing_given || !std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    let mut asker = Asker::new();
+    tell("A few words help you and your plan later; press Enter to skip any question.");
+    if let Answer::Text(t) = asker.ask(&["What set it off? (separate several with commas)"]) {
+        f.triggers = t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();
+    }
+    if let Answer::Text(t) = asker.ask(&["What are you feeling? (separate several with commas)"]) {
+        f.feelings = t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();
+    }
+    if let Answer::Text(t) = asker.ask(&["Anything else you want to remember about it?"]) {
+        f.note = Some(t);
+    }
     Ok(())
 }
 

@@ -141,8 +141,54 @@ fn surf_live_as_a_person_would() {
     t.keys(&["Enter"]);
     t.wait_for("How did it go?");
     t.keys(&["2"]);
+    // Still strong: the next steps are offered; Enter skips them.
+    let s = t.wait_for("Press 1-");
+    assert!(s.contains("it is still strong") && s.contains("Crisis lines and professionals"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait_for("EXITED 0");
+}
+
+#[test]
+fn a_strong_urge_offers_next_steps_surfing_keeps_one_entry_and_acting_offers_the_slip() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    ok(dir.path(), &["plan", "edit", "add-person", "Brother Example", "--contact", "+00 0000 0003"]);
+    // Logged at 9, with the words asked at prompts (none on the command line).
+    let t = Tmux::start("next", dir.path(), "urge log --intensity 9");
+    t.wait_for("What set it off?");
+    t.keys(&["lonely", "Enter"]);
+    t.wait_for("What are you feeling?");
+    t.keys(&["Enter"]);
+    t.wait_for("Anything else you want to remember about it?");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Press 1-");
+    assert!(s.contains("This is a strong urge.") && s.contains("1. Surf it now"), "{s}");
+    assert!(s.contains("Reach Brother Example now: +00 0000 0003"), "{s}");
+    // One key: surf it now. The session continues the logged urge.
+    t.keys(&["1"]);
+    t.wait_for("Urge surfing · 20 min");
+    t.keys(&["e"]);
+    t.wait_for("How strong is it now?");
+    t.keys(&["7", "Enter"]);
+    t.wait_for("How did it go?");
+    t.keys(&["4"]);
+    // Acted: the slip and its chain analysis are offered.
+    let s = t.wait_for("Press 1-");
+    assert!(s.contains("Write down the slip and learn from it"), "{s}");
+    t.keys(&["1"]);
+    t.wait_for("What happened?");
+    t.keys(&["opened the hookup app", "Enter"]);
+    t.wait_for("Looking back at the slip");
+    t.keys(&["stop", "Enter"]);
     let s = t.wait_for("EXITED 0");
-    assert!(s.contains("it is still strong"), "{s}");
+    assert!(!s.contains("Current stretch"), "{s}");
+    let urges = json(dir.path(), &["urge", "list"]);
+    assert_eq!(urges.as_array().unwrap().len(), 1, "surfing the logged urge keeps one entry: {urges}");
+    assert_eq!(urges[0]["triggers"][0], "lonely");
+    assert_eq!(urges[0]["outcome"], "acted");
+    let slips = json(dir.path(), &["slip", "list"]);
+    assert_eq!(slips[0]["what"], "opened the hookup app");
+    assert_eq!(slips[0]["urge"], urges[0]["id"]);
 }
 
 #[test]

@@ -107,7 +107,9 @@ fn build_show_edit_and_find() {
     let f = json_noon(&dir, &["plan", "find", "so stressed", "--intensity", "9"]);
     assert_eq!(f["high_intensity"], true);
     assert_eq!(f["strategies"][0]["kind"], "reach_out");
-    assert_eq!(f["contacts"][0]["name"], "Example Crisis Line");
+    // A strong urge is not a suicidal crisis: the person reachable now comes first.
+    assert_eq!(f["contacts"][0]["name"], "Alex Example");
+    assert_eq!(f["crisis"], serde_json::Value::Null);
     let human = ok_noon(&dir, &["plan", "find", "so stressed", "--intensity", "9"]);
     let reach = human.find("Reach out first").unwrap();
     assert!(reach < human.find("Try").unwrap(), "contacts come first at high intensity:\n{human}");

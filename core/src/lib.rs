@@ -7,7 +7,9 @@
 //! - features: [`urge`] (the urge log), [`surf`] (urge-surfing sessions and their waves),
 //!   [`exercise`] (guided exercises), [`notify`] (what the app schedules as notifications),
 //!   [`plan`] (the coping plan and its lookup), [`export`] (backup and restore), and the
-//!   modules later issues add (slips, check-ins, goals, insights, consent, sync).
+//!   modules later issues add (slips, check-ins, goals, insights, consent, sync);
+//! - the apps: [`lock`] (the app lock's policy) and [`screens`] (every screen's state, words
+//!   and decisions, which the Android and iOS shells only render).
 //!
 //! No FFI code lives here: with the `uniffi` feature, core types derive UniFFI traits so the
 //! bindings crate can expose them without mirroring them by hand.
@@ -28,9 +30,13 @@ pub mod export;
 pub mod goal;
 pub mod id;
 pub mod insights;
+pub mod language;
+pub mod lock;
 pub mod notify;
 pub mod plan;
 pub mod protocol;
+pub mod safety;
+pub mod screens;
 pub mod share;
 pub mod slip;
 pub mod store;

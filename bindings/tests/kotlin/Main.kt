@@ -7,8 +7,9 @@ fun main() {
     registerCompanionTests()
     registerPlanTests()
     registerSurfAndExerciseTests()
-    registerRepositoryTests()
     registerProgressAndSharingTests()
+    registerSafetyTests()
+    registerAppDayTests()
     val failures = Tests.runAll()
     exitProcess(if (failures == 0) 0 else 1)
 }

@@ -55,7 +55,7 @@ import kotlinx.coroutines.runBlocking
 private const val DAY_MS = 24 * HOUR_MS
 
 /** The clinician reader against the test server; its standard output. */
-private fun clinician(vararg args: String, check: Boolean = true): Pair<Int, String> {
+internal fun clinician(vararg args: String, check: Boolean = true): Pair<Int, String> {
     val bin = System.getenv("COMPANION_CLINICIAN_BIN")
         ?: throw AssertionFailed("run through run-foreign-tests.sh, which starts a sync server")
     val p = ProcessBuilder(listOf(bin, "--json") + args).redirectErrorStream(false).start()
@@ -66,7 +66,7 @@ private fun clinician(vararg args: String, check: Boolean = true): Pair<Int, Str
     return code to out
 }
 
-private fun newInvite(): String =
+internal fun newInvite(): String =
     Regex("\"invite\":\"([^\"]+)\"").find(clinician("invite").second)?.groupValues?.get(1)
         ?: throw AssertionFailed("no invite printed")
 

@@ -22,6 +22,7 @@ mod strategies;
 mod summary;
 mod urges;
 mod windows;
+mod words;
 
 #[cfg(test)]
 mod tests;
@@ -36,6 +37,7 @@ pub use strategies::{by_trigger as strategies_by_trigger, StrategyEffect, Trigge
 pub use summary::{PartsOfDay, SummaryOptions, TriggerCount, WeeklySummary, SUMMARY_FORMAT, SUMMARY_TRIGGERS};
 pub use urges::{week_start, DayCount, HourGrid, TriggerStat, UrgeSummary, WeekCount, Weekday, TOP_TRIGGERS};
 pub use windows::{RiskWindow, WeekTime, CHECK_IN_MESSAGE, LEAD_MINUTES, MAX_WINDOWS, MIN_CELL, MIN_URGES};
+pub use words::stretch_words;
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};

@@ -79,6 +79,26 @@ fn progress_never_resets_the_longest_interval() {
 }
 
 #[test]
+fn right_after_a_slip_the_longer_view_comes_first_and_the_current_stretch_not_at_all() {
+    let clock =
+        ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(), Zone::parse("Europe/Berlin").unwrap());
+    let s = TestStore::with_clock(clock);
+    urge(&s, "2026-03-01 13:00", 3, Some(Outcome::Surfed), &[]);
+    s.clock.set(Utc.with_ymd_and_hms(2026, 3, 31, 11, 0, 0).unwrap());
+    s.log_slip(NewSlip { what: "x".into(), occurred: None, urge: None }).unwrap();
+    let p = s.progress().unwrap().value;
+    let after = p.sentences_after_slip();
+    assert_eq!(after[0], "Last 30 days: 29 of 30 days without acting out (the 30 days before: 1 of 1).");
+    assert!(after[1].starts_with("Longest stretch without acting out so far: 29 days"), "{after:?}");
+    assert!(after.iter().all(|l| !l.contains("Current stretch") && !l.contains("less than an hour")), "{after:?}");
+    // On the insights screen the current stretch is there, but last.
+    let all = p.sentences();
+    assert_eq!(all[0], after[0]);
+    let current = all.iter().position(|l| l.starts_with("Current stretch: less than an hour")).unwrap();
+    assert!(current > 1, "{all:?}");
+}
+
+#[test]
 fn local_hour_and_day_are_where_the_urge_happened() {
     let s = TestStore::new();
     let ny = Zone::parse("America/New_York").unwrap();

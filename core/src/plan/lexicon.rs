@@ -1,64 +1,18 @@
-//! Built-in words for finding the plan from what a person types: a small English stemmer,
-//! words that carry no meaning for lookup, and a synonym map from everyday words for hard
-//! moments (HALT and the triggers and warning signs in PRODUCT.md) to shared concepts.
+//! Built-in words for finding the plan from what a person types: stems (Snowball, through
+//! [`crate::language`]), words that carry no meaning for lookup, and a synonym map from the
+//! words of this field to shared concepts: HALT and the triggers and warning signs of
+//! PRODUCT.md, and the field's own vocabulary and slang (sexual content, apps, venues and paid
+//! sex, drink, conflict, travel, night, being found out), as clients type them.
 //!
-//! Kept deliberately small and readable: the point is "stressed" finding "Stress at work" and
-//! "can't sleep" finding "Insomnia", not general language understanding.
+//! Kept readable: the point is "stressed" finding "Stress at work", "smashed after the pub"
+//! finding "Drinking" and "sexting my ex" finding "Messaging my ex", not general language
+//! understanding.
 
-/// Strip common English suffixes so inflected forms share a stem: "stressed", "stresses" and
-/// "stressful" all become "stress"; "loneliness" and "lonely" become "lone". Not a full Porter
-/// stemmer: derivational suffixes once, then inflections once, then a final "e" and doubled
-/// consonants.
+/// The stem that inflected forms share: the Snowball English stemmer ("stressed",
+/// "stresses" and "stressful" all become "stress"). Derived words with another meaning-bearing
+/// suffix ("lonely", "loneliness") meet through [`CONCEPTS`] instead.
 pub(crate) fn stem(word: &str) -> String {
-    let mut w: String = word.to_string();
-    if w.chars().count() <= 3 || !w.is_ascii() {
-        return w;
-    }
-    let strip = |w: &mut String, suffix: &str, with: &str, min_left: usize| -> bool {
-        if w.ends_with(suffix) && w.len() - suffix.len() >= min_left {
-            let n = w.len() - suffix.len();
-            w.truncate(n);
-            w.push_str(with);
-            true
-        } else {
-            false
-        }
-    };
-    // Derivational suffixes (one of them).
-    let _ = strip(&mut w, "iness", "y", 3)
-        || strip(&mut w, "fulness", "", 3)
-        || strip(&mut w, "ness", "", 3)
-        || strip(&mut w, "ful", "", 3)
-        || strip(&mut w, "ment", "", 3)
-        || strip(&mut w, "dom", "", 3)
-        || strip(&mut w, "ation", "", 3);
-    // Inflections (one of them).
-    let _ = strip(&mut w, "ies", "y", 2)
-        || strip(&mut w, "ied", "y", 2)
-        || strip(&mut w, "ing", "", 3)
-        || strip(&mut w, "ed", "", 3)
-        || (w.ends_with("sses") && strip(&mut w, "es", "", 3))
-        || (w.ends_with("xes") && strip(&mut w, "es", "", 3))
-        || (w.ends_with("ches") && strip(&mut w, "es", "", 3))
-        || (w.ends_with("shes") && strip(&mut w, "es", "", 3))
-        || (!w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") && strip(&mut w, "s", "", 3));
-    let _ = strip(&mut w, "ly", "", 3);
-    if w.len() > 3 && w.ends_with('e') {
-        w.pop();
-    }
-    if w.ends_with('y') && w.len() > 3 {
-        w.pop();
-        w.push('i');
-    }
-    // "running" -> "runn" -> "run"; keep ll, ss, zz, ff ("scroll", "stress").
-    let b = w.as_bytes();
-    if b.len() >= 3 {
-        let (x, y) = (b[b.len() - 1], b[b.len() - 2]);
-        if x == y && matches!(x, b'b' | b'd' | b'g' | b'm' | b'n' | b'p' | b'r' | b't') {
-            w.pop();
-        }
-    }
-    w
+    crate::language::stem(word)
 }
 
 /// Words that say nothing about *which* moment this is. Dropped from queries and plan labels.
@@ -86,6 +40,8 @@ pub(crate) const CONCEPTS: &[(&str, &[&str])] = &[
             "lonesome",
             "nobody",
             "no one",
+            "nobody to talk to",
+            "no one to talk to",
             "by myself",
             "disconnected",
             "left out",
@@ -199,6 +155,7 @@ pub(crate) const CONCEPTS: &[(&str, &[&str])] = &[
             "frustration",
             "rage",
             "irritable",
+            "pissed off",
         ],
     ),
     (
@@ -215,6 +172,21 @@ pub(crate) const CONCEPTS: &[(&str, &[&str])] = &[
             "fell out",
             "falling out",
             "shouting",
+            "shouted",
+            "yelled",
+            "yelling",
+            "yell",
+            "screamed",
+            "screaming",
+            "screaming match",
+            "fought",
+            "blew up",
+            "kicked me out",
+            "slammed the door",
+            "broke up",
+            "break up",
+            "breakup",
+            "split up",
         ],
     ),
     (
@@ -248,6 +220,8 @@ pub(crate) const CONCEPTS: &[(&str, &[&str])] = &[
             "after midnight",
             "up late",
             "nighttime",
+            "evening",
+            "evenings",
         ],
     ),
     (
@@ -265,23 +239,203 @@ pub(crate) const CONCEPTS: &[(&str, &[&str])] = &[
             "twitter",
             "youtube",
             "swiping",
-            "dating app",
-            "dating apps",
-            "tinder",
             "internet",
             "online",
+            "doomscrolling",
+            "doomscroll",
+            "insta",
+            "snapchat",
+            "twitch",
         ],
+    ),
+    (
+        "porn",
+        &[
+            "porn",
+            "porno",
+            "pornography",
+            "pornographic",
+            "xxx",
+            "nsfw",
+            "adult site",
+            "adult sites",
+            "adult content",
+            "adult videos",
+            "explicit",
+            "onlyfans",
+            "only fans",
+            "pornhub",
+            "cam",
+            "cams",
+            "camgirl",
+            "camgirls",
+            "webcam",
+            "nudes",
+            "nude",
+            "naked",
+            "smut",
+        ],
+    ),
+    (
+        "horny",
+        &[
+            "horny",
+            "aroused",
+            "arousal",
+            "turned on",
+            "randy",
+            "lust",
+            "lustful",
+            "frisky",
+            "masturbate",
+            "masturbating",
+            "masturbation",
+            "wank",
+            "wanking",
+            "jerk off",
+            "jerking off",
+            "fap",
+            "fapping",
+            "edging",
+            "sex drive",
+        ],
+    ),
+    ("sexting", &["sext", "sexting", "sexted", "sexts", "dirty texts", "dick pic", "nude pics"]),
+    (
+        "hookup",
+        &[
+            "hookup",
+            "hookups",
+            "hook up",
+            "hooking up",
+            "hookup app",
+            "casual sex",
+            "one night stand",
+            "tinder",
+            "grindr",
+            "bumble",
+            "hinge",
+            "feeld",
+            "dating app",
+            "dating apps",
+            "swiping",
+            "swipe",
+            "affair",
+            "cheating",
+        ],
+    ),
+    (
+        "paid sex",
+        &[
+            "escort",
+            "escorts",
+            "sex worker",
+            "sex workers",
+            "prostitute",
+            "prostitutes",
+            "hooker",
+            "hookers",
+            "call girl",
+            "brothel",
+            "massage parlour",
+            "massage parlor",
+            "massage parlours",
+            "massage parlors",
+            "happy ending",
+            "red light",
+            "red light district",
+            "paid for sex",
+            "pay for sex",
+        ],
+    ),
+    (
+        "strip club",
+        &[
+            "strip club",
+            "strip clubs",
+            "stripclub",
+            "stripper",
+            "strippers",
+            "lap dance",
+            "lap dancing",
+            "gentlemens club",
+            "peep show",
+            "sex shop",
+        ],
+    ),
+    ("ex", &["ex", "exes", "ex girlfriend", "ex boyfriend", "ex wife", "ex husband", "former partner", "old flame"]),
+    (
+        "found out",
+        &["found out", "caught", "discovered", "busted", "confronted", "exposed", "find out", "finds out", "caught me"],
     ),
     ("screen", &["phone", "laptop", "computer", "tablet", "screen", "device", "devices"]),
     ("home", &["home", "house", "flat", "apartment", "bedroom", "room"]),
     (
         "alcohol",
         &[
-            "alcohol", "drunk", "drinking", "drink", "drinks", "beer", "wine", "tipsy", "hungover", "hangover", "high",
-            "weed", "drugs", "stoned",
+            "alcohol",
+            "drunk",
+            "drinking",
+            "drink",
+            "drinks",
+            "beer",
+            "wine",
+            "tipsy",
+            "hungover",
+            "hangover",
+            "high",
+            "weed",
+            "drugs",
+            "stoned",
+            "smashed",
+            "wasted",
+            "hammered",
+            "plastered",
+            "sloshed",
+            "buzzed",
+            "pissed",
+            "booze",
+            "boozing",
+            "pub",
+            "pubs",
+            "bar",
+            "bars",
+            "pints",
+            "pint",
+            "shots",
+            "vodka",
+            "whisky",
+            "whiskey",
+            "cocaine",
+            "coke",
+            "clubbing",
+            "after the pub",
+            "few drinks",
         ],
     ),
-    ("travel", &["travel", "travelling", "traveling", "hotel", "business trip", "trip", "away from home", "airport"]),
+    (
+        "travel",
+        &[
+            "travel",
+            "travelling",
+            "traveling",
+            "hotel",
+            "hotels",
+            "motel",
+            "airbnb",
+            "business trip",
+            "trip",
+            "away from home",
+            "airport",
+            "flight",
+            "layover",
+            "conference",
+            "abroad",
+            "on the road",
+            "jet lag",
+            "jetlag",
+        ],
+    ),
     ("payday", &["payday", "paid", "salary", "pay day", "money"]),
     ("celebrating", &["celebrate", "celebrating", "celebration", "party", "success", "good news", "reward"]),
     (
@@ -309,7 +463,10 @@ pub(crate) const CONCEPTS: &[(&str, &[&str])] = &[
     ),
     ("work", &["work", "job", "boss", "office", "email", "emails", "colleague", "coworker", "shift"]),
     ("hungry", &["hungry", "hunger", "starving", "skipped lunch", "skipped dinner"]),
-    ("partner", &["partner", "wife", "husband", "girlfriend", "boyfriend", "spouse", "relationship"]),
+    (
+        "partner",
+        &["partner", "wife", "husband", "girlfriend", "boyfriend", "spouse", "relationship", "gf", "bf", "missus"],
+    ),
     ("sick", &["sick", "ill", "pain", "headache", "unwell", "hurting"]),
     // Strategy words, so a person can also look for a strategy by what it is.
     ("breathe", &["breathe", "breathing", "breath", "breaths", "box breathing", "4-7-8"]),
@@ -334,9 +491,7 @@ mod tests {
     #[test]
     fn inflections_share_a_stem() {
         for group in [
-            &["stress", "stressed", "stresses", "stressful", "stressing"][..],
-            &["lonely", "loneliness"],
-            &["bored", "bore", "boredom", "bores"],
+            &["stress", "stressed", "stresses", "stressing"][..],
             &["tired", "tire", "tires"],
             &["scroll", "scrolling", "scrolled", "scrolls"],
             &["run", "running", "runs"],
@@ -345,6 +500,7 @@ mod tests {
             &["trigger", "triggers", "triggered", "triggering"],
             &["night", "nights"],
             &["empty", "emptiness"],
+            &["hookup", "hookups"],
         ] {
             let s = stem(group[0]);
             for w in group {
@@ -352,7 +508,24 @@ mod tests {
             }
         }
         assert_ne!(stem("stress"), stem("street"));
-        assert_eq!(stem("bus"), "bus");
-        assert_eq!(stem("ok"), "ok");
+    }
+
+    #[test]
+    fn derived_words_meet_in_their_concept() {
+        use crate::plan::matcher::concepts_of;
+        for group in [
+            &["lonely", "loneliness", "alone"][..],
+            &["bored", "boredom"],
+            &["smashed", "after the pub", "hammered", "few pints"],
+            &["escort", "massage parlour", "massage parlor", "sex worker"],
+            &["horny", "turned on", "wanking"],
+            &["screaming match", "she yelled at me", "we had a row"],
+        ] {
+            let want = concepts_of(group[0]);
+            assert_eq!(want.len(), 1, "{}", group[0]);
+            for w in group {
+                assert!(concepts_of(w).is_superset(&want), "{w} vs {}", group[0]);
+            }
+        }
     }
 }

@@ -10,10 +10,10 @@
 //! thing the client names brings its own strategies up.
 //!
 //! # Ranking
-//! Strategies come in tiers: (0) those of fully matched items (and of the best match for a
-//! term), (1) of other partly matched items,
-//! (2) other strategies whose own words match the query, (3) general strategies (for any
-//! moment). When nothing matched, (4) every other strategy of the plan, then (5) built-in
+//! Strategies come in tiers ([`Tier`]): `Matched` (strategies of tapped or fully matched items,
+//! and of the best match for a term), `PartlyMatched` (of other partly matched items),
+//! `OwnWords` (other strategies whose own words match the query), `General` (for any moment),
+//! and, when nothing matched, `RestOfPlan` (every other strategy of the plan); then built-in
 //! suggestions for the feelings recognised. An empty plan gives built-in suggestions only.
 //! Suggestions are marked ([`StrategySource::Suggestion`]).
 //!
@@ -33,9 +33,15 @@
 //! placed above it but helping 1 time in 6 (0.58). Ties keep the client's order.
 //!
 //! At high intensity (≥ [`HIGH_INTENSITY`] on the 0-10 scale) every reach-out strategy of the
-//! plan joins the list and reach-out strategies move to the front (keeping their order), [`Lookup::high_intensity`] tells the app to show people
-//! and crisis lines before strategies, and a plan without anyone to contact gets built-in
-//! crisis steps first.
+//! plan joins the list and reach-out strategies move to the front (keeping their order),
+//! [`Lookup::high_intensity`] tells the app to show people to reach before strategies, and a
+//! plan without anyone to contact gets built-in steps to reach out first. A strong urge is not
+//! a suicidal crisis: people reachable now come before crisis lines.
+//!
+//! # Safety
+//! Words of suicide or self-harm in the query ([`crate::safety::risk`]) set
+//! [`Lookup::crisis`], the crisis step to show before anything else, whatever the intensity,
+//! and move crisis lines reachable now to the front of the contacts.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -48,6 +54,8 @@ use super::model::{Contact, CopingPlan, ItemKind, PlanEntry, StrategyKind};
 use super::suggestions;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
+use crate::safety::risk::{self, RiskConcern};
+use crate::safety::{CrisisStep, EmergencyNumber};
 use crate::text;
 use crate::urge::MAX_INTENSITY;
 
@@ -178,6 +186,18 @@ pub struct ContactStep {
     pub minutes_until_reachable: Option<u32>,
 }
 
+impl ContactStep {
+    /// `contact` as a step at local time `now`.
+    pub fn at(contact: &Contact, professional: bool, now: NaiveDateTime) -> ContactStep {
+        ContactStep {
+            contact: contact.clone(),
+            professional,
+            reachable_now: contact.available_at(now),
+            minutes_until_reachable: contact.minutes_until_available(now),
+        }
+    }
+}
+
 impl fmt::Debug for ContactStep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ContactStep({:?}, reachable_now: {})", self.contact, self.reachable_now)
@@ -191,13 +211,16 @@ pub struct Lookup {
     /// Triggers and warning signs matched, best first.
     pub matched: Vec<MatchedItem>,
     pub strategies: Vec<RankedStrategy>,
-    /// People who can help, then professionals and crisis lines; reachable now first.
-    /// At high intensity crisis lines and people reachable now come first.
+    /// People who can help, then professionals, then crisis lines; reachable now first. A
+    /// strong urge is not a crisis: crisis lines lead only when the words speak of suicide or
+    /// self-harm (then [`Lookup::crisis`] is set too).
     pub contacts: Vec<ContactStep>,
     /// The client's reasons for recovery, to remember.
     pub reasons: Vec<PlanEntry>,
-    /// Intensity is high: show contacts (reach out, crisis) before strategies.
+    /// Intensity is high: show people to reach before strategies.
     pub high_intensity: bool,
+    /// The words speak of suicide or self-harm: show this crisis step before anything else.
+    pub crisis: Option<CrisisStep>,
 }
 
 struct IxItem {
@@ -222,6 +245,73 @@ struct IxStrategy {
     helped: u32,
 }
 
+/// Where a strategy ranks, best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    /// Of a tapped or fully matched item, or of the best match for one of the query's terms.
+    Matched,
+    /// Of another partly matched item (or a night-time item late at night).
+    PartlyMatched,
+    /// Its own words match the query.
+    OwnWords,
+    /// For any moment.
+    General,
+    /// From another part of the plan: when nothing matched, or a reach-out step at high
+    /// intensity.
+    RestOfPlan,
+}
+
+impl Tier {
+    fn source(self) -> StrategySource {
+        match self {
+            Tier::Matched | Tier::PartlyMatched => StrategySource::MatchedItem,
+            Tier::OwnWords => StrategySource::OwnWords,
+            Tier::General => StrategySource::General,
+            Tier::RestOfPlan => StrategySource::OtherItem,
+        }
+    }
+}
+
+/// Whether a matched item's strategies lead or follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ItemTier {
+    Leads,
+    Also,
+}
+
+/// The query reduced to the plan's terms.
+struct QueryTerms {
+    folded: String,
+    /// Plan term → how surely it was recognised (1.0, or less for a corrected typo).
+    terms: HashMap<u32, f32>,
+    /// Concepts recognised (for built-in suggestions).
+    concepts: Vec<u16>,
+    /// Intensity at or above [`HIGH_INTENSITY`].
+    high: bool,
+    risk: Option<RiskConcern>,
+}
+
+/// An item the query matched.
+struct ItemMatch {
+    /// Index into [`PlanIndex::items`].
+    item: usize,
+    how: MatchHow,
+    score: f32,
+    tier: ItemTier,
+    /// The query's terms the item holds.
+    held: Vec<u32>,
+}
+
+/// A strategy in the running, before the same words are merged.
+struct Candidate {
+    /// Index into [`PlanIndex::strategies`].
+    strategy: usize,
+    tier: Tier,
+    score: f64,
+    /// Rank of its item among the matched items (0 when it has none).
+    item_rank: usize,
+}
+
 /// A plan prepared for fast lookups (build once, query often).
 pub struct PlanIndex {
     plan: CopingPlan,
@@ -229,6 +319,7 @@ pub struct PlanIndex {
     terms: HashMap<TermKey, u32>,
     items: Vec<IxItem>,
     strategies: Vec<IxStrategy>,
+    emergency: EmergencyNumber,
 }
 
 impl fmt::Debug for PlanIndex {
@@ -317,7 +408,7 @@ impl PlanIndex {
             words.push(&s.text);
         }
         let vocab = Vocabulary::new(words);
-        let mut ix = PlanIndex { plan, vocab, terms, items, strategies };
+        let mut ix = PlanIndex { plan, vocab, terms, items, strategies, emergency: EmergencyNumber::unknown() };
         ix.learn(stats);
         ix
     }
@@ -350,159 +441,240 @@ impl PlanIndex {
         &self.plan
     }
 
-    /// Look up strategies for `q` at local wall-clock time `now`.
+    /// The emergency number crisis steps show (set by [`crate::store::Store::plan_index`] from
+    /// the device's region).
+    pub fn with_emergency(mut self, emergency: EmergencyNumber) -> PlanIndex {
+        self.emergency = emergency;
+        self
+    }
+
+    /// The crisis step from this plan at local time `now`.
+    pub fn crisis_step(&self, now: NaiveDateTime, concern: Option<RiskConcern>) -> CrisisStep {
+        CrisisStep::build(&self.plan, now, self.emergency.clone(), concern)
+    }
+
+    /// Look up strategies for `q` at local wall-clock time `now`, in named phases: read the
+    /// query, match the plan's items, rank their strategies by [`Tier`] and score, add
+    /// built-in suggestions when the plan has nothing for the moment, put reaching out first
+    /// at high intensity (see the module documentation).
     pub fn lookup(&self, q: &LookupQuery, now: NaiveDateTime) -> Result<Lookup> {
+        let query = self.read_query(q)?;
+        let items = self.match_items(q, &query, now);
+        let candidates = self.candidates(&items, &query);
+        let mut strategies = self.ranked(&candidates);
+        let plan_has_it = !items.is_empty() || candidates.iter().any(|c| c.tier == Tier::OwnWords);
+        self.add_suggestions(&mut strategies, &query, plan_has_it);
+        if query.high {
+            self.reach_out_first(&mut strategies);
+        }
+        if let Some(l) = q.limit {
+            strategies.truncate(l as usize);
+        }
+        Ok(Lookup {
+            matched: items.iter().map(|m| self.matched_item(m)).collect(),
+            strategies,
+            contacts: self.contacts(now, query.risk.is_some()),
+            reasons: self.plan.reasons.clone(),
+            high_intensity: query.high,
+            crisis: query.risk.map(|concern| self.crisis_step(now, Some(concern))),
+        })
+    }
+
+    /// Phase 1: check the query and reduce it to the plan's terms.
+    fn read_query(&self, q: &LookupQuery) -> Result<QueryTerms> {
         if q.text.chars().count() > QUERY_MAX_CHARS {
             return Err(Error::invalid("search", format!("at most {QUERY_MAX_CHARS} characters")));
         }
         if let Some(i) = q.intensity {
             text::rating("intensity", i, MAX_INTENSITY)?;
         }
-        let high = q.intensity.is_some_and(|i| i >= HIGH_INTENSITY);
-        let folded_query = text::fold(&q.text);
-        let analyzed = matcher::analyze(&q.text, Some(&self.vocab));
-        let mut qterms: HashMap<u32, f32> = HashMap::new();
+        let mut terms: HashMap<u32, f32> = HashMap::new();
         let mut concepts: Vec<u16> = Vec::new();
-        for (k, quality) in &analyzed {
+        for (k, quality) in matcher::analyze(&q.text, Some(&self.vocab)) {
             if let TermKey::Concept(c) = k {
-                concepts.push(*c);
+                concepts.push(c);
             }
-            if let Some(id) = self.terms.get(k) {
-                let e = qterms.entry(*id).or_insert(0.0);
-                *e = e.max(*quality);
+            if let Some(id) = self.terms.get(&k) {
+                let e = terms.entry(*id).or_insert(0.0);
+                *e = e.max(quality);
             }
         }
+        Ok(QueryTerms {
+            folded: text::fold(&q.text),
+            terms,
+            concepts,
+            high: q.intensity.is_some_and(|i| i >= HIGH_INTENSITY),
+            risk: risk::assess(&q.text).map(|m| m.concern),
+        })
+    }
 
-        // Items: (index, how, score, terms of the query it holds).
-        let mut found: Vec<(usize, MatchHow, f32, Vec<u32>)> = Vec::new();
-        for (i, it) in self.items.iter().enumerate() {
-            if q.item.is_some_and(|id| it.ids.contains(&id)) {
-                found.push((i, MatchHow::Tapped, 1.0, Vec::new()));
-                continue;
-            }
-            if !folded_query.is_empty() && it.folded == folded_query {
-                found.push((i, MatchHow::Full, 1.0, it.terms.clone()));
-                continue;
-            }
-            if it.terms.is_empty() {
-                continue;
-            }
-            let held: Vec<u32> = it.terms.iter().copied().filter(|t| qterms.contains_key(t)).collect();
-            if held.is_empty() {
-                continue;
-            }
-            let quality: f32 = held.iter().filter_map(|t| qterms.get(t)).sum();
-            let score = quality / it.terms.len() as f32;
-            let how = if held.len() == it.terms.len() { MatchHow::Full } else { MatchHow::Partial };
-            found.push((i, how, score, held));
-        }
-        // An item is in the first tier when tapped or fully matched, or when it is the best
-        // match for one of the query's terms ("tired and stressed" with items "Can't sleep"
-        // and "Stress at work": both lead).
+    /// Phase 2: the items the query names, best first: tapped and fully matched items and
+    /// the best match for each of the query's terms lead ("tired and stressed" with items
+    /// "Can't sleep" and "Stress at work": both lead); other partial matches follow, then, late
+    /// at night, the items about the night.
+    fn match_items(&self, q: &LookupQuery, query: &QueryTerms, now: NaiveDateTime) -> Vec<ItemMatch> {
+        let mut found: Vec<ItemMatch> =
+            self.items.iter().enumerate().filter_map(|(i, it)| self.match_item(i, it, q, query)).collect();
         let mut best_for_term: HashMap<u32, f32> = HashMap::new();
-        for (_, _, score, held) in &found {
-            for t in held {
+        for m in &found {
+            for t in &m.held {
                 let b = best_for_term.entry(*t).or_insert(0.0);
-                *b = b.max(*score);
+                *b = b.max(m.score);
             }
         }
-        let mut matched: Vec<(usize, MatchHow, f32, u8)> = found
-            .iter()
-            .map(|(i, how, score, held)| {
-                let best = held.iter().any(|t| best_for_term.get(t).is_some_and(|b| score >= b));
-                let tier = match how {
-                    MatchHow::Tapped | MatchHow::Full => 0,
-                    _ if best => 0,
-                    _ => 1,
-                };
-                (*i, *how, *score, tier)
-            })
-            .collect();
+        for m in &mut found {
+            let best = m.held.iter().any(|t| best_for_term.get(t).is_some_and(|b| m.score >= *b));
+            if best {
+                m.tier = ItemTier::Leads;
+            }
+        }
         if is_night(now) {
             for (i, it) in self.items.iter().enumerate() {
-                if it.night && !matched.iter().any(|m| m.0 == i) {
-                    matched.push((i, MatchHow::TimeOfDay, 0.0, 1));
+                if it.night && !found.iter().any(|m| m.item == i) {
+                    found.push(ItemMatch {
+                        item: i,
+                        how: MatchHow::TimeOfDay,
+                        score: 0.0,
+                        tier: ItemTier::Also,
+                        held: Vec::new(),
+                    });
                 }
             }
         }
         // Best first: tier, then score, then the client's order of items.
-        matched.sort_by(|a, b| a.3.cmp(&b.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
-        let item_rank: HashMap<usize, (u8, usize)> = matched.iter().enumerate().map(|(r, m)| (m.0, (m.3, r))).collect();
+        found.sort_by(|a, b| a.tier.cmp(&b.tier).then(b.score.total_cmp(&a.score)).then(a.item.cmp(&b.item)));
+        found
+    }
 
-        // Candidates: (tier, score, item rank, position, strategy index).
-        let mut cands: Vec<(u8, f64, usize, usize, usize)> = Vec::new();
-        let any_item = !matched.is_empty();
-        let mut own_words = false;
-        for (si, s) in self.strategies.iter().enumerate() {
-            let score = smoothed_score(s.pos, s.used, s.helped);
-            let tier = match s.item.and_then(|i| item_rank.get(&i)) {
-                Some((t, r)) => Some((*t, *r)),
-                None => {
-                    if s.terms.iter().any(|t| qterms.contains_key(t)) {
-                        own_words = true;
-                        Some((2, 0))
-                    } else if s.item.is_none() {
-                        Some((3, 0))
-                    } else if !any_item || (high && s.kind == StrategyKind::ReachOut) {
-                        // Nothing matched: the rest of the plan. At high intensity: every
-                        // reach-out step of the plan, wherever it is written.
-                        Some((4, s.item.unwrap_or(0)))
-                    } else {
-                        None
-                    }
-                }
-            };
-            if let Some((t, r)) = tier {
-                cands.push((t, score, r, s.pos, si));
-            }
+    /// How the query matches one item, if it does.
+    fn match_item(&self, i: usize, it: &IxItem, q: &LookupQuery, query: &QueryTerms) -> Option<ItemMatch> {
+        if q.item.is_some_and(|id| it.ids.contains(&id)) {
+            return Some(ItemMatch {
+                item: i,
+                how: MatchHow::Tapped,
+                score: 1.0,
+                tier: ItemTier::Leads,
+                held: Vec::new(),
+            });
         }
-        cands.sort_by(|a, b| {
-            a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4))
+        if !query.folded.is_empty() && it.folded == query.folded {
+            return Some(ItemMatch {
+                item: i,
+                how: MatchHow::Full,
+                score: 1.0,
+                tier: ItemTier::Leads,
+                held: it.terms.clone(),
+            });
+        }
+        let held: Vec<u32> = it.terms.iter().copied().filter(|t| query.terms.contains_key(t)).collect();
+        if held.is_empty() {
+            return None;
+        }
+        let quality: f32 = held.iter().filter_map(|t| query.terms.get(t)).sum();
+        let score = quality / it.terms.len() as f32;
+        let (how, tier) = if held.len() == it.terms.len() {
+            (MatchHow::Full, ItemTier::Leads)
+        } else {
+            (MatchHow::Partial, ItemTier::Also)
+        };
+        Some(ItemMatch { item: i, how, score, tier, held })
+    }
+
+    /// Phase 3: every strategy that belongs in the answer, with its tier and score, best first.
+    fn candidates(&self, items: &[ItemMatch], query: &QueryTerms) -> Vec<Candidate> {
+        let rank: HashMap<usize, (ItemTier, usize)> =
+            items.iter().enumerate().map(|(r, m)| (m.item, (m.tier, r))).collect();
+        let mut out: Vec<Candidate> = self
+            .strategies
+            .iter()
+            .enumerate()
+            .filter_map(|(index, s)| {
+                let (tier, item_rank) = self.tier_of(s, &rank, query, !items.is_empty())?;
+                Some(Candidate { strategy: index, tier, score: smoothed_score(s.pos, s.used, s.helped), item_rank })
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            a.tier
+                .cmp(&b.tier)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.item_rank.cmp(&b.item_rank))
+                .then(self.strategies[a.strategy].pos.cmp(&self.strategies[b.strategy].pos))
+                .then(a.strategy.cmp(&b.strategy))
         });
+        out
+    }
+
+    /// The tier of one strategy and the rank of its item, or `None` when it stays out.
+    fn tier_of(
+        &self,
+        s: &IxStrategy,
+        rank: &HashMap<usize, (ItemTier, usize)>,
+        query: &QueryTerms,
+        any_item: bool,
+    ) -> Option<(Tier, usize)> {
+        if let Some((item_tier, r)) = s.item.and_then(|i| rank.get(&i)) {
+            let tier = match item_tier {
+                ItemTier::Leads => Tier::Matched,
+                ItemTier::Also => Tier::PartlyMatched,
+            };
+            return Some((tier, *r));
+        }
+        if s.terms.iter().any(|t| query.terms.contains_key(t)) {
+            Some((Tier::OwnWords, 0))
+        } else if s.item.is_none() {
+            Some((Tier::General, 0))
+        } else if !any_item || (query.high && s.kind == StrategyKind::ReachOut) {
+            // Nothing matched: the rest of the plan. At high intensity: every reach-out step
+            // of the plan, wherever it is written.
+            Some((Tier::RestOfPlan, s.item.unwrap_or(0)))
+        } else {
+            None
+        }
+    }
+
+    /// Phase 4: the candidates as ranked strategies, the same words once.
+    fn ranked(&self, candidates: &[Candidate]) -> Vec<RankedStrategy> {
         let mut seen: HashSet<&str> = HashSet::new();
-        let mut strategies: Vec<RankedStrategy> = Vec::new();
-        for (tier, score, _, _, si) in &cands {
-            let s = &self.strategies[*si];
+        let mut out = Vec::new();
+        for c in candidates {
+            let s = &self.strategies[c.strategy];
             if !seen.insert(s.folded.as_str()) {
                 continue;
             }
             let item = s.item.map(|i| &self.items[i]);
-            strategies.push(RankedStrategy {
+            out.push(RankedStrategy {
                 id: Some(s.id),
                 text: s.text.clone(),
                 kind: s.kind,
                 for_item: item.map(|i| i.id),
                 item_name: item.map(|i| i.name.clone()),
-                source: match tier {
-                    0 | 1 => StrategySource::MatchedItem,
-                    2 => StrategySource::OwnWords,
-                    3 => StrategySource::General,
-                    _ => StrategySource::OtherItem,
-                },
-                score: *score,
+                source: c.tier.source(),
+                score: c.score,
                 used: s.used,
                 helped: s.helped,
             });
         }
+        out
+    }
 
-        // Suggestions when the plan has nothing for this moment.
+    /// Phase 5: built-in suggestions when the plan has nothing for this moment (for the
+    /// feelings recognised, or general ones for an empty plan), and at high intensity with
+    /// no one in the plan to contact, built-in steps to reach out first.
+    fn add_suggestions(&self, strategies: &mut Vec<RankedStrategy>, query: &QueryTerms, plan_has_it: bool) {
         let mut suggested: Vec<(&str, StrategyKind)> = Vec::new();
-        if !any_item && !own_words {
-            for c in &concepts {
+        if !plan_has_it {
+            for c in &query.concepts {
                 suggested.extend(suggestions::for_concept(matcher::Lexicon::concept_name(*c)).iter().copied());
             }
             if self.strategies.is_empty() {
                 suggested.extend(suggestions::GENERAL.iter().copied());
             }
         }
-        let no_contacts = self.plan.people.is_empty() && self.plan.professionals.is_empty();
-        if high && no_contacts {
-            let mut crisis: Vec<(&str, StrategyKind)> = suggestions::CRISIS.to_vec();
-            crisis.extend(suggested);
-            suggested = crisis;
+        if query.high && self.no_contacts() {
+            suggested.splice(0..0, suggestions::CRISIS.iter().copied());
         }
         for (t, kind) in suggested {
-            if seen.insert(t) && !strategies.iter().any(|s| text::fold(&s.text) == text::fold(t)) {
+            if !strategies.iter().any(|s| text::fold(&s.text) == text::fold(t)) {
                 strategies.push(RankedStrategy {
                     id: None,
                     text: t.to_string(),
@@ -516,58 +688,47 @@ impl PlanIndex {
                 });
             }
         }
-
-        if high {
-            // Stable: reach-out steps first, each group in its order.
-            let (mut reach, rest): (Vec<_>, Vec<_>) =
-                strategies.into_iter().partition(|s| s.kind == StrategyKind::ReachOut);
-            if no_contacts {
-                // Built-in crisis steps lead when the plan names no one.
-                reach.sort_by_key(|s| !s.is_suggestion());
-            }
-            reach.extend(rest);
-            strategies = reach;
-        }
-        if let Some(l) = q.limit {
-            strategies.truncate(l as usize);
-        }
-
-        Ok(Lookup {
-            matched: matched
-                .iter()
-                .map(|(i, how, score, _)| {
-                    let it = &self.items[*i];
-                    MatchedItem { id: it.id, kind: it.kind, name: it.name.clone(), how: *how, score: *score }
-                })
-                .collect(),
-            strategies,
-            contacts: self.contacts(now, high),
-            reasons: self.plan.reasons.clone(),
-            high_intensity: high,
-        })
     }
 
-    fn contacts(&self, now: NaiveDateTime, high: bool) -> Vec<ContactStep> {
-        let step = |c: &Contact, professional: bool| ContactStep {
-            contact: c.clone(),
-            professional,
-            reachable_now: c.available_at(now),
-            minutes_until_reachable: c.minutes_until_available(now),
-        };
+    /// Phase 6 (high intensity): reach-out steps first, each group in its order; built-in ones
+    /// lead when the plan names no one.
+    fn reach_out_first(&self, strategies: &mut Vec<RankedStrategy>) {
+        let (mut reach, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(strategies).into_iter().partition(|s| s.kind == StrategyKind::ReachOut);
+        if self.no_contacts() {
+            reach.sort_by_key(|s| !s.is_suggestion());
+        }
+        reach.extend(rest);
+        *strategies = reach;
+    }
+
+    fn no_contacts(&self) -> bool {
+        self.plan.people.is_empty() && self.plan.professionals.is_empty()
+    }
+
+    fn matched_item(&self, m: &ItemMatch) -> MatchedItem {
+        let it = &self.items[m.item];
+        MatchedItem { id: it.id, kind: it.kind, name: it.name.clone(), how: m.how, score: m.score }
+    }
+
+    /// People, then professionals, then crisis lines, reachable now first (by how soon
+    /// otherwise); with risk words, crisis lines reachable now lead.
+    fn contacts(&self, now: NaiveDateTime, risk: bool) -> Vec<ContactStep> {
         let mut out: Vec<ContactStep> = self
             .plan
             .people
             .iter()
-            .map(|c| step(c, false))
-            .chain(self.plan.professionals.iter().map(|c| step(c, true)))
+            .map(|c| ContactStep::at(c, false, now))
+            .chain(self.plan.professionals.iter().map(|c| ContactStep::at(c, true, now)))
             .collect();
         // Stable sort keeps the client's order within each group.
         out.sort_by_key(|s| {
-            let group = match (s.reachable_now, high, s.contact.crisis_line, s.professional) {
+            let group = match (s.reachable_now, risk, s.contact.crisis_line, s.professional) {
                 (true, true, true, _) => 0,
                 (true, _, _, false) => 1,
-                (true, _, _, true) => 2,
-                _ => 3,
+                (true, _, false, true) => 2,
+                (true, _, true, _) => 3,
+                _ => 4,
             };
             (group, if s.reachable_now { 0 } else { s.minutes_until_reachable.unwrap_or(u32::MAX) })
         });

@@ -12,11 +12,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::lexicon::{self, CONCEPTS, STOPWORDS};
+use crate::language;
 
 /// How much a term found by correcting a typo counts, against 1.0 for an exact word.
 pub(crate) const TYPO_QUALITY: f32 = 0.8;
 /// Longest phrase in the synonym map, in words.
-const MAX_PHRASE: usize = 4;
+const MAX_PHRASE: usize = 5;
 
 /// A comparable unit of meaning.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,27 +44,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
     L.get_or_init(Lexicon::build)
 }
 
-/// Split into lower-case words. Apostrophes vanish ("can't" → "cant"); anything else that is
-/// not a letter or digit separates words. Words without a letter are dropped.
-pub(crate) fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars() {
-        if c == '\'' || c == '\u{2019}' || c == '`' {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            cur.extend(c.to_lowercase());
-        } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out.retain(|w| w.chars().any(char::is_alphabetic));
-    out
-}
+pub(crate) use crate::language::words;
 
 impl Lexicon {
     fn build() -> Lexicon {
@@ -115,7 +96,12 @@ pub(crate) fn analyze(text: &str, vocab: Option<&Vocabulary>) -> Vec<(TermKey, f
     let lex = lexicon();
     let mut toks: Vec<(String, f32)> = Vec::new();
     for w in words(text) {
-        let known = lex.is_stop(&w) || lex.words.contains_key(&w) || vocab.is_some_and(|v| v.known.contains(&w));
+        // A correctly spelt English word is never "corrected" into another ("thinking" is not
+        // "drinking").
+        let known = lex.is_stop(&w)
+            || lex.words.contains_key(&w)
+            || vocab.is_some_and(|v| v.known.contains(&w))
+            || language::is_english_word(&w);
         match vocab {
             Some(v) if !known => match v.correct(&w) {
                 Some(c) => toks.push((c.to_string(), TYPO_QUALITY)),
@@ -156,6 +142,12 @@ pub(crate) fn analyze(text: &str, vocab: Option<&Vocabulary>) -> Vec<(TermKey, f
         i += 1;
     }
     out
+}
+
+/// Every surface word the built-in lexicon knows (for tests of typo correction).
+#[cfg(test)]
+pub(crate) fn lexicon_words() -> &'static [String] {
+    &lexicon().surface
 }
 
 /// The set of terms of a label, without typo correction (to compare two labels).
@@ -262,13 +254,6 @@ mod tests {
     }
 
     #[test]
-    fn words_split_and_drop_apostrophes() {
-        assert_eq!(words("Can't sleep, LONELY!"), vec!["cant", "sleep", "lonely"]);
-        assert_eq!(words("late-night scrolling 5-4-3-2-1"), vec!["late", "night", "scrolling"]);
-        assert_eq!(words("I’m stressed"), vec!["im", "stressed"]);
-    }
-
-    #[test]
     fn distances() {
         let c = |s: &str| s.chars().collect::<Vec<_>>();
         assert_eq!(distance(&c("lonley"), &c("lonely"), 2), Some(1));
@@ -286,7 +271,8 @@ mod tests {
         assert_eq!(terms("feeling so alone"), vec![concept("lonely")]);
         assert_eq!(terms("stressful day"), vec![concept("stress"), TermKey::Stem("day".into())]);
         assert_eq!(terms("lonley"), vec![concept("lonely")]);
-        assert_eq!(terms("no one to talk to"), vec![concept("lonely"), concept("call")]);
+        assert_eq!(terms("no one to talk to"), vec![concept("lonely")]);
+        assert_eq!(terms("someone to talk to"), vec![TermKey::Stem("someon".into()), concept("call")]);
         assert_eq!(terms("clal samm"), vec![concept("call"), TermKey::Stem("sam".into())]);
         let q = analyze("bordeom", Some(&v));
         assert_eq!(q, vec![(concept("bored"), TYPO_QUALITY)]);

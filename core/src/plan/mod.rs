@@ -253,7 +253,7 @@ impl Store {
         // Entries may be dated a few minutes ahead of the clock: tomorrow bounds the months read.
         let to = today.succ_opt();
         let stats = self.strategy_stats_for(&plan, DayRange { from, to })?;
-        Ok(PlanIndex::with_stats(plan, &stats))
+        Ok(PlanIndex::with_stats(plan, &stats).with_emergency(self.emergency_number()))
     }
 
     /// Strategies for what the client typed or tapped, ranked, with who can be reached now

@@ -111,30 +111,85 @@ impl StrategyKind {
         })
     }
 
-    /// A best guess from the words of a strategy, for when the client does not say.
+    /// A best guess from the words of a strategy, for when the client does not say. The verb
+    /// decides first ("*put* the phone in the kitchen" changes the environment, though it
+    /// names a phone; "*call* Sam" reaches out), then telling words anywhere ("box breathing",
+    /// "a 15-minute timer"), else it is a distraction.
     pub fn guess(text: &str) -> StrategyKind {
-        let t = text.to_lowercase();
-        let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-        if has(&["call", "text ", "phone ", "message", "talk to", "reach out", "meeting", "sponsor", "friend"]) {
+        let words = crate::language::words(text);
+        let start = words.iter().position(|w| !LEAD_FILLERS.contains(&w.as_str()));
+        if let Some(i) = start {
+            let next = words.get(i + 1).map(String::as_str);
+            if let Some(kind) = kind_of_verb(&words[i], next) {
+                return kind;
+            }
+        }
+        let t = words.join(" ");
+        let has = |needles: &[&str]| {
+            needles.iter().any(|n| t.split(' ').any(|w| w == *n) || (n.contains(' ') && t.contains(n)))
+        };
+        if has(&["call", "text", "message", "talk to", "reach out", "meeting", "sponsor", "friend", "ring"]) {
             StrategyKind::ReachOut
-        } else if has(&["breath", "ground", "5-4-3-2-1", "relax", "muscle"]) {
+        } else if has(&[
+            "breath",
+            "breathing",
+            "breathe",
+            "ground",
+            "grounding",
+            "5 4 3 2 1",
+            "relax",
+            "muscle",
+            "body scan",
+            "cold shower",
+        ]) {
             StrategyKind::GroundOrBreathe
-        } else if has(&["surf", "ride", "notice the urge", "watch the urge"]) {
+        } else if has(&["surf", "ride", "notice the urge", "watch the urge", "urge talking"]) {
             StrategyKind::SurfTheUrge
         } else if has(&["wait", "minutes", "delay", "timer", "pause"]) {
             StrategyKind::Delay
-        } else if has(&["leave", "go outside", "another room", "put the phone", "lock", "out of the", "blocker"]) {
+        } else if has(&["blocker", "kitchen", "another room", "out of reach", "locked", "lock", "charger"]) {
             StrategyKind::ChangeEnvironment
-        } else if has(&["kind", "compassion", "forgive", "gentle", "letter to myself"]) {
+        } else if has(&["kind", "compassion", "forgive", "gentle", "letter to myself", "letter to my future self"]) {
             StrategyKind::SelfCompassion
-        } else if has(&["reason", "value", "remember why", "read my", "photo of"]) {
+        } else if has(&["reason", "reasons", "values", "remember why", "photo of"]) {
             StrategyKind::ReasonsAndValues
-        } else if has(&["run", "walk", "gym", "cook", "guitar", "draw", "read", "garden", "swim", "cycle", "play"]) {
+        } else if has(&[
+            "run", "walk", "gym", "cook", "guitar", "draw", "book", "garden", "swim", "cycle", "play", "climbing",
+        ]) {
             StrategyKind::ValuedActivity
         } else {
             StrategyKind::Distract
         }
     }
+}
+
+/// Words before the verb that say nothing about it ("I will *put*", "try to *call*").
+const LEAD_FILLERS: &[&str] =
+    &["i", "ill", "will", "to", "try", "just", "then", "first", "always", "and", "immediately", "please", "go"];
+
+/// The kind a strategy that starts with this word is, if the word is a telling verb (`next`:
+/// the word after it; "phone charges in the kitchen" is not a call).
+fn kind_of_verb(verb: &str, next: Option<&str>) -> Option<StrategyKind> {
+    use StrategyKind::*;
+    const THE_PHONE_AS_A_THING: &[&str] =
+        &["charges", "goes", "stays", "in", "away", "off", "out", "on", "lives", "sleeps"];
+    Some(match verb {
+        "phone" if next.is_some_and(|n| THE_PHONE_AS_A_THING.contains(&n)) => ChangeEnvironment,
+        "put" | "move" | "leave" | "lock" | "delete" | "uninstall" | "block" | "charge" | "unplug" | "install"
+        | "remove" | "hide" | "close" | "log" | "switch" | "turn" | "keep" | "step" | "sleep" | "unsubscribe"
+        | "unfollow" | "mute" | "avoid" | "stay" | "spend" => ChangeEnvironment,
+        "call" | "text" | "ring" | "message" | "phone" | "email" | "contact" | "talk" | "tell" | "reach" | "meet"
+        | "chat" | "visit" | "ask" => ReachOut,
+        "wait" | "delay" | "pause" | "postpone" | "count" => Delay,
+        "breathe" | "ground" | "relax" | "stretch" | "tense" | "meditate" => GroundOrBreathe,
+        "surf" | "notice" | "observe" | "ride" | "name" | "label" | "rate" => SurfTheUrge,
+        "forgive" | "comfort" | "be" | "speak" => SelfCompassion,
+        "remember" | "reread" | "recall" => ReasonsAndValues,
+        "run" | "walk" | "cook" | "play" | "draw" | "paint" | "garden" | "swim" | "cycle" | "clean" | "tidy"
+        | "build" | "bake" | "jog" | "climb" | "practise" | "practice" => ValuedActivity,
+        "watch" | "listen" => Distract,
+        _ => return None,
+    })
 }
 
 impl fmt::Display for StrategyKind {
@@ -571,5 +626,24 @@ mod tests {
         assert_eq!(StrategyKind::guess("Box breathing, 4 minutes"), StrategyKind::GroundOrBreathe);
         assert_eq!(StrategyKind::guess("Go for a run"), StrategyKind::ValuedActivity);
         assert_eq!(StrategyKind::guess("Wait 15 minutes before doing anything"), StrategyKind::Delay);
+        // The verb decides.
+        for (words, kind) in [
+            ("Put the phone in the kitchen", StrategyKind::ChangeEnvironment),
+            ("Phone charges in the kitchen from 22:30", StrategyKind::ChangeEnvironment),
+            ("phone Sam", StrategyKind::ReachOut),
+            ("Leave the room and call Sam", StrategyKind::ChangeEnvironment),
+            ("I will text my sponsor", StrategyKind::ReachOut),
+            ("Delete the apps again", StrategyKind::ChangeEnvironment),
+            ("Turn on the blocker", StrategyKind::ChangeEnvironment),
+            ("Name the thought: this is the urge talking", StrategyKind::SurfTheUrge),
+            ("Be kind to myself", StrategyKind::SelfCompassion),
+            ("Read my reasons", StrategyKind::ReasonsAndValues),
+            ("Read a paper book", StrategyKind::ValuedActivity),
+            ("Set a 15-minute timer", StrategyKind::Delay),
+            ("Spend the evening in the hotel lobby", StrategyKind::ChangeEnvironment),
+            ("Cold shower", StrategyKind::GroundOrBreathe),
+        ] {
+            assert_eq!(StrategyKind::guess(words), kind, "{words}");
+        }
     }
 }

@@ -1,7 +1,11 @@
 // The app's KeyProvider on iOS and macOS: wraps the store's data key with a 256-bit AES-GCM key
-// kept in the Keychain, readable only on this device after it was first unlocked
-// (kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly: never in a backup, never on another
-// device). The core never sees this key, only the wrapped blob.
+// kept in the Keychain on this device only (never in a backup, never on another device), and
+// bound to biometrics: the item's access control is `.biometryCurrentSet`, so it is readable
+// only after Face ID or Touch ID matched, and it is gone when faces or fingers change (the
+// store then opens with the recovery passphrase, as the core says on the lock screen). The app
+// authenticates first (LocalAuthentication, the core's Authenticate effect) and hands the
+// evaluated LAContext here (`authenticated`), so reading the item asks nothing more.
+// The core never sees this key, only the wrapped blob.
 //
 // Blob format, version 1: 0x01 ‖ AES.GCM sealed box (nonce 12 ‖ ciphertext 32 ‖ tag 16), with
 // the associated data "companion data key v1" (the same format as Android's AesGcmKeyProvider).
@@ -13,6 +17,7 @@
 
 import CryptoKit
 import Foundation
+import LocalAuthentication
 import Security
 
 public final class KeychainKeyProvider: KeyProvider, @unchecked Sendable {
@@ -22,12 +27,30 @@ public final class KeychainKeyProvider: KeyProvider, @unchecked Sendable {
     private let service: String
     private let account: String
     private let lock = NSLock()
+    private var context: LAContext?
 
     /// `service` and `account` name the Keychain item holding the wrapping key; use one
     /// account per store.
     public init(service: String = "app.companion.store-key", account: String = "default") {
         self.service = service
         self.account = account
+    }
+
+    /// The context of a biometric check that just succeeded; the next Keychain read uses it.
+    public func authenticated(_ context: LAContext) {
+        lock.lock()
+        self.context = context
+        lock.unlock()
+    }
+
+    /// Whether the wrapping key exists (biometric unlock was set up on this device).
+    public func exists() -> Bool {
+        var query = baseQuery()
+        let context = LAContext()
+        context.interactionNotAllowed = true
+        query[kSecUseAuthenticationContext as String] = context
+        let status = SecItemCopyMatching(query as CFDictionary, nil)
+        return status == errSecSuccess || status == errSecInteractionNotAllowed
     }
 
     public func wrapKey(dataKey: Data) throws -> Data {
@@ -84,6 +107,9 @@ public final class KeychainKeyProvider: KeyProvider, @unchecked Sendable {
         var query = baseQuery()
         query[kSecReturnData as String] = true
         query[kSecMatchLimit as String] = kSecMatchLimitOne
+        if let context {
+            query[kSecUseAuthenticationContext as String] = context
+        }
         var item: CFTypeRef?
         let status = SecItemCopyMatching(query as CFDictionary, &item)
         switch status {
@@ -96,7 +122,16 @@ public final class KeychainKeyProvider: KeyProvider, @unchecked Sendable {
             let key = SymmetricKey(size: .bits256)
             var add = baseQuery()
             add[kSecValueData as String] = key.withUnsafeBytes { Data($0) }
-            add[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+            var problem: Unmanaged<CFError>?
+            guard let access = SecAccessControlCreateWithFlags(
+                nil, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly, .biometryCurrentSet, &problem
+            ) else {
+                throw KeyProviderError.Failed(reason: "this device cannot guard a key with biometrics")
+            }
+            add[kSecAttrAccessControl as String] = access
+            if let context {
+                add[kSecUseAuthenticationContext as String] = context
+            }
             let added = SecItemAdd(add as CFDictionary, nil)
             guard added == errSecSuccess else {
                 throw KeyProviderError.Failed(reason: "the keychain refused to store a new key (status \(added))")

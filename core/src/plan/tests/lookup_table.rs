@@ -237,7 +237,7 @@ fn late_at_night_night_time_items_join_in() {
 }
 
 #[test]
-fn high_intensity_puts_reaching_out_and_crisis_first() {
+fn high_intensity_puts_reaching_out_first_and_crisis_lines_after_people() {
     let (t, _) = fixture();
     let ix = t.plan_index().unwrap();
     let q =
@@ -252,10 +252,11 @@ fn high_intensity_puts_reaching_out_and_crisis_first() {
     assert!(first_other >= 2, "every reach-out step of the plan comes first: {kinds:?}");
     assert!(kinds[first_other..].iter().all(|k| *k != ReachOut));
     assert_eq!(l.strategies[first_other].text, "Play guitar for twenty minutes", "then what matched, in order");
-    // Contacts: the crisis line first, then people reachable now, then professionals; Sam
-    // (evenings only) last, with when he can be reached.
+    // Contacts: people reachable now, then professionals, then the crisis line (a strong urge
+    // is not a suicidal crisis); Sam (evenings only) last, with when he can be reached.
+    assert!(l.crisis.is_none());
     let names: Vec<&str> = l.contacts.iter().map(|c| c.contact.name.as_str()).collect();
-    assert_eq!(names, vec!["Example Crisis Line", "Alex Example", "Dr. Example, therapist", "Sam Example"]);
+    assert_eq!(names, vec!["Alex Example", "Dr. Example, therapist", "Example Crisis Line", "Sam Example"]);
     assert!(!l.contacts[3].reachable_now);
     assert_eq!(l.contacts[3].minutes_until_reachable, Some(4 * 60));
     let calm_names: Vec<&str> = calm.contacts.iter().map(|c| c.contact.name.as_str()).collect();
@@ -264,7 +265,7 @@ fn high_intensity_puts_reaching_out_and_crisis_first() {
     let evening = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap().and_hms_opt(19, 0, 0).unwrap();
     let l = ix.lookup(&q("lonely", 9), evening).unwrap();
     let reachable: Vec<&str> = l.contacts.iter().filter(|c| c.reachable_now).map(|c| c.contact.name.as_str()).collect();
-    assert_eq!(reachable, vec!["Example Crisis Line", "Sam Example"]);
+    assert_eq!(reachable, vec!["Sam Example", "Example Crisis Line"]);
     assert_eq!(l.reasons[0].text, "Being present with my kids");
     assert!(ix.lookup(&q("lonely", 11), evening).is_err());
 }

@@ -1,6 +1,7 @@
 //! Tests of the coping plan: document and storage, merging copies, lookup, learning.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod field_table;
 mod learning;
 mod lookup_table;
 mod merge;

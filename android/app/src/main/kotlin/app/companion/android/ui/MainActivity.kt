@@ -1,120 +1,94 @@
-// The minimal screens: unlock (device key, or the passphrase when the key store fails), today's
-// entries with a quick "log an urge", and the plan lookup. Every action calls the repository;
-// no logic lives here. Android-only (Jetpack Compose): not compiled on the JVM.
+// The one activity: no screenshots or app-switcher previews (FLAG_SECURE from the first
+// frame), the app model's view rendered by AppScreen, and the effects that need an activity:
+// the biometric prompt (BiometricPrompt, BIOMETRIC_STRONG, which unlocks the Keystore key for
+// a few seconds), saving and picking files, the camera, the notification permission.
+// Results go back to the core as events. Android-only: not compiled on the JVM.
 package app.companion.android.ui
 
+import android.Manifest
+import android.os.Build
 import android.os.Bundle
-import androidx.activity.ComponentActivity
+import android.view.WindowManager
 import androidx.activity.compose.setContent
-import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.padding
-import androidx.compose.foundation.lazy.LazyColumn
-import androidx.compose.foundation.lazy.items
-import androidx.compose.material3.Button
-import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.Slider
-import androidx.compose.material3.Text
-import androidx.compose.runtime.Composable
-import androidx.compose.runtime.LaunchedEffect
-import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.rememberCoroutineScope
-import androidx.compose.runtime.setValue
-import androidx.compose.ui.Modifier
-import androidx.compose.ui.unit.dp
-import app.companion.CompanionException
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.biometric.BiometricManager.Authenticators.BIOMETRIC_STRONG
+import androidx.biometric.BiometricPrompt
+import androidx.core.content.ContextCompat
+import androidx.fragment.app.FragmentActivity
 import app.companion.android.CompanionApp
-import app.companion.android.data.CompanionRepository
-import app.companion.android.data.OpenResult
-import app.companion.android.data.userMessage
-import app.companion.android.keys.AndroidKeystoreKey
-import app.companion.core.NewUrge
-import app.companion.core.Urge
-import kotlinx.coroutines.launch
+import app.companion.android.platform.DeviceFacts
+import app.companion.android.qr.ScanActivity
+import app.companion.core.BackupAction
+import app.companion.core.Event
+import app.companion.core.SharingAction
 
-class MainActivity : ComponentActivity() {
+class MainActivity : FragmentActivity() {
+    private val app get() = application as CompanionApp
+    private var pendingSave: ByteArray? = null
+
+    private val save = registerForActivityResult(ActivityResultContracts.CreateDocument("application/octet-stream")) { uri ->
+        val bytes = pendingSave
+        pendingSave = null
+        if (uri != null && bytes != null) contentResolver.openOutputStream(uri)?.use { it.write(bytes) }
+    }
+
+    private val pick = registerForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
+        val bytes = uri?.let { u -> contentResolver.openInputStream(u)?.use { it.readBytes() } }
+        if (bytes != null) app.controller.send(Event.Backup(BackupAction.FilePicked(bytes)))
+    }
+
+    private val scan = registerForActivityResult(ActivityResultContracts.StartActivityForResult()) { result ->
+        val text = result.data?.getStringExtra(ScanActivity.RESULT_TEXT)
+        if (text != null) app.controller.send(Event.Sharing(SharingAction.Scanned(text)))
+    }
+
+    private val notifications = registerForActivityResult(ActivityResultContracts.RequestPermission()) {}
+
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        val repository = (application as CompanionApp).repository
-        setContent { MaterialTheme { CompanionScreens(repository) } }
+        window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
+        if (Build.VERSION.SDK_INT >= 33) notifications.launch(Manifest.permission.POST_NOTIFICATIONS)
+        setContent { AppScreen(app.controller) }
+        if (savedInstanceState == null) app.controller.send(Event.Started) else app.controller.refresh()
     }
-}
 
-@Composable
-fun CompanionScreens(repository: CompanionRepository) {
-    var open by remember { mutableStateOf(repository.isOpen) }
-    var message by remember { mutableStateOf<String?>(null) }
-    var askPassphrase by remember { mutableStateOf(false) }
-    val scope = rememberCoroutineScope()
+    override fun onResume() {
+        super.onResume()
+        app.platform.attach(this)
+        app.model.setPlatform(DeviceFacts.platform(this))
+    }
 
-    LaunchedEffect(Unit) {
-        if (!open) {
-            when (val r = repository.openWithDeviceKey(AndroidKeystoreKey.provider())) {
-                is OpenResult.Opened -> open = true
-                is OpenResult.Failed -> {
-                    message = r.message
-                    askPassphrase = r.retryWithPassphrase
-                }
+    override fun onPause() {
+        app.platform.attach(null)
+        super.onPause()
+    }
+
+    fun authenticate(title: String, subtitle: String, cancel: String) {
+        val callback = object : BiometricPrompt.AuthenticationCallback() {
+            override fun onAuthenticationSucceeded(result: BiometricPrompt.AuthenticationResult) =
+                app.controller.send(Event.Authenticated)
+
+            override fun onAuthenticationError(code: Int, message: CharSequence) {
+                val cancelled = code == BiometricPrompt.ERROR_NEGATIVE_BUTTON ||
+                    code == BiometricPrompt.ERROR_USER_CANCELED || code == BiometricPrompt.ERROR_CANCELED
+                app.controller.send(Event.AuthenticationFailed(cancelled))
             }
         }
+        val info = BiometricPrompt.PromptInfo.Builder()
+            .setTitle(title)
+            .setSubtitle(subtitle)
+            .setNegativeButtonText(cancel)
+            .setAllowedAuthenticators(BIOMETRIC_STRONG)
+            .build()
+        BiometricPrompt(this, ContextCompat.getMainExecutor(this), callback).authenticate(info)
     }
-    Column(Modifier.padding(16.dp)) {
-        message?.let { Text(it) }
-        when {
-            open -> TodayScreen(repository, onError = { message = it })
-            askPassphrase -> UnlockWithPassphrase { pass ->
-                scope.launch {
-                    when (val r = repository.openWithPassphrase(pass)) {
-                        is OpenResult.Opened -> open = true.also { message = null }
-                        is OpenResult.Failed -> message = r.message
-                    }
-                    pass.fill(0)
-                }
-            }
-            else -> Text("Opening your journal…")
-        }
+
+    fun saveFile(suggestedName: String, mime: String, bytes: ByteArray) {
+        pendingSave = bytes
+        save.launch(suggestedName)
     }
-}
 
-@Composable
-fun UnlockWithPassphrase(onSubmit: (ByteArray) -> Unit) {
-    var text by remember { mutableStateOf("") }
-    OutlinedTextField(value = text, onValueChange = { text = it }, label = { Text("Passphrase") })
-    Button(onClick = { onSubmit(text.toByteArray(Charsets.UTF_8)).also { text = "" } }) { Text("Unlock") }
-}
+    fun pickFile(mime: String) = pick.launch(arrayOf(mime))
 
-@Composable
-fun TodayScreen(repository: CompanionRepository, onError: (String) -> Unit) {
-    var urges by remember { mutableStateOf<List<Urge>>(emptyList()) }
-    var intensity by remember { mutableStateOf(5f) }
-    var search by remember { mutableStateOf("") }
-    var strategies by remember { mutableStateOf<List<String>>(emptyList()) }
-    val scope = rememberCoroutineScope()
-    LaunchedEffect(Unit) { urges = repository.today() }
-
-    Text("How strong is it right now? ${intensity.toInt()} of 10")
-    Slider(value = intensity, onValueChange = { intensity = it }, valueRange = 0f..10f, steps = 9)
-    Button(onClick = {
-        scope.launch {
-            try {
-                repository.logUrge(NewUrge(intensity = intensity.toInt().toUByte()))
-                urges = repository.today()
-            } catch (e: CompanionException) {
-                onError(userMessage(e))
-            }
-        }
-    }) { Text("Note it down") }
-
-    OutlinedTextField(value = search, onValueChange = { search = it }, label = { Text("What's going on?") })
-    Button(onClick = {
-        scope.launch {
-            strategies = repository.findInPlan(search, intensity.toInt().toUByte()).strategies.map { it.text }
-        }
-    }) { Text("What helps") }
-    LazyColumn {
-        items(strategies) { Text(it) }
-        items(urges) { Text("Intensity ${it.intensity} · ${it.triggers.joinToString()}") }
-    }
+    fun scanCode() = scan.launch(android.content.Intent(this, ScanActivity::class.java))
 }

@@ -1,0 +1,114 @@
+"""Safety first, from Python: the risk check over the project's phrase lists, the crisis step
+before anything else, next steps after a strong urge, the slip offered after acting.
+
+The phrase lists are the core's (core/src/safety/phrases), written from the C-SSRS and
+screening guides: every phrasing that must trigger does, none that must not does.
+"""
+import os
+import unittest
+
+from companion import (
+    LookupQuery,
+    NewUrge,
+    NextStep,
+    Outcome,
+    PlanEdit,
+    RegionSource,
+    RiskConcern,
+    StrategyKind,
+    SurfEnd,
+    SurfOutcome,
+    SurfStart,
+    about_text,
+    assess_risk,
+    emergency_number_for_region,
+    next_step_title,
+)
+from test_companion import StoreTest
+
+PHRASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "core", "src", "safety", "phrases")
+
+
+def phrases(name):
+    with open(os.path.join(PHRASES, name), encoding="utf-8") as f:
+        return [l.strip() for l in f if l.strip() and not l.strip().startswith("#")]
+
+
+def kinds(steps):
+    """The variant names of next steps ("SURF_NOW", ...)."""
+    return [type(s).__name__.split(".")[-1] for s in steps]
+
+
+def build_plan(core):
+    lonely = core.edit_plan([PlanEdit.ADD_TRIGGER(name="Lonely")]).added[0]
+    core.edit_plan([
+        PlanEdit.ADD_STRATEGY(for_item=lonely, text="Go to the climbing gym", kind=StrategyKind.VALUED_ACTIVITY),
+        PlanEdit.ADD_PERSON(name="Brother Example", how="+00 0000 0003", availability=[]),
+        PlanEdit.ADD_PROFESSIONAL(name="Example Crisis Line", how="000", availability=[], crisis_line=True),
+    ])
+
+
+class RiskPhraseTests(unittest.TestCase):
+    def test_every_phrasing_that_must_trigger_does_and_none_that_must_not(self):
+        must = phrases("must_trigger.txt")
+        must_not = phrases("must_not_trigger.txt")
+        self.assertGreaterEqual(len(must), 60)
+        self.assertGreaterEqual(len(must_not), 40)
+        self.assertEqual([p for p in must if assess_risk(p) is None], [])
+        self.assertEqual([p for p in must_not if assess_risk(p) is not None], [])
+        self.assertEqual(assess_risk("I want to hurt myself"), RiskConcern.SELF_HARM)
+
+    def test_what_the_app_is_and_is_not(self):
+        self.assertIn("not an emergency service", about_text())
+        gb = emergency_number_for_region("gb")
+        self.assertEqual((gb.number, gb.source), ("999", RegionSource.CHOSEN))
+        self.assertIsNone(emergency_number_for_region("XX"))
+
+
+class CrisisStepTests(StoreTest):
+    def test_risk_words_everywhere_lead_to_the_crisis_step_first(self):
+        core = self.new_store()
+        build_plan(core)
+        for phrase in phrases("must_trigger.txt")[:12]:
+            step = core.check_words(["lonely", phrase])
+            self.assertIsNotNone(step, phrase)
+            self.assertEqual(step.not_an_emergency_service, "This app is not an emergency service.")
+            self.assertEqual(step.contacts[0].contact.name, "Example Crisis Line")
+            found = core.find_in_plan(LookupQuery(text=phrase))
+            self.assertIsNotNone(found.crisis, phrase)
+        self.assertIsNone(core.check_words(["this deadline is killing me"]))
+        self.assertEqual(core.emergency_number().region, "DE")
+        self.assertEqual(core.crisis_step().emergency.number, "112")
+
+    def test_a_strong_urge_offers_surfing_the_plan_a_person_then_crisis_lines(self):
+        core = self.new_store()
+        build_plan(core)
+        urge = core.log_urge(NewUrge(intensity=9, triggers=["lonely"], note="want to open the hookup app"))
+        after = core.after_urge(urge.id)
+        self.assertIsNone(after.risk)
+        self.assertEqual(kinds(after.steps), ["SURF_NOW", "PLAN_STRATEGY", "REACH_OUT", "CRISIS_LINES"])
+        self.assertIn("+00 0000 0003", next_step_title(after.steps[2]))
+        # Surfing it continues the same entry: one urge, not two.
+        session = core.start_surf(SurfStart(urge=after.steps[0].urge, intensity=9))
+        ended = core.end_surf(session.id, SurfEnd(outcome=SurfOutcome.ACTED, intensity=None, note=None, strategies=[]))
+        self.assertEqual(len(core.urges_on(self.today(), False).urges), 1)
+        after_surf = core.after_surf(ended.id)
+        self.assertEqual(kinds(after_surf.steps), ["LOG_SLIP"])
+        self.assertEqual(after_surf.steps[0].urge, urge.id)
+
+    def test_risk_words_in_a_calm_urge_still_come_first(self):
+        core = self.new_store()
+        urge = core.log_urge(NewUrge(intensity=2, note="i wnat to die"))
+        after = core.after_urge(urge.id)
+        self.assertEqual(after.risk, RiskConcern.SUICIDE)
+        self.assertIsInstance(after.steps[0], NextStep.CRISIS)
+        acted = core.log_urge(NewUrge(intensity=5, outcome=Outcome.ACTED))
+        self.assertEqual(kinds(core.after_urge(acted.id).steps), ["LOG_SLIP"])
+
+    def today(self):
+        import datetime
+        return datetime.date(2026, 3, 28)
+
+
+if __name__ == "__main__":
+    unittest.main()

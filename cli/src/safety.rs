@@ -1,0 +1,201 @@
+//! The crisis step and next steps on a terminal: shown before anything else, never silent;
+//! the person picks a next step with one key.
+
+use companion_core::plan::ContactStep;
+use companion_core::safety::{CrisisStep, EmergencyNumber, NextStep, NextSteps};
+use companion_core::RecordId;
+use serde_json::{json, Value};
+
+use crate::app::{CliResult, Ctx};
+use crate::format::short_id;
+use crate::term;
+
+fn contact_line(c: &ContactStep) -> String {
+    let mut s = format!("  • {}", c.contact.name);
+    if c.contact.crisis_line {
+        s.push_str(" (crisis line)");
+    }
+    if let Some(h) = &c.contact.how {
+        s.push_str(&format!(" · {h}"));
+    }
+    s.push_str(if c.reachable_now { " · reachable now" } else { " · not reachable now" });
+    s
+}
+
+fn emergency_lines(e: &EmergencyNumber) -> Vec<String> {
+    let mut out = vec![e.sentence()];
+    if let Some(line) = &e.crisis_line {
+        out.push(format!("{}: {} (crisis line).", line.name, line.number));
+    }
+    out
+}
+
+/// The crisis step for people.
+pub fn crisis_text(c: &CrisisStep) -> Vec<String> {
+    let mut out = vec!["━━ Please reach out now ━━".to_string(), c.message.clone()];
+    out.extend(emergency_lines(&c.emergency));
+    if !c.contacts.is_empty() {
+        out.push("From your plan, crisis lines and professionals:".into());
+        out.extend(c.contacts.iter().map(contact_line));
+    }
+    if !c.people_now.is_empty() {
+        out.push("People you can reach now:".into());
+        out.extend(c.people_now.iter().map(contact_line));
+    }
+    out.push(c.not_an_emergency_service.clone());
+    out.push(String::new());
+    out
+}
+
+/// Print the crisis step first (stdout; in JSON mode the caller puts [`crisis_json`] in its
+/// output instead).
+pub fn show_crisis(ctx: &Ctx, c: &CrisisStep) {
+    if ctx.json {
+        return;
+    }
+    for l in crisis_text(c) {
+        println!("{l}");
+    }
+}
+
+fn contact_json(c: &ContactStep) -> Value {
+    json!({
+        "name": c.contact.name,
+        "how": c.contact.how,
+        "crisis_line": c.contact.crisis_line,
+        "professional": c.professional,
+        "reachable_now": c.reachable_now,
+    })
+}
+
+fn emergency_json(e: &EmergencyNumber) -> Value {
+    json!({
+        "region": e.region,
+        "region_name": e.region_name,
+        "number": e.number,
+        "crisis_line": e.crisis_line.as_ref().map(|l| json!({ "name": l.name, "number": l.number })),
+        "sentence": e.sentence(),
+    })
+}
+
+/// The stable JSON form of a crisis step.
+pub fn crisis_json(c: &CrisisStep) -> Value {
+    json!({
+        "concern": c.concern.map(|k| format!("{k:?}").to_lowercase()),
+        "message": c.message,
+        "contacts": c.contacts.iter().map(contact_json).collect::<Vec<_>>(),
+        "people_now": c.people_now.iter().map(contact_json).collect::<Vec<_>>(),
+        "emergency": emergency_json(&c.emergency),
+        "not_an_emergency_service": c.not_an_emergency_service,
+    })
+}
+
+/// The stable JSON form of next steps.
+pub fn next_steps_json(n: &NextSteps) -> Value {
+    json!({
+        "message": n.message,
+        "steps": n.steps.iter().map(|s| {
+            let kind = match s {
+                NextStep::Crisis { .. } => "crisis",
+                NextStep::SurfNow { .. } => "surf",
+                NextStep::PlanStrategy { .. } => "plan_strategy",
+                NextStep::ReachOut { .. } => "reach_out",
+                NextStep::CrisisLines { .. } => "crisis_lines",
+                NextStep::LogSlip { .. } => "log_slip",
+            };
+            let mut v = json!({ "kind": kind, "title": s.title() });
+            match s {
+                NextStep::Crisis { step } => v["crisis"] = crisis_json(step),
+                NextStep::SurfNow { urge } => v["urge"] = json!(urge.to_text()),
+                NextStep::PlanStrategy { strategy } => v["strategy_id"] = json!(strategy.id.map(|i| i.to_text())),
+                NextStep::ReachOut { contact } => v["contact"] = contact_json(contact),
+                NextStep::CrisisLines { contacts, emergency } => {
+                    v["contacts"] = json!(contacts.iter().map(contact_json).collect::<Vec<_>>());
+                    v["emergency"] = emergency_json(emergency);
+                }
+                NextStep::LogSlip { urge } => v["urge"] = json!(urge.map(|u| u.to_text())),
+            }
+            v
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// What the person chose to do next.
+pub enum Chosen {
+    Surf(RecordId),
+    Strategy(RecordId),
+    LogSlip(Option<RecordId>),
+    /// Shown, nothing more to run.
+    Nothing,
+}
+
+/// Print the crisis step of `next`, if it has one: call this before printing anything else.
+pub fn show_crisis_first(ctx: &Ctx, next: &NextSteps) {
+    for s in &next.steps {
+        if let NextStep::Crisis { step } = s {
+            show_crisis(ctx, step);
+        }
+    }
+}
+
+/// Show the next steps other than the crisis step (shown first by [`show_crisis_first`]) and
+/// let the person pick one with a key. Without a terminal, each step is listed with the
+/// command that does it.
+pub fn offer(ctx: &Ctx, next: &NextSteps) -> CliResult<Chosen> {
+    if ctx.json {
+        return Ok(Chosen::Nothing);
+    }
+    let numbered: Vec<&NextStep> = next.steps.iter().filter(|s| !matches!(s, NextStep::Crisis { .. })).collect();
+    if numbered.is_empty() {
+        return Ok(Chosen::Nothing);
+    }
+    if !next.message.is_empty() {
+        println!("{}", next.message);
+    }
+    for (i, s) in numbered.iter().enumerate() {
+        println!("  {}. {}", i + 1, s.title());
+        if let NextStep::CrisisLines { contacts, emergency } = s {
+            for c in contacts {
+                println!("     {}", contact_line(c).trim_start());
+            }
+            println!("     {}", emergency.sentence());
+        }
+        if !term::interactive() {
+            if let Some(cmd) = command_for(s) {
+                println!("     ({cmd})");
+            }
+        }
+    }
+    let picked =
+        term::pick(&format!("Press 1-{} to choose, Enter to skip:", numbered.len().min(9)), numbered.len().min(9))?;
+    Ok(match picked.and_then(|i| numbered.get(i)) {
+        Some(NextStep::SurfNow { urge }) => Chosen::Surf(*urge),
+        Some(NextStep::PlanStrategy { strategy }) => strategy.id.map(Chosen::Strategy).unwrap_or(Chosen::Nothing),
+        Some(NextStep::LogSlip { urge }) => Chosen::LogSlip(*urge),
+        Some(NextStep::ReachOut { contact }) => {
+            match &contact.contact.how {
+                Some(how) => println!(
+                    "Reach {} now: {how}. You do not have to explain everything; \"Can you talk?\" is enough.",
+                    contact.contact.name
+                ),
+                None => println!(
+                    "Reach {} now. You do not have to explain everything; \"Can you talk?\" is enough.",
+                    contact.contact.name
+                ),
+            }
+            Chosen::Nothing
+        }
+        _ => Chosen::Nothing,
+    })
+}
+
+/// The command that does a step, for when no key can be read.
+fn command_for(s: &NextStep) -> Option<String> {
+    match s {
+        NextStep::SurfNow { urge } => Some(format!("companion surf --urge {}", short_id(urge))),
+        NextStep::PlanStrategy { strategy } => strategy.id.map(|id| format!("companion plan use {}", short_id(&id))),
+        NextStep::LogSlip { urge: Some(u) } => Some(format!("companion slip log --urge {} --analyze", short_id(u))),
+        NextStep::LogSlip { urge: None } => Some("companion slip log --analyze".into()),
+        _ => None,
+    }
+}
