@@ -131,15 +131,15 @@ export class World {
         if (n % 5 === 0) args.push("--duration", String(5 + (n % 25)));
         if (n % 7 === 0) args.push("--note", `${CANARIES[0]} felt it in my chest`, "--place", `${CANARIES[1]} flat`, "--activity", `${CANARIES[2]} phone`);
         args.push("--company", n % 2 ? "alone" : "with-others");
-        const id = c(args).trim().split(/\s+/).pop();
+        const { id } = c(args, { json: true });
         if (outcome === "acted" && !acted && ago < 20) acted = { id, day };
       }
       if (ago % 1 === 0 && ago !== 13) {
-        c(["checkin", "--day", day, "--mood", String(3 + (ago % 6)), "--stress", String(2 + ((ago * 2) % 8)), "--loneliness", String(1 + ((ago * 5) % 9)), "--sleep", String(4 + (ago % 5)), "--note", `day ${ago} was ${["steady", "hard", "ok"][ago % 3]}`]);
+        c(["checkin", "--day", day, "--mood", String(3 + (ago % 6)), "--stress", String(2 + ((ago * 2) % 8)), "--loneliness", String(1 + ((ago * 5) % 9)), "--sleep", String(4 + (ago % 5)), "--note", ago === 6 ? "Some nights I want to die" : `day ${ago} was ${["steady", "hard", "ok"][ago % 3]}`]);
       }
     }
     // A slip that followed an acted urge, analysed link by link; another only logged.
-    const slip = c(["slip", "log", "Watched for an hour after the argument", "--urge", acted.id]).trim().split(/\s+/).pop();
+    const slip = c(["slip", "log", "Watched for an hour after the argument", "--urge", acted.id], { json: true }).id;
     c(["slip", "analyze", slip, "--vulnerability", "sleep:four hours", "--vulnerability", "conflict", "--prompting-event", "An argument on the phone",
       "--link", "feeling:Angry and alone", "--link", "thought:I deserve a break", "--link", "action:Opened the browser in bed",
       "--instead", "1:Text Sam", "--instead", "3:Leave the phone in the kitchen", "--consequences", "Felt flat the next morning",

@@ -82,6 +82,8 @@ test("the clients page lists the client and every category they share", async ()
   assert.equal(await row.count(), 1);
   const shared = await row.locator("li[data-category]").evaluateAll((li) => li.map((l) => l.dataset.category));
   assert.deepEqual(shared.sort(), [...world.consented].sort());
+  // Words of risk in a shared check-in come first, in words, not by colour alone.
+  assert.match(await row.locator("ul.flags li").first().textContent(), /^Risk: words of suicide or self-harm in check-ins/);
   await axe("the clients page");
 });
 
@@ -91,6 +93,7 @@ test("every block of the client's page equals the client's own insights", async 
   const to = await page.getAttribute("#since", "max");
   const { insights, strategy_effectiveness: helped } = world.client(["insights", "--from", from, "--to", to], { json: true });
 
+  assert.match(await page.locator(".flags-box").textContent(), /Risk: words of suicide or self-harm/);
   assert.equal(await figure("urges-total"), insights.urges.total);
   assert.ok(insights.urges.total > 30, "a month of urges");
   near(await page.locator('[data-figure="intensity-mean"]').textContent(), insights.urges.intensity_mean, "mean intensity");

@@ -305,7 +305,7 @@ pub fn read(view: &SharedView) -> Result<Read, UnknownCategory> {
         .find(|c| c.as_str() == category.as_str())
         .ok_or_else(|| UnknownCategory(category.clone()))?;
     let mut unreadable = Vec::new();
-    let content = match category {
+    let mut content = match category {
         Category::WeeklySummaries => {
             Content::WeeklySummaries(typed(entries, &mut unreadable, |_, w: WeeklySummary| w, |w| w.week_start))
         }
@@ -335,7 +335,43 @@ pub fn read(view: &SharedView) -> Result<Read, UnknownCategory> {
         }
         Category::CopingPlan => return Err(UnknownCategory(category.as_str().to_string())),
     };
+    mark_risk(&mut content);
     Ok(Read { content, unreadable })
+}
+
+/// Mark entries whose words are of suicide or self-harm, by the core's own risk path (the one
+/// the client's app runs where the words were typed), so the clinician sees them first even
+/// when the client's app version does not share its own flag.
+fn mark_risk(content: &mut Content) {
+    use companion_core::safety::assess_all;
+    let words = |v: &[&Option<String>]| assess_all(v.iter().filter_map(|o| o.as_deref())).is_some();
+    match content {
+        Content::Notes(v) => {
+            for n in v {
+                n.risk |= words(&[&n.note, &n.place, &n.activity]);
+            }
+        }
+        Content::CheckIns(v) => {
+            for c in v {
+                c.risk |= words(&[&c.words]);
+            }
+        }
+        Content::Slips(v) => {
+            for s in v {
+                let c = &s.chain;
+                let texts = std::iter::once(s.what.as_str())
+                    .chain(c.vulnerabilities.iter().filter_map(|x| x.note.as_deref()))
+                    .chain(c.links.iter().flat_map(|l| std::iter::once(l.text.as_str()).chain(l.instead.as_deref())))
+                    .chain(
+                        [&c.prompting_event, &c.consequences, &c.repair, &c.commitment, &c.self_compassion]
+                            .into_iter()
+                            .filter_map(|o| o.as_deref()),
+                    );
+                s.risk |= assess_all(texts).is_some();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A share document naming a category this version does not know.
@@ -510,6 +546,20 @@ mod tests {
         assert!(r.unreadable.contains(&"not-an-id".to_string()));
         assert_eq!(r.content.len(), 1);
         assert!(read(&view("horoscopes", vec![])).is_err());
+    }
+
+    #[test]
+    fn words_of_risk_are_marked_by_the_core_risk_path() {
+        let v = view(
+            "check-ins",
+            vec![
+                (&id(1), json!({"day": "2026-06-10", "mood": 2, "words": "some nights i want to die"})),
+                (&id(2), json!({"day": "2026-06-11", "mood": 6, "words": "killed it at the gym, dying to go back"})),
+            ],
+        );
+        let Content::CheckIns(c) = read(&v).unwrap().content else { panic!("check-ins") };
+        assert!(c[0].risk);
+        assert!(!c[1].risk, "idioms are not risk");
     }
 
     #[test]
