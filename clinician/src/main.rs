@@ -166,7 +166,7 @@ fn main() {
                 server: cli.server.clone(),
                 email: email(),
                 listen: *listen,
-                lock_after_minutes: *lock_after,
+                lock_after: std::time::Duration::from_secs(u64::from((*lock_after).max(1)) * 60),
                 open_browser: !no_browser,
             };
             let s = session();

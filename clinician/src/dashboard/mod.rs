@@ -29,8 +29,8 @@ pub struct DashboardOptions {
     pub email: String,
     /// Loopback address to listen on; `None`: a free port on 127.0.0.1.
     pub listen: Option<SocketAddr>,
-    /// Lock after this many minutes without a request.
-    pub lock_after_minutes: u32,
+    /// Lock after this long without a request (the command line takes minutes).
+    pub lock_after: Duration,
     pub open_browser: bool,
 }
 
@@ -78,15 +78,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl App {
-    fn idle_limit(&self) -> Duration {
-        Duration::from_secs(u64::from(self.opts.lock_after_minutes.max(1)) * 60)
-    }
-
     /// Forget the keys and everything decrypted when the dashboard has not been used for the
     /// configured time. Returns whether it is locked now.
     fn lock_if_idle(&self) -> bool {
         let mut r = lock(&self.reader);
-        if r.session.is_some() && r.last_use.elapsed() >= self.idle_limit() {
+        if r.session.is_some() && r.last_use.elapsed() >= self.opts.lock_after {
             r.session = None;
             r.locked = Some(Locked::Idle);
         }
@@ -108,6 +104,11 @@ impl App {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Whether the keys and everything decrypted are forgotten (locked).
+    pub fn is_locked(&self) -> bool {
+        lock(&self.reader).session.is_none()
     }
 }
 
@@ -167,7 +168,9 @@ pub fn start(net: &'static dyn Transport, session: Session, opts: DashboardOptio
             let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) else { return };
             let idle = Arc::clone(&served);
             let watcher = tokio::spawn(async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(5));
+                // Often enough that the lock comes at most a quarter of the time late.
+                let every = (idle.opts.lock_after / 4).clamp(Duration::from_millis(50), Duration::from_secs(5));
+                let mut tick = tokio::time::interval(every);
                 loop {
                     tick.tick().await;
                     idle.lock_if_idle();
@@ -190,11 +193,11 @@ pub fn start(net: &'static dyn Transport, session: Session, opts: DashboardOptio
 /// (each link opens one browser session, once).
 pub fn serve(net: &'static dyn Transport, session: Session, opts: DashboardOptions) -> Result<(), DashboardError> {
     let open = opts.open_browser;
-    let minutes = opts.lock_after_minutes;
+    let lock_after = crate::words::duration(opts.lock_after.as_secs());
     let running = start(net, session, opts)?;
     println!("The dashboard is open on this computer only, at {}", running.link);
     println!("The link works once. Press Enter for a new one; Ctrl-C to stop.");
-    println!("It locks after {minutes} minutes without use (your passphrase unlocks it).");
+    println!("It locks after {lock_after} without use (your passphrase unlocks it).");
     if open && !open_browser(&running.link) {
         println!("(No browser could be opened from here: open the link yourself.)");
     }

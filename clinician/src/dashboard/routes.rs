@@ -116,7 +116,13 @@ impl App {
         }
         let name = session.account().0.to_string();
         let refreshed = session.refreshed_ms().map(|t| words::moment(t, &overview::local_offset()));
-        let frame = Frame { csrf, clinician: &name, lock_minutes: self.opts.lock_after_minutes, refreshed, here };
+        let frame = Frame {
+            csrf,
+            clinician: &name,
+            lock_after: &words::duration(self.opts.lock_after.as_secs()),
+            refreshed,
+            here,
+        };
         f(session, &frame)
     }
 

@@ -19,7 +19,8 @@ pub struct Frame<'a> {
     /// The browser session's CSRF token, put into every form that writes.
     pub csrf: &'a str,
     pub clinician: &'a str,
-    pub lock_minutes: u32,
+    /// "15 min": how long without use before it locks.
+    pub lock_after: &'a str,
     /// When the shares were last brought up to date (UTC ms), in the clinician's local time.
     pub refreshed: Option<String>,
     /// The path of this page (forms that come back here say so).
@@ -66,7 +67,7 @@ pub fn document(title: &str, frame: Option<&Frame<'_>>, main: Markup) -> Markup 
                     p {
                         "Decrypted on this computer only; nothing is saved to disk or kept by the browser."
                         @if let Some(f) = frame {
-                            " It locks after " (words::plural(f.lock_minutes, "minute", "minutes")) " without use."
+                            " It locks after " (f.lock_after) " without use."
                             @if let Some(r) = &f.refreshed { " Last checked for updates: " (r) "." }
                         }
                     }
