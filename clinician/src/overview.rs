@@ -2,22 +2,22 @@
 //! flags a clinician should see first (words of risk in a shared entry, a withdrawal, a share
 //! that could not be read, a recent slip).
 
-use chrono::{Duration, FixedOffset};
+use chrono::{Duration, FixedOffset, NaiveDate};
 use companion_core::share::Category;
 
-use crate::shared::{Client, Content, ShareState};
+use crate::shared::{Client, Content, LocalTime, ShareState};
 
 /// Something to notice about a client, most urgent first.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Flag {
     /// A shared entry holds words of suicide or self-harm (as the client's app recognised them).
-    Risk { category: Category, utc_ms: i64 },
+    Risk { category: Category, day: NaiveDate },
     /// The client withdrew a category.
     Withdrawn { noticed_ms: i64 },
     /// A share could not be opened or some entries could not be read.
     Unreadable { category: Option<Category> },
     /// A slip in the last 7 days.
-    RecentSlip { utc_ms: i64 },
+    RecentSlip { at: LocalTime },
 }
 
 /// One category a client shares (or shared).
@@ -84,32 +84,27 @@ pub fn flags(c: &Client, now_ms: i64) -> Vec<Flag> {
             Content::Notes(v) => out.extend(
                 v.iter()
                     .filter(|n| n.risk)
-                    .map(|n| Flag::Risk { category: Category::Notes, utc_ms: n.occurred.timestamp_millis() }),
+                    .map(|n| Flag::Risk { category: Category::Notes, day: n.occurred.date_naive() }),
             ),
             Content::Slips(v) => {
                 out.extend(
                     v.iter()
                         .filter(|x| x.risk)
-                        .map(|x| Flag::Risk { category: Category::Slips, utc_ms: x.occurred.timestamp_millis() }),
+                        .map(|x| Flag::Risk { category: Category::Slips, day: x.occurred.date_naive() }),
                 );
-                if let Some(last) = v.iter().map(|x| x.occurred.timestamp_millis()).filter(|t| *t >= week_ago).max() {
-                    out.push(Flag::RecentSlip { utc_ms: last });
+                if let Some(last) = v.iter().map(|x| x.occurred).filter(|t| t.timestamp_millis() >= week_ago).max() {
+                    out.push(Flag::RecentSlip { at: last });
                 }
             }
-            Content::CheckIns(v) => out.extend(v.iter().filter(|x| x.risk).map(|x| Flag::Risk {
-                category: Category::CheckIns,
-                utc_ms: x.first_at.map(|t| t.timestamp_millis()).unwrap_or_else(|| day_ms(x.day)),
-            })),
+            Content::CheckIns(v) => {
+                out.extend(v.iter().filter(|x| x.risk).map(|x| Flag::Risk { category: Category::CheckIns, day: x.day }))
+            }
             _ => {}
         }
     }
     out.sort();
     out.dedup();
     out
-}
-
-fn day_ms(d: chrono::NaiveDate) -> i64 {
-    d.and_hms_opt(12, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or_default()
 }
 
 /// The clinician's own offset now (for times the client's entries do not place).

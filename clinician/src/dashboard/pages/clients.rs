@@ -80,9 +80,9 @@ pub fn flags(flags: &[Flag], here: &FixedOffset) -> Markup {
             ul.flags {
                 @for f in flags {
                     @match f {
-                        Flag::Risk { category, utc_ms } => li.flag.risk {
+                        Flag::Risk { category, day } => li.flag.risk {
                             strong { "Risk: " } "words of suicide or self-harm in "
-                            (words::category_title(*category).to_lowercase()) ", " (words::moment(*utc_ms, here))
+                            (words::category_title(*category).to_lowercase()) ", " (words::day(*day))
                         },
                         Flag::Withdrawn { noticed_ms } => li.flag {
                             "Withdrew a category (noticed " (words::moment(*noticed_ms, here)) ")"
@@ -91,8 +91,8 @@ pub fn flags(flags: &[Flag], here: &FixedOffset) -> Markup {
                             "Some of " (category.map(words::category_title).unwrap_or("a share").to_lowercase())
                             " could not be read"
                         },
-                        Flag::RecentSlip { utc_ms } => li.flag {
-                            "A slip in the last 7 days (" (words::moment(*utc_ms, here)) ")"
+                        Flag::RecentSlip { at } => li.flag {
+                            "A slip in the last 7 days (" (words::local_time(at)) ")"
                         },
                     }
                 }
