@@ -11,6 +11,7 @@
 pub mod charts;
 pub mod guard;
 mod pages;
+pub mod render;
 mod routes;
 
 use std::net::{IpAddr, SocketAddr};

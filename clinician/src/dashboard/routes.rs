@@ -19,6 +19,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::pages::{self, plan::Notice, Frame};
+use super::render;
 use super::{guard, lock, App, Locked};
 use crate::export;
 use crate::overview;
@@ -74,7 +75,11 @@ fn refused(r: guard::Refusal) -> Response {
 }
 
 fn html(m: Markup) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], m.into_string()).into_response()
+    html_text(m.into_string())
+}
+
+fn html_text(page: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
 fn redirect(to: &str) -> Response {
@@ -172,9 +177,7 @@ async fn open(State(app): State<Arc<App>>, Query(q): Query<OpenQuery>) -> Respon
 
 async fn clients(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Response {
     app.page(headers, path_of(&uri), |session, frame| {
-        let now = shared::now_ms();
-        let rows = overview::rows(&session.clients(), now);
-        html(pages::clients::page(frame, &rows, &overview::local_offset()))
+        html_text(render::clients_page(frame, &session.clients(), shared::now_ms(), overview::local_offset()))
     })
     .await
 }
@@ -197,33 +200,31 @@ struct SinceQuery {
     since: Option<String>,
 }
 
+/// The chosen first day, or the page that says it is not a day.
+fn parse_since(since: Option<&str>, frame: &Frame<'_>) -> Result<Option<NaiveDate>, Box<Response>> {
+    match since.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| {
+            let why = "Choose a day (year-month-day) to show the page from.";
+            Box::new(
+                (StatusCode::BAD_REQUEST, html(pages::session::problem(Some(frame), "Not a day", why))).into_response(),
+            )
+        }),
+        None => Ok(None),
+    }
+}
+
+fn range_refused(frame: &Frame<'_>, e: report::RangeError) -> Box<Response> {
+    let why = words::capitalised(&e.to_string());
+    Box::new(
+        (StatusCode::BAD_REQUEST, html(pages::session::problem(Some(frame), "Choose another day", &why)))
+            .into_response(),
+    )
+}
+
 /// The report of one client, or the page that says why not.
 fn report_of(client: &Client, since: Option<&str>, frame: &Frame<'_>) -> Result<Report, Box<Response>> {
-    let since = match since.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-            Box::new(
-                (
-                    StatusCode::BAD_REQUEST,
-                    html(pages::session::problem(
-                        Some(frame),
-                        "Not a day",
-                        "Choose a day (year-month-day) to show the page from.",
-                    )),
-                )
-                    .into_response(),
-            )
-        })?),
-        None => None,
-    };
-    report::report(client, since, shared::now_ms(), overview::local_offset()).map_err(|e| {
-        Box::new(
-            (
-                StatusCode::BAD_REQUEST,
-                html(pages::session::problem(Some(frame), "Choose another day", &words::capitalised(&e.to_string()))),
-            )
-                .into_response(),
-        )
-    })
+    let since = parse_since(since, frame)?;
+    report::report(client, since, shared::now_ms(), overview::local_offset()).map_err(|e| range_refused(frame, e))
 }
 
 async fn client(
@@ -235,9 +236,13 @@ async fn client(
 ) -> Response {
     app.page(headers, path_of(&uri), move |session, frame| {
         let Some(c) = session.client(&device) else { return no_client(frame) };
-        match report_of(&c, q.since.as_deref(), frame) {
-            Ok(r) => html(pages::client::page(frame, &r, &overview::flags(&c, shared::now_ms()), q.since.as_deref())),
-            Err(resp) => *resp,
+        let since = match parse_since(q.since.as_deref(), frame) {
+            Ok(s) => s,
+            Err(resp) => return *resp,
+        };
+        match render::client_page(frame, &c, since, shared::now_ms(), overview::local_offset()) {
+            Ok(page) => html_text(page),
+            Err(e) => *range_refused(frame, e),
         }
     })
     .await
