@@ -120,6 +120,12 @@ fn main() {
     let net = transport();
     let email = || cli.email.clone().unwrap_or_else(|| fail("give --email (or COMPANION_CLINICIAN_EMAIL)"));
     let session = || Session::login(net, &cli.server, &email(), &passphrase(false)).unwrap_or_else(|e| fail(e));
+    // Logged in, with every share read.
+    let reader = || {
+        let mut s = session();
+        s.refresh(shared::now_ms()).unwrap_or_else(|e| fail(e));
+        s
+    };
     match &cli.command {
         Command::Register { invite, name } => {
             let c = Clinician::register(
@@ -146,8 +152,8 @@ fn main() {
                 eprintln!("Give this to one client. Your key code, to compare with them: {fingerprint}");
             }
         }
-        Command::Shares => shares(&session(), cli.json),
-        Command::Read { share } => read(&session(), share.as_deref(), cli.json),
+        Command::Shares => shares(&reader(), cli.json),
+        Command::Read { share } => read(&reader(), share.as_deref(), cli.json),
         Command::Suggest { share, trigger, strategy, reason } => {
             let mut wanted = Vec::new();
             if let Some(text) = strategy {
@@ -159,7 +165,7 @@ fn main() {
             if wanted.is_empty() {
                 fail("say what to suggest: --strategy (with --trigger), or --reason");
             }
-            suggest_cmd(session(), share, &wanted);
+            suggest_cmd(reader(), share, &wanted);
         }
         Command::Dashboard { listen, lock_after, no_browser } => {
             let opts = DashboardOptions {

@@ -446,7 +446,10 @@ async fn lock_now(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): F
         return *r;
     }
     app.lock_now();
-    redirect("/")
+    let mut r = redirect("/");
+    // Whatever a browser may have kept of the pages goes too.
+    r.headers_mut().insert("clear-site-data", HeaderValue::from_static("\"cache\""));
+    r
 }
 
 #[derive(Deserialize)]

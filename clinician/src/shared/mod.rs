@@ -126,7 +126,7 @@ pub enum SessionError {
 }
 
 impl Session {
-    /// Log in (the passphrase never leaves this machine) and read every share.
+    /// Log in (the passphrase never leaves this machine). Shares are read by [`Session::refresh`].
     pub fn login(
         transport: &'static dyn Transport,
         server: &str,
@@ -134,9 +134,7 @@ impl Session {
         passphrase: &[u8],
     ) -> Result<Session, SessionError> {
         let clinician = Clinician::login(transport, server, email, passphrase)?;
-        let mut s = Session { clinician, shares: BTreeMap::new(), refreshed_ms: None };
-        s.refresh(now_ms())?;
-        Ok(s)
+        Ok(Session { clinician, shares: BTreeMap::new(), refreshed_ms: None })
     }
 
     /// The clinician's display name and key code.
