@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, FixedOffset};
 use companion_clinician::dashboard::render::{self, Frame};
+use companion_clinician::report;
 use companion_clinician::shared::entries;
 use companion_clinician::shared::{Client, Content, Share, ShareState};
 use companion_core::clinician::SharedView;
@@ -110,8 +111,12 @@ pub fn run(args: &[String]) {
         Frame { csrf: "bench", clinician: "Dr Bench Example", lock_after: "15 min", refreshed: None, here: "/" };
     let since_28 = None;
     let since_year = Some(h.today - Days::days(364));
-    let page_28 = time(runs, || render::client_page(&frame, &client, since_28, now_ms, offset).expect("page"));
-    let page_year = time(runs, || render::client_page(&frame, &client, since_year, now_ms, offset).expect("page"));
+    let page = |since| {
+        let r = report::report(&client, since, now_ms, offset).expect("report");
+        render::client_page(&frame, &client, &r, None, now_ms)
+    };
+    let page_28 = time(runs, || page(since_28));
+    let page_year = time(runs, || page(since_year));
     let reread_urges = time(runs, || reread(&docs[0].1, Category::Urges));
     let year = DaySpan::new(h.today - Days::days(364), h.today).expect("span");
     let own_insights = time(runs, || {

@@ -1,25 +1,18 @@
 //! The main pages as HTML, from what the session holds: what the routes send, and what the
 //! benchmark times (`bench dashboard`).
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::FixedOffset;
 
 use super::pages;
 pub use super::pages::Frame;
 use crate::overview;
-use crate::report::{self, RangeError};
+use crate::report::Report;
 use crate::shared::Client;
 
-/// A client's page from `since` (default: the last 28 days) to their today.
-pub fn client_page(
-    frame: &Frame<'_>,
-    client: &Client,
-    since: Option<NaiveDate>,
-    now_ms: i64,
-    fallback: FixedOffset,
-) -> Result<String, RangeError> {
-    let r = report::report(client, since, now_ms, fallback)?;
-    let since = since.map(|d| d.to_string());
-    Ok(pages::client::page(frame, &r, &overview::flags(client, now_ms), since.as_deref()).into_string())
+/// A client's page for a report of them ([`crate::report::report`]); `since`: the day the
+/// clinician chose, if any (kept in the page's links).
+pub fn client_page(frame: &Frame<'_>, client: &Client, r: &Report, since: Option<&str>, now_ms: i64) -> String {
+    pages::client::page(frame, r, &overview::flags(client, now_ms), since).into_string()
 }
 
 /// The clients page.

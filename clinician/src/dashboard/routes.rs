@@ -142,6 +142,37 @@ impl App {
         blocking(move || self.with_session(&csrf, &here, f)).await
     }
 
+    /// A page about one client (the "no such client" page when there is none).
+    async fn client_page(
+        self: Arc<Self>,
+        headers: HeaderMap,
+        uri: Uri,
+        device: String,
+        f: impl FnOnce(&Client, &Frame<'_>) -> Response + Send + 'static,
+    ) -> Response {
+        self.page(headers, path_of(&uri), move |session, frame| match session.client(&device) {
+            Some(c) => f(&c, frame),
+            None => no_client(frame),
+        })
+        .await
+    }
+
+    /// A page built from a client's report since the chosen day.
+    async fn report_page(
+        self: Arc<Self>,
+        headers: HeaderMap,
+        uri: Uri,
+        device: String,
+        q: SinceQuery,
+        f: impl FnOnce(&Client, &Report, &Frame<'_>) -> Response + Send + 'static,
+    ) -> Response {
+        self.client_page(headers, uri, device, move |c, frame| match report_of(c, q.since.as_deref(), frame) {
+            Ok(r) => f(c, &r, frame),
+            Err(resp) => *resp,
+        })
+        .await
+    }
+
     /// A write: needs the browser session, the same site, and the session's CSRF token.
     fn write_allowed(&self, headers: &HeaderMap, given: &str) -> Result<String, Box<Response>> {
         let Some(csrf) = self.browser(headers) else { return Err(Box::new(refused(guard::Refusal::NoSession))) };
@@ -234,16 +265,9 @@ async fn client(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    app.page(headers, path_of(&uri), move |session, frame| {
-        let Some(c) = session.client(&device) else { return no_client(frame) };
-        let since = match parse_since(q.since.as_deref(), frame) {
-            Ok(s) => s,
-            Err(resp) => return *resp,
-        };
-        match render::client_page(frame, &c, since, shared::now_ms(), overview::local_offset()) {
-            Ok(page) => html_text(page),
-            Err(e) => *range_refused(frame, e),
-        }
+    let since = q.since.clone();
+    app.report_page(headers, uri, device, q, move |c, r, frame| {
+        html_text(render::client_page(frame, c, r, since.as_deref(), shared::now_ms()))
     })
     .await
 }
@@ -255,22 +279,12 @@ async fn print(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    app.page(headers, path_of(&uri), move |session, frame| {
-        let Some(c) = session.client(&device) else { return no_client(frame) };
-        match report_of(&c, q.since.as_deref(), frame) {
-            Ok(r) => html(pages::print::page(frame, &r)),
-            Err(resp) => *resp,
-        }
-    })
-    .await
+    app.report_page(headers, uri, device, q, |_, r, frame| html(pages::print::page(frame, r))).await
 }
 
 async fn consent(State(app): State<Arc<App>>, Path(device): Path<String>, headers: HeaderMap, uri: Uri) -> Response {
-    app.page(headers, path_of(&uri), move |session, frame| {
-        let Some(c) = session.client(&device) else { return no_client(frame) };
-        html(pages::consent::page(frame, &c, &overview::local_offset()))
-    })
-    .await
+    app.client_page(headers, uri, device, |c, frame| html(pages::consent::page(frame, c, &overview::local_offset())))
+        .await
 }
 
 #[derive(Deserialize, Default)]
@@ -535,15 +549,10 @@ async fn fhir(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    app.page(headers, path_of(&uri), move |session, frame| {
-        let Some(c) = session.client(&device) else { return no_client(frame) };
-        let r = match report_of(&c, q.since.as_deref(), frame) {
-            Ok(r) => r,
-            Err(resp) => return *resp,
-        };
-        let bundle = export::fhir::bundle(&r, &c, frame.clinician, shared::now_ms());
+    app.report_page(headers, uri, device, q, |c, r, frame| {
+        let bundle = export::fhir::bundle(r, c, frame.clinician, shared::now_ms());
         match serde_json::to_string_pretty(&bundle) {
-            Ok(body) => download("application/fhir+json; charset=utf-8", format!("{}.fhir.json", file_stem(&r)), body),
+            Ok(body) => download("application/fhir+json; charset=utf-8", format!("{}.fhir.json", file_stem(r)), body),
             Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "The export could not be written.").into_response(),
         }
     })
@@ -557,15 +566,10 @@ async fn csv(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    app.page(headers, path_of(&uri), move |session, frame| {
-        let Some(c) = session.client(&device) else { return no_client(frame) };
-        let r = match report_of(&c, q.since.as_deref(), frame) {
-            Ok(r) => r,
-            Err(resp) => return *resp,
-        };
+    app.report_page(headers, uri, device, q, move |_, r, frame| {
         let Some(name) = file.strip_suffix(".csv") else { return not_found_page(frame) };
-        match export::csv::export(&r, name) {
-            Ok(body) => download("text/csv; charset=utf-8", format!("{}-{name}.csv", file_stem(&r)), body),
+        match export::csv::export(r, name) {
+            Ok(body) => download("text/csv; charset=utf-8", format!("{}-{name}.csv", file_stem(r)), body),
             Err(export::csv::CsvError::Unknown) => not_found_page(frame),
             Err(e) => (
                 StatusCode::NOT_FOUND,
