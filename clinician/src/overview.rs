@@ -35,9 +35,9 @@ pub struct SharedCategory {
 pub struct ClientRow {
     pub device_id: String,
     pub categories: Vec<SharedCategory>,
-    /// When new data was last seen from this client (the client's last sync, as far as the
-    /// clinician can tell).
-    pub last_update_ms: i64,
+    /// When new data from this client arrived while the dashboard was open (the client's last
+    /// sync, as far as the clinician can tell); `None`: nothing new since it opened.
+    pub last_update_ms: Option<i64>,
     pub flags: Vec<Flag>,
 }
 
@@ -62,7 +62,7 @@ fn row(c: &Client, now_ms: i64) -> ClientRow {
     categories.sort_by_key(|s| (s.state != ShareState::Live, s.category.map(|c| c as u8)));
     ClientRow {
         device_id: c.device_id.clone(),
-        last_update_ms: c.shares.iter().map(|s| s.updated_seen_ms).max().unwrap_or_default(),
+        last_update_ms: c.shares.iter().filter_map(|s| s.updated_seen_ms).max(),
         flags: flags(c, now_ms),
         categories,
     }

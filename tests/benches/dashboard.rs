@@ -72,7 +72,7 @@ fn share(device: &str, n: u8, content: Arc<Content>, now_ms: i64) -> Share {
         category: content.category(),
         created_ms: now_ms - 300 * 86_400_000,
         updates: 40,
-        updated_seen_ms: now_ms - i64::from(n) * 60_000,
+        updated_seen_ms: Some(now_ms - i64::from(n) * 60_000),
         state: ShareState::Live,
         content,
         unreadable: Vec::new(),

@@ -62,9 +62,9 @@ pub struct Share {
     pub created_ms: i64,
     /// Updates the server holds for it.
     pub updates: u64,
-    /// When this session first saw the current number of updates (the client's last sync, as
-    /// far as the clinician can tell).
-    pub updated_seen_ms: i64,
+    /// When this session saw new updates arrive (the client's last sync, as far as the
+    /// clinician can tell); `None`: none since the session began.
+    pub updated_seen_ms: Option<i64>,
     pub state: ShareState,
     /// Shared, not copied, between the session and the pages that read it.
     pub content: Arc<Content>,
@@ -164,7 +164,7 @@ impl Session {
         }
         for info in listed {
             let clinician = &self.clinician;
-            let t = self.shares.entry(info.share_id).or_insert_with(|| Tracked::new(&info, now_ms));
+            let t = self.shares.entry(info.share_id).or_insert_with(|| Tracked::new(&info));
             if t.share.state != ShareState::Live {
                 continue;
             }
@@ -209,7 +209,12 @@ impl Session {
         }
         doc.suggest(edits)?;
         let state = match doc.push(&self.clinician) {
-            Ok(_) => SuggestionState::Sent,
+            Ok(sent) => {
+                // The clinician's own updates are not news from the client.
+                t.info.last_seq += u64::from(sent);
+                t.share.updates += u64::from(sent);
+                SuggestionState::Sent
+            }
             Err(_) => SuggestionState::Waiting,
         };
         t.share.suggestions.push(Suggestion { summary, made_ms: now_ms, state: state.clone() });
@@ -224,7 +229,7 @@ impl Session {
 }
 
 impl Tracked {
-    fn new(info: &ShareInfo, now_ms: i64) -> Tracked {
+    fn new(info: &ShareInfo) -> Tracked {
         Tracked {
             info: info.clone(),
             doc: None,
@@ -233,8 +238,8 @@ impl Tracked {
                 device_id: info.device_id.clone(),
                 category: None,
                 created_ms: info.created_at_ms,
-                updates: 0,
-                updated_seen_ms: now_ms,
+                updates: info.last_seq,
+                updated_seen_ms: None,
                 state: ShareState::Live,
                 content: Arc::new(Content::Empty),
                 unreadable: Vec::new(),
@@ -257,7 +262,7 @@ impl Tracked {
         let grew = self.doc.is_none() || info.last_seq != self.info.last_seq;
         if info.last_seq != self.share.updates {
             self.share.updates = info.last_seq;
-            self.share.updated_seen_ms = now_ms;
+            self.share.updated_seen_ms = Some(now_ms);
         }
         self.info = info;
         if !grew {
@@ -274,9 +279,13 @@ impl Tracked {
                 self.share.problem = None;
                 if let Some(doc) = self.doc.as_mut() {
                     // Suggestions that could not be sent before go now.
-                    if doc.pending() > 0 && doc.push(clinician).is_ok() {
-                        for s in &mut self.share.suggestions {
-                            s.state = SuggestionState::Sent;
+                    if doc.pending() > 0 {
+                        if let Ok(sent) = doc.push(clinician) {
+                            self.info.last_seq += u64::from(sent);
+                            self.share.updates += u64::from(sent);
+                            for s in &mut self.share.suggestions {
+                                s.state = SuggestionState::Sent;
+                            }
                         }
                     }
                 }

@@ -30,7 +30,7 @@ pub fn page(frame: &Frame<'_>, rows: &[ClientRow], here: &FixedOffset) -> Markup
                     thead { tr {
                         th scope="col" { "Client" }
                         th scope="col" { "Shares" }
-                        th scope="col" { "Last update" }
+                        th scope="col" { "New data" }
                         th scope="col" { "To notice" }
                     } }
                     tbody {
@@ -42,7 +42,10 @@ pub fn page(frame: &Frame<'_>, rows: &[ClientRow], here: &FixedOffset) -> Markup
                                     span.device title="Device id" { (r.device_id) }
                                 }
                                 td { (categories(r, here)) }
-                                td { (words::moment(r.last_update_ms, here)) }
+                                td { @match r.last_update_ms {
+                                    Some(t) => (words::moment(t, here)),
+                                    None => span.none { "Nothing new since you opened the dashboard" },
+                                } }
                                 td { (flags(&r.flags, here)) }
                             }
                         }
