@@ -21,7 +21,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// The operating system's zone (Android, iOS, Linux, macOS all report an IANA name), or UTC
 /// when it cannot be read.
 pub(crate) fn system_zone() -> Zone {
-    iana_time_zone::get_timezone().ok().and_then(|name| Zone::parse(&name).ok()).unwrap_or(Zone::UTC)
+    Zone::detect(None)
 }
 
 impl DeviceClock {

@@ -86,6 +86,7 @@ impl From<Error> for CompanionError {
         let detail = e.to_string();
         match e {
             Error::WrongKey(method) => CompanionError::WrongKey { method, detail },
+            Error::LoginRefused => CompanionError::WrongKey { method: KeyMethod::Passphrase, detail },
             Error::Invalid { field, .. } => CompanionError::InvalidInput { field: field.to_string(), detail },
             Error::AmbiguousId { .. } => CompanionError::InvalidInput { field: "id".into(), detail },
             Error::NoStore => CompanionError::NotFound { what: "store".into(), detail },
@@ -161,6 +162,7 @@ mod tests {
             (Error::Server { status: 503, message: "try later".into() }, "ServerRefused"),
             (Error::Protocol(companion_core::protocol::ProtocolError::Authentication), "StorageCorrupt"),
             (Error::KeyMismatch, "KeyMismatch"),
+            (Error::LoginRefused, "WrongKey"),
         ];
         for (core, variant) in cases {
             let message = core.to_string();

@@ -25,6 +25,10 @@ pub struct InsightsReport {
 #[derive(Debug, uniffi::Record)]
 pub struct ProgressReport {
     pub progress: Progress,
+    /// Progress in plain sentences, the longer view first and the current stretch last.
+    pub sentences: Vec<String>,
+    /// The same right after a slip: the longer view, never the current stretch.
+    pub sentences_after_slip: Vec<String>,
     pub unreadable: Vec<Unreadable>,
 }
 
@@ -68,7 +72,12 @@ impl CompanionCore {
     /// Progress over the whole history. Progress never resets to zero.
     pub fn progress(&self) -> Result<ProgressReport> {
         let r = self.store()?.progress()?;
-        Ok(ProgressReport { progress: r.value, unreadable: r.unreadable })
+        Ok(ProgressReport {
+            sentences: r.value.sentences(),
+            sentences_after_slip: r.value.sentences_after_slip(),
+            progress: r.value,
+            unreadable: r.unreadable,
+        })
     }
 
     /// The high-risk windows of the last `weeks` weeks, with the local weekday and time of a

@@ -8,8 +8,9 @@
 //! in-memory [`PlanFinder`]), `slips.rs` (slips and the guided chain analysis), `checkins.rs`,
 //! `goals.rs`, `insights.rs`, `sharing.rs` (consent, pairing with a clinician, sync through
 //! the built-in HTTP client or the app's [`SyncTransport`]), `notifications.rs` (notification
-//! wording), `safety.rs` (the crisis step, next steps after a strong urge, the risk check), `backup.rs` (encrypted export and restore), `screens.rs` (the [`AppModel`] a
-//! phone shell renders: every screen, the lock, reminders). Errors are one small enum, [`CompanionError`], mapped from
+//! wording), `safety.rs` (the crisis step, next steps after a strong urge, the risk check),
+//! `backup.rs` (encrypted export and restore), `screens.rs` (the [`AppModel`] a phone shell
+//! renders: every screen, the lock, reminders). Errors are one small enum, [`CompanionError`], mapped from
 //! the core's rich error in `error.rs`. `testing.rs` holds test hooks, compiled only with the
 //! `test-hooks` feature.
 //!

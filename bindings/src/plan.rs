@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use companion_core::plan::{
-    Availability, CopingPlan, DayRange, Lookup, LookupQuery, PlanChange, PlanEdit, PlanIndex, PlanListing,
+    Availability, CopingPlan, DayRange, Lookup, LookupQuery, NamedEntry, PlanChange, PlanEdit, PlanIndex, PlanListing,
     StrategyKind, StrategyStats, StrategyUse, UseContext,
 };
 use companion_core::store::Unreadable;
@@ -123,6 +123,23 @@ impl CompanionCore {
     /// Tie a strategy use to an urge entry logged afterwards; the urge's outcome then counts.
     pub fn link_strategy_use(&self, use_id: String, urge_id: String) -> Result<StrategyUse> {
         Ok(self.store()?.link_strategy_use(parse_id(&use_id)?, parse_id(&urge_id)?)?)
+    }
+
+    /// The plan entry some words name: its words (ignoring case and spacing), its meaning for
+    /// a trigger or warning sign ("loneliness" finds "Lonely"), its short id, or ITEM/N for the
+    /// Nth strategy of an item. `InvalidInput` when nothing, or several entries, match.
+    pub fn resolve_plan_entry(&self, text: String) -> Result<NamedEntry> {
+        Ok(self.store()?.plan()?.plan.resolve_entry(&text)?)
+    }
+
+    /// Every entry of the plan with the words it is named by, in the plan's order.
+    pub fn plan_entries(&self) -> Result<Vec<NamedEntry>> {
+        Ok(self.store()?.plan()?.plan.named_entries())
+    }
+
+    /// The plan's stable JSON form (for export or a debugging screen).
+    pub fn plan_json(&self) -> Result<String> {
+        Ok(self.store()?.plan()?.plan.to_json().to_string())
     }
 
     /// Strategy uses in a range of local days.

@@ -7,7 +7,7 @@
 //! [`emergency_number_for_region`] are pure.
 
 use companion_core::safety::{
-    self, CrisisStep, EmergencyNumber, NextStep, NextSteps, RegionSource, RiskConcern, ABOUT,
+    self, CrisisStep, EmergencyNumber, NextStepOffer, NextSteps, RegionSource, RiskConcern, ABOUT,
 };
 
 use crate::companion::CompanionCore;
@@ -58,7 +58,7 @@ pub fn assess_risk(text: String) -> Option<RiskConcern> {
 
 /// A short line for a next step's button or list row.
 #[uniffi::export]
-pub fn next_step_title(step: NextStep) -> String {
+pub fn next_step_title(step: NextStepOffer) -> String {
     step.title()
 }
 

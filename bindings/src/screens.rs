@@ -177,7 +177,8 @@ impl AppModel {
     /// (its keys are in memory only then). Blocks on the network.
     pub fn background_sync(&self) -> Result<BackgroundSync> {
         let Ok(store) = self.host.core.store() else { return Ok(BackgroundSync::Locked) };
-        if store.shares()?.is_empty() {
+        let shares = store.shares()?;
+        if shares.records.is_empty() && shares.unreadable.is_empty() {
             return Ok(BackgroundSync::NothingShared);
         }
         let report = store.sync(self.host.transport.as_ref(), false)?;

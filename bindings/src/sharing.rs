@@ -16,6 +16,7 @@ use companion_core::protocol::Invite;
 use companion_core::share::{
     Category, ConsentReceipt, ConsentRequest, Pairing, Preview, Share, ShareState, Suggestion,
 };
+use companion_core::store::Unreadable;
 use companion_core::sync::{HttpRequest, HttpResponse, SyncReport, Transport, TransportError};
 use companion_core::{LocalStamp, RecordId};
 
@@ -112,6 +113,29 @@ impl From<Share> for ShareInfo {
 
 fn infos(shares: Vec<Share>) -> Vec<ShareInfo> {
     shares.into_iter().map(ShareInfo::from).collect()
+}
+
+/// The clinicians this device is paired with, and any pairing that could not be read (it is
+/// left in the store untouched).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PairingListing {
+    pub pairings: Vec<PairingInfo>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Every consent and its share's sync state, and any share that could not be read (it is
+/// skipped by syncs and left in the store untouched).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ShareListing {
+    pub shares: Vec<ShareInfo>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Every consent receipt, and any receipt that could not be read.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ReceiptListing {
+    pub receipts: Vec<ConsentReceipt>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// One HTTP header.
@@ -264,18 +288,24 @@ impl CompanionCore {
     }
 
     /// The clinicians this device is paired with.
-    pub fn pairings(&self) -> Result<Vec<PairingInfo>> {
-        Ok(self.store()?.pairings()?.into_iter().map(PairingInfo::from).collect())
+    pub fn pairings(&self) -> Result<PairingListing> {
+        let l = self.store()?.pairings()?;
+        Ok(PairingListing {
+            pairings: l.records.into_iter().map(PairingInfo::from).collect(),
+            unreadable: l.unreadable,
+        })
     }
 
     /// Every consent and its share's sync state (withdrawn and erased ones included).
-    pub fn shares(&self) -> Result<Vec<ShareInfo>> {
-        Ok(infos(self.store()?.shares()?))
+    pub fn shares(&self) -> Result<ShareListing> {
+        let l = self.store()?.shares()?;
+        Ok(ShareListing { shares: infos(l.records), unreadable: l.unreadable })
     }
 
     /// Every grant and withdrawal: what, to whom, when, and which wording was shown.
-    pub fn consent_receipts(&self) -> Result<Vec<ConsentReceipt>> {
-        Ok(self.store()?.consent_receipts()?)
+    pub fn consent_receipts(&self) -> Result<ReceiptListing> {
+        let l = self.store()?.consent_receipts()?;
+        Ok(ReceiptListing { receipts: l.records, unreadable: l.unreadable })
     }
 
     /// Exactly what consenting to `categories` would send now (the projected documents,

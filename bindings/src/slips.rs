@@ -73,6 +73,18 @@ impl CompanionCore {
         Ok(self.store()?.slips(from, to)?)
     }
 
+    /// What slip `id`'s analysis suggests adding to the plan as it stands now (minus what the
+    /// plan already holds, the same or nearly the same), each saying why.
+    pub fn slip_plan_suggestions(&self, id: String) -> Result<Vec<PlanSuggestion>> {
+        Ok(self.store()?.slip_plan_suggestions(parse_id(&id)?)?)
+    }
+
+    /// The slip to analyse when none is chosen: the analysis left unfinished most recently,
+    /// else the latest slip (its id); `None` when no slip was logged.
+    pub fn slip_to_analyze(&self) -> Result<Option<String>> {
+        Ok(self.store()?.slip_to_analyze()?.map(|id| id.to_text()))
+    }
+
     /// Slips whose analysis was started and not finished, most recent first.
     pub fn unfinished_chain_analyses(&self) -> Result<SlipListing> {
         Ok(self.store()?.unfinished_chain_analyses()?)

@@ -27,7 +27,7 @@ impl CompanionCore {
         let store = self.store()?;
         store.write(|tx| {
             let id = RecordId::random()?;
-            tx.put(RecordKind::Settings, id, Period::Timeless, b"half-done", None)?;
+            tx.put_raw(RecordKind::Settings, id, Period::Timeless, b"half-done", None)?;
             panic!("deliberate panic inside a store transaction");
         })?;
         Ok(())

@@ -77,9 +77,9 @@ impl Ctx {
             Some(d) => d,
             None => default_data_dir()?,
         };
-        let zone = match tz.or_else(|| std::env::var("TZ").ok().filter(|t| !t.is_empty())) {
-            Some(t) => Zone::parse(t.trim_start_matches(':'))?,
-            None => iana_time_zone::get_timezone().ok().and_then(|n| Zone::parse(&n).ok()).unwrap_or(Zone::UTC),
+        let zone = match tz {
+            Some(t) => Zone::parse(&t)?,
+            None => Zone::detect(std::env::var("TZ").ok().as_deref()),
         };
         // COMPANION_NOW (RFC 3339) pins "now" for tests and demonstrations.
         let clock: Arc<dyn Clock> = match std::env::var("COMPANION_NOW") {

@@ -154,7 +154,26 @@ pub fn ground(ctx: &Ctx, a: GroundArgs) -> CliResult {
         }
         _ => println!("Saved. Well done for taking this time."),
     }
+    if def.key == "delay" {
+        return decide(ctx, &store);
+    }
     Ok(())
+}
+
+/// The delay timer ends with a choice, made on purpose.
+fn decide(ctx: &Ctx, store: &Store) -> CliResult {
+    println!("What do you choose now?");
+    println!("  1. Surf what is left of the urge");
+    println!("  2. Open my plan for this moment");
+    println!("  3. It has passed: carry on with my day");
+    match term::pick("Press 1-3:", 3)? {
+        Some(0) => crate::surf::run(ctx, crate::surf::SurfArgs::start()),
+        Some(1) => crate::plan::find_now(ctx, store),
+        _ => {
+            println!("Well done: you gave yourself the time to choose.");
+            Ok(())
+        }
+    }
 }
 
 fn choose(store: &Store) -> CliResult<ExerciseDef> {

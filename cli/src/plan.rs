@@ -9,7 +9,6 @@ use clap::{Args, Subcommand};
 use companion_core::plan::{
     Availability, CopingPlan, DayRange, LookupQuery, PlanEdit, StrategyKind, UseContext, HIGH_INTENSITY,
 };
-use companion_core::text::fold;
 use companion_core::time::parse_date;
 use companion_core::{RecordId, RecordKind, Store};
 use serde_json::json;
@@ -205,113 +204,29 @@ fn show(ctx: &Ctx, ids: bool) -> CliResult {
     let store = ctx.open()?;
     let plan = load(ctx, &store)?;
     if ctx.json {
-        return print_json(&plan_view::plan_json(&plan));
+        return print_json(&plan.to_json());
     }
     println!("{}", plan_view::plan_text(&plan, ids));
     Ok(())
 }
 
-/// An entry of the plan a person can name.
-struct Named {
-    id: RecordId,
-    what: &'static str,
-    words: String,
-}
-
-fn entries(p: &CopingPlan) -> Vec<Named> {
-    let mut out = Vec::new();
-    let mut push = |id: RecordId, what: &'static str, words: &str| out.push(Named { id, what, words: words.into() });
-    for item in p.items() {
-        let what = match item.kind {
-            companion_core::plan::ItemKind::Trigger => "trigger",
-            companion_core::plan::ItemKind::WarningSign => "warning sign",
-        };
-        push(item.id, what, &item.name);
-        for s in &item.strategies {
-            push(s.id, "strategy", &s.text);
-        }
-    }
-    for s in &p.strategies {
-        push(s.id, "strategy", &s.text);
-    }
-    for e in &p.distractions {
-        push(e.id, "person or place that distracts", &e.text);
-    }
-    for c in &p.people {
-        push(c.id, "person", &c.name);
-    }
-    for c in &p.professionals {
-        push(c.id, if c.crisis_line { "crisis line" } else { "professional" }, &c.name);
-    }
-    for e in &p.environment {
-        push(e.id, "environment change", &e.text);
-    }
-    for e in &p.reasons {
-        push(e.id, "reason", &e.text);
-    }
-    out
-}
-
-/// Find the one entry `text` names: a short id, ITEM/N, the exact words, or (for triggers and
-/// warning signs) the same meaning.
+/// The entry `text` names (see [`CopingPlan::resolve_entry`]), with a hint where to find ids.
 fn resolve(p: &CopingPlan, text: &str) -> CliResult<RecordId> {
-    let all = entries(p);
-    let t = text.trim();
-    if t.len() >= 4 && t.chars().all(|c| c.is_ascii_alphanumeric()) {
-        let lower = t.to_ascii_lowercase();
-        let by_id: Vec<&Named> =
-            all.iter().filter(|e| e.id.to_text().to_ascii_lowercase().starts_with(&lower)).collect();
-        if by_id.len() == 1 {
-            return Ok(by_id[0].id);
-        }
-    }
-    if let Some((item, n)) = t.rsplit_once('/') {
-        if let Ok(n) = n.trim().parse::<usize>() {
-            let item_id = resolve_item(p, item)?;
-            let item = p.items().find(|i| i.id == item_id).ok_or_else(|| Failure::new("no such trigger"))?;
-            return n.checked_sub(1).and_then(|i| item.strategies.get(i)).map(|s| s.id).ok_or_else(|| {
-                Failure::new(format!("that trigger or warning sign has {} strategies", item.strategies.len()))
-            });
-        }
-    }
-    let f = fold(t);
-    let same: Vec<&Named> = all.iter().filter(|e| fold(&e.words) == f).collect();
-    match same.len() {
-        1 => return Ok(same[0].id),
-        0 => {}
-        n => {
-            return Err(Failure::new(format!(
-                "{n} entries have those words ({}); name one by the id `companion plan show --ids` prints",
-                same.iter().map(|e| e.what).collect::<Vec<_>>().join(", ")
-            )))
-        }
-    }
-    if let Ok(id) = resolve_item(p, t) {
-        return Ok(id);
-    }
-    Err(Failure::new("nothing in the plan has those words; `companion plan show --ids` lists every entry"))
+    p.resolve_entry(text)
+        .map(|e| e.id)
+        .map_err(|e| Failure::new(format!("{e}; `companion plan show --ids` lists every entry")))
 }
 
-/// A trigger or warning sign by its words or meaning ("loneliness" finds "Lonely").
+/// A trigger or warning sign by its words, meaning or short id ("loneliness" finds "Lonely").
 fn resolve_item(p: &CopingPlan, text: &str) -> CliResult<RecordId> {
-    let f = fold(text);
-    let lower = text.trim().to_ascii_lowercase();
-    let by_id = |i: &&companion_core::plan::PlanItem| {
-        lower.len() >= 4 && i.id.to_text().to_ascii_lowercase().starts_with(&lower)
-    };
-    if let Some(i) = p.items().find(|i| fold(&i.name) == f || by_id(i)) {
-        return Ok(i.id);
-    }
-    p.find_item(text)
-        .map(|i| i.id)
-        .ok_or_else(|| Failure::new("no trigger or warning sign in the plan has those words"))
+    Ok(p.resolve_item(text)?.id)
 }
 
 fn describe(p: &CopingPlan, id: RecordId) -> String {
-    entries(p)
+    p.named_entries()
         .into_iter()
         .find(|e| e.id == id)
-        .map(|e| format!("{} \"{}\"", e.what, e.words.lines().next().unwrap_or_default()))
+        .map(|e| format!("{} \"{}\"", e.kind.describe(), e.words.lines().next().unwrap_or_default()))
         .unwrap_or_else(|| "entry".to_string())
 }
 
@@ -320,7 +235,7 @@ fn apply(ctx: &Ctx, store: &Store, edits: Vec<PlanEdit>, done: &str) -> CliResul
     if ctx.json {
         print_json(&json!({
             "added": added.iter().map(|a| a.to_text()).collect::<Vec<_>>(),
-            "plan": plan_view::plan_json(&plan),
+            "plan": plan.to_json(),
         }))?;
     } else {
         println!("{done}");
@@ -441,8 +356,17 @@ fn add_strategy(
     Ok(())
 }
 
+/// `plan find` on an open store, asking what is going on.
+pub fn find_now(ctx: &Ctx, store: &Store) -> CliResult {
+    find_in(ctx, store, FindArgs { text: None, intensity: None, limit: None, all: false })
+}
+
 fn find(ctx: &Ctx, a: FindArgs) -> CliResult {
     let store = ctx.open()?;
+    find_in(ctx, &store, a)
+}
+
+fn find_in(ctx: &Ctx, store: &Store, a: FindArgs) -> CliResult {
     let question = "What is going on? A few words (Enter for everything that can help now):";
     let text = words::read(ctx, a.text, words::Source::Prompt(question))?.unwrap_or_default();
     let limit = if a.all { None } else { Some(a.limit.unwrap_or(10)) };
@@ -471,7 +395,7 @@ fn use_strategy(ctx: &Ctx, a: UseArgs) -> CliResult {
     let plan = load(ctx, &store)?;
     let id = resolve(&plan, &a.strategy)?;
     if plan.strategy(id).is_none() {
-        let what = entries(&plan).into_iter().find(|e| e.id == id).map(|e| e.what).unwrap_or("entry");
+        let what = plan.named_entries().into_iter().find(|e| e.id == id).map(|e| e.kind.describe()).unwrap_or("entry");
         return Err(Failure::new(format!("that entry is a {what}, not a coping strategy")));
     }
     let for_item = a.for_item.as_deref().map(|t| resolve_item(&plan, t)).transpose()?;

@@ -1,8 +1,8 @@
 //! How the coping plan and lookups look: text for people, stable JSON for scripts.
 
 use companion_core::plan::{
-    Contact, ContactStep, CopingPlan, ItemKind, Lookup, MatchHow, PlanEntry, PlanItem, RankedStrategy, Strategy,
-    StrategySource, StrategyStat, StrategyStats,
+    entry_json, Contact, ContactStep, CopingPlan, Lookup, MatchHow, PlanEntry, PlanItem, RankedStrategy, Strategy,
+    StrategyStat, StrategyStats,
 };
 use companion_core::RecordId;
 use serde_json::{json, Value};
@@ -14,13 +14,6 @@ fn tag(id: &RecordId, ids: bool) -> String {
         format!("  [{}]", short_id(id))
     } else {
         String::new()
-    }
-}
-
-fn item_kind(k: ItemKind) -> &'static str {
-    match k {
-        ItemKind::WarningSign => "warning_sign",
-        ItemKind::Trigger => "trigger",
     }
 }
 
@@ -139,69 +132,6 @@ pub fn plan_text(p: &CopingPlan, ids: bool) -> String {
     out.join("\n")
 }
 
-fn strategy_json(s: &Strategy) -> Value {
-    json!({ "id": s.id.to_text(), "text": s.text, "kind": s.kind.as_str(), "formerly": s.formerly })
-}
-
-fn item_json(i: &PlanItem) -> Value {
-    json!({
-        "id": i.id.to_text(),
-        "kind": item_kind(i.kind),
-        "name": i.name,
-        "strategies": i.strategies.iter().map(strategy_json).collect::<Vec<_>>(),
-        "merged_ids": i.merged_ids.iter().map(|m| m.to_text()).collect::<Vec<_>>(),
-    })
-}
-
-fn entry_json(e: &PlanEntry) -> Value {
-    json!({ "id": e.id.to_text(), "text": e.text })
-}
-
-fn contact_json(c: &Contact) -> Value {
-    json!({
-        "id": c.id.to_text(),
-        "name": c.name,
-        "how": c.how,
-        "availability": c.availability.iter().map(|a| json!({
-            "days": a.days, "from_minute": a.from_minute, "to_minute": a.to_minute, "text": a.to_string(),
-        })).collect::<Vec<_>>(),
-        "crisis_line": c.crisis_line,
-    })
-}
-
-pub fn plan_json(p: &CopingPlan) -> Value {
-    json!({
-        "warning_signs": p.warning_signs.iter().map(item_json).collect::<Vec<_>>(),
-        "triggers": p.triggers.iter().map(item_json).collect::<Vec<_>>(),
-        "strategies": p.strategies.iter().map(strategy_json).collect::<Vec<_>>(),
-        "distractions": p.distractions.iter().map(entry_json).collect::<Vec<_>>(),
-        "people": p.people.iter().map(contact_json).collect::<Vec<_>>(),
-        "professionals": p.professionals.iter().map(contact_json).collect::<Vec<_>>(),
-        "environment": p.environment.iter().map(entry_json).collect::<Vec<_>>(),
-        "reasons": p.reasons.iter().map(entry_json).collect::<Vec<_>>(),
-        "skipped_entries": p.skipped_entries,
-    })
-}
-
-fn source_str(s: StrategySource) -> &'static str {
-    match s {
-        StrategySource::MatchedItem => "matched_item",
-        StrategySource::OwnWords => "own_words",
-        StrategySource::General => "general",
-        StrategySource::OtherItem => "other_item",
-        StrategySource::Suggestion => "suggestion",
-    }
-}
-
-fn how_str(h: MatchHow) -> &'static str {
-    match h {
-        MatchHow::Tapped => "tapped",
-        MatchHow::Full => "full",
-        MatchHow::Partial => "partial",
-        MatchHow::TimeOfDay => "time_of_day",
-    }
-}
-
 /// "in 4 h", "in 25 min", "in 2 days".
 fn wait(minutes: u32) -> String {
     match minutes {
@@ -306,7 +236,7 @@ pub fn lookup_json(l: &Lookup) -> Value {
     json!({
         "high_intensity": l.high_intensity,
         "matched": l.matched.iter().map(|m| json!({
-            "id": m.id.to_text(), "kind": item_kind(m.kind), "name": m.name, "how": how_str(m.how), "score": m.score,
+            "id": m.id.to_text(), "kind": m.kind.as_str(), "name": m.name, "how": m.how.as_str(), "score": m.score,
         })).collect::<Vec<_>>(),
         "strategies": l.strategies.iter().map(|s| json!({
             "id": s.id.map(|i| i.to_text()),
@@ -314,7 +244,7 @@ pub fn lookup_json(l: &Lookup) -> Value {
             "kind": s.kind.as_str(),
             "for_item": s.for_item.map(|i| i.to_text()),
             "item_name": s.item_name,
-            "source": source_str(s.source),
+            "source": s.source.as_str(),
             "suggestion": s.is_suggestion(),
             "score": s.score,
             "used": s.used,

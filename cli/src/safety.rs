@@ -2,7 +2,7 @@
 //! the person picks a next step with one key.
 
 use companion_core::plan::ContactStep;
-use companion_core::safety::{CrisisStep, EmergencyNumber, NextStep, NextSteps};
+use companion_core::safety::{CrisisStep, EmergencyNumber, NextStepOffer, NextSteps};
 use companion_core::RecordId;
 use serde_json::{json, Value};
 
@@ -96,24 +96,24 @@ pub fn next_steps_json(n: &NextSteps) -> Value {
         "message": n.message,
         "steps": n.steps.iter().map(|s| {
             let kind = match s {
-                NextStep::Crisis { .. } => "crisis",
-                NextStep::SurfNow { .. } => "surf",
-                NextStep::PlanStrategy { .. } => "plan_strategy",
-                NextStep::ReachOut { .. } => "reach_out",
-                NextStep::CrisisLines { .. } => "crisis_lines",
-                NextStep::LogSlip { .. } => "log_slip",
+                NextStepOffer::Crisis { .. } => "crisis",
+                NextStepOffer::SurfNow { .. } => "surf",
+                NextStepOffer::PlanStrategy { .. } => "plan_strategy",
+                NextStepOffer::ReachOut { .. } => "reach_out",
+                NextStepOffer::CrisisLines { .. } => "crisis_lines",
+                NextStepOffer::LogSlip { .. } => "log_slip",
             };
             let mut v = json!({ "kind": kind, "title": s.title() });
             match s {
-                NextStep::Crisis { step } => v["crisis"] = crisis_json(step),
-                NextStep::SurfNow { urge } => v["urge"] = json!(urge.to_text()),
-                NextStep::PlanStrategy { strategy } => v["strategy_id"] = json!(strategy.id.map(|i| i.to_text())),
-                NextStep::ReachOut { contact } => v["contact"] = contact_json(contact),
-                NextStep::CrisisLines { contacts, emergency } => {
+                NextStepOffer::Crisis { step } => v["crisis"] = crisis_json(step),
+                NextStepOffer::SurfNow { urge } => v["urge"] = json!(urge.to_text()),
+                NextStepOffer::PlanStrategy { strategy } => v["strategy_id"] = json!(strategy.id.map(|i| i.to_text())),
+                NextStepOffer::ReachOut { contact } => v["contact"] = contact_json(contact),
+                NextStepOffer::CrisisLines { contacts, emergency } => {
                     v["contacts"] = json!(contacts.iter().map(contact_json).collect::<Vec<_>>());
                     v["emergency"] = emergency_json(emergency);
                 }
-                NextStep::LogSlip { urge } => v["urge"] = json!(urge.map(|u| u.to_text())),
+                NextStepOffer::LogSlip { urge } => v["urge"] = json!(urge.map(|u| u.to_text())),
             }
             v
         }).collect::<Vec<_>>(),
@@ -132,7 +132,7 @@ pub enum Chosen {
 /// Print the crisis step of `next`, if it has one: call this before printing anything else.
 pub fn show_crisis_first(ctx: &Ctx, next: &NextSteps) {
     for s in &next.steps {
-        if let NextStep::Crisis { step } = s {
+        if let NextStepOffer::Crisis { step } = s {
             show_crisis(ctx, step);
         }
     }
@@ -145,7 +145,8 @@ pub fn offer(ctx: &Ctx, next: &NextSteps) -> CliResult<Chosen> {
     if ctx.json {
         return Ok(Chosen::Nothing);
     }
-    let numbered: Vec<&NextStep> = next.steps.iter().filter(|s| !matches!(s, NextStep::Crisis { .. })).collect();
+    let numbered: Vec<&NextStepOffer> =
+        next.steps.iter().filter(|s| !matches!(s, NextStepOffer::Crisis { .. })).collect();
     if numbered.is_empty() {
         return Ok(Chosen::Nothing);
     }
@@ -154,7 +155,7 @@ pub fn offer(ctx: &Ctx, next: &NextSteps) -> CliResult<Chosen> {
     }
     for (i, s) in numbered.iter().enumerate() {
         println!("  {}. {}", i + 1, s.title());
-        if let NextStep::CrisisLines { contacts, emergency } = s {
+        if let NextStepOffer::CrisisLines { contacts, emergency } = s {
             for c in contacts {
                 println!("     {}", contact_line(c).trim_start());
             }
@@ -169,10 +170,10 @@ pub fn offer(ctx: &Ctx, next: &NextSteps) -> CliResult<Chosen> {
     let picked =
         term::pick(&format!("Press 1-{} to choose, Enter to skip:", numbered.len().min(9)), numbered.len().min(9))?;
     Ok(match picked.and_then(|i| numbered.get(i)) {
-        Some(NextStep::SurfNow { urge }) => Chosen::Surf(*urge),
-        Some(NextStep::PlanStrategy { strategy }) => strategy.id.map(Chosen::Strategy).unwrap_or(Chosen::Nothing),
-        Some(NextStep::LogSlip { urge }) => Chosen::LogSlip(*urge),
-        Some(NextStep::ReachOut { contact }) => {
+        Some(NextStepOffer::SurfNow { urge }) => Chosen::Surf(*urge),
+        Some(NextStepOffer::PlanStrategy { strategy }) => strategy.id.map(Chosen::Strategy).unwrap_or(Chosen::Nothing),
+        Some(NextStepOffer::LogSlip { urge }) => Chosen::LogSlip(*urge),
+        Some(NextStepOffer::ReachOut { contact }) => {
             match &contact.contact.how {
                 Some(how) => println!(
                     "Reach {} now: {how}. You do not have to explain everything; \"Can you talk?\" is enough.",
@@ -190,12 +191,16 @@ pub fn offer(ctx: &Ctx, next: &NextSteps) -> CliResult<Chosen> {
 }
 
 /// The command that does a step, for when no key can be read.
-fn command_for(s: &NextStep) -> Option<String> {
+fn command_for(s: &NextStepOffer) -> Option<String> {
     match s {
-        NextStep::SurfNow { urge } => Some(format!("companion surf --urge {}", short_id(urge))),
-        NextStep::PlanStrategy { strategy } => strategy.id.map(|id| format!("companion plan use {}", short_id(&id))),
-        NextStep::LogSlip { urge: Some(u) } => Some(format!("companion slip log --urge {} --analyze", short_id(u))),
-        NextStep::LogSlip { urge: None } => Some("companion slip log --analyze".into()),
+        NextStepOffer::SurfNow { urge } => Some(format!("companion surf --urge {}", short_id(urge))),
+        NextStepOffer::PlanStrategy { strategy } => {
+            strategy.id.map(|id| format!("companion plan use {}", short_id(&id)))
+        }
+        NextStepOffer::LogSlip { urge: Some(u) } => {
+            Some(format!("companion slip log --urge {} --analyze", short_id(u)))
+        }
+        NextStepOffer::LogSlip { urge: None } => Some("companion slip log --analyze".into()),
         _ => None,
     }
 }

@@ -186,8 +186,10 @@ fn revoke(ctx: &Ctx, name: &str, cats: &[String], yes: bool) -> CliResult {
 
 fn status(ctx: &Ctx) -> CliResult {
     let store = ctx.open()?;
-    let pairings = store.pairings()?;
-    let shares = store.shares()?;
+    let (pairings, shares) = (store.pairings()?, store.shares()?);
+    ctx.report_unreadable(&pairings.unreadable);
+    ctx.report_unreadable(&shares.unreadable);
+    let (pairings, shares) = (pairings.records, shares.records);
     if ctx.json {
         return print_json(&json!({
             "pairings": pairings.iter().map(|p| json!({"id": p.id.to_text(), "clinician": p.clinician_name, "fingerprint": p.fingerprint, "server": p.server})).collect::<Vec<_>>(),
@@ -239,6 +241,8 @@ fn status(ctx: &Ctx) -> CliResult {
 fn receipts(ctx: &Ctx) -> CliResult {
     let store = ctx.open()?;
     let list = store.consent_receipts()?;
+    ctx.report_unreadable(&list.unreadable);
+    let list = list.records;
     if ctx.json {
         return print_json(&json!(list
             .iter()
@@ -272,6 +276,7 @@ fn receipts(ctx: &Ctx) -> CliResult {
 pub fn sync(ctx: &Ctx) -> CliResult {
     let store = ctx.open()?;
     let r = store.sync(&HttpTransport::default(), true)?;
+    ctx.report_unreadable(&r.unreadable);
     if ctx.json {
         return print_json(&json!({
             "shares_synced": r.shares_synced,

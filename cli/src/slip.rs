@@ -243,14 +243,9 @@ pub fn log_after_urge(ctx: &Ctx, store: &Store, urge: Option<RecordId>) -> CliRe
     log_slip(ctx, store, NewSlip { what, occurred: None, urge }, true)
 }
 
-/// The slip to analyse when none is named: the most recently left unfinished, else the latest.
+/// The slip to analyse when none is named (see [`Store::slip_to_analyze`]).
 fn default_slip(store: &Store) -> CliResult<RecordId> {
-    let unfinished = store.unfinished_chain_analyses()?;
-    if let Some(s) = unfinished.slips.first() {
-        return Ok(s.id);
-    }
-    let all = store.slips(None, None)?;
-    all.slips.last().map(|s| s.id).ok_or_else(|| Failure::new("no slips logged yet"))
+    store.slip_to_analyze()?.ok_or_else(|| Failure::new("no slips logged yet"))
 }
 
 fn analyze(ctx: &Ctx, a: AnalyzeArgs) -> CliResult {
@@ -280,7 +275,7 @@ fn analyze(ctx: &Ctx, a: AnalyzeArgs) -> CliResult {
     println!("{}", status_words(&slip));
     if slip.chain.is_complete() {
         say(ctx, compassion::AFTER_ANALYSIS);
-        suggest_plan(ctx, &slip);
+        suggest_plan(ctx, &store, &slip);
     }
     Ok(())
 }
@@ -521,7 +516,7 @@ fn guided(ctx: &Ctx, store: &Store, id: RecordId) -> CliResult {
     tell("");
     tell(compassion::AFTER_ANALYSIS);
     println!("{}", status_words(&slip));
-    suggest_plan_to_stderr(&slip);
+    suggest_plan_to_stderr(store, &slip);
     Ok(())
 }
 
@@ -556,8 +551,8 @@ fn suggestion_words(s: &PlanSuggestion) -> String {
     }
 }
 
-fn suggest_plan(ctx: &Ctx, s: &Slip) {
-    let n = s.plan_suggestions().len();
+fn suggest_plan(ctx: &Ctx, store: &Store, s: &Slip) {
+    let n = store.slip_plan_suggestions(s.id).map(|v| v.len()).unwrap_or(0);
     if n > 0 {
         say(
             ctx,
@@ -570,8 +565,8 @@ fn suggest_plan(ctx: &Ctx, s: &Slip) {
     }
 }
 
-fn suggest_plan_to_stderr(s: &Slip) {
-    let n = s.plan_suggestions().len();
+fn suggest_plan_to_stderr(store: &Store, s: &Slip) {
+    let n = store.slip_plan_suggestions(s.id).map(|v| v.len()).unwrap_or(0);
     if n > 0 {
         tell(&format!(
             "`companion slip plan {}` can add what you learned to your coping plan ({n} suggestion{}).",
@@ -590,7 +585,7 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> CliResult {
         }
     };
     let slip = store.slip(id)?;
-    let offered = slip.plan_suggestions();
+    let offered = store.slip_plan_suggestions(id)?;
     let mut picks: Vec<usize> = if a.all { (1..=offered.len()).collect() } else { a.add.clone() };
     if picks.is_empty() && !ctx.json {
         if offered.is_empty() {
@@ -603,6 +598,9 @@ fn plan(ctx: &Ctx, a: PlanArgs) -> CliResult {
         println!("From this slip's analysis, you could add to your coping plan:");
         for (i, s) in offered.iter().enumerate() {
             println!("  {}. {}", i + 1, suggestion_words(s));
+            if !s.why.is_empty() {
+                println!("     {}", s.why);
+            }
         }
         if !std::io::stdin().is_terminal() {
             println!("Add with --add N (repeat for several), or --all.");
@@ -752,8 +750,7 @@ fn show(ctx: &Ctx, id: &str) -> CliResult {
     if !s.plan_additions.is_empty() {
         out.push("Added to your plan:".into());
         for a in &s.plan_additions {
-            let sug = PlanSuggestion { part: a.part, text: a.text.clone(), for_item: a.for_item.clone(), kind: a.kind };
-            out.push(format!("  - {}", suggestion_words(&sug)));
+            out.push(format!("  - {}", suggestion_words(&a.as_suggestion())));
         }
     }
     println!("{}", out.join("\n"));
@@ -794,6 +791,7 @@ fn suggestion_json(s: &PlanSuggestion) -> Value {
         "text": s.text,
         "for": s.for_item,
         "kind": s.kind.map(|k| k.as_str()),
+        "why": s.why,
     })
 }
 

@@ -65,6 +65,28 @@ pub struct SurfArgs {
     detach: bool,
 }
 
+impl SurfArgs {
+    /// A new session with the defaults (asked for its intensity on a terminal).
+    pub fn start() -> SurfArgs {
+        SurfArgs {
+            minutes: None,
+            interval: None,
+            urge: None,
+            intensity: None,
+            resume: false,
+            checkin: None,
+            note: None,
+            end: None,
+            strategies: Vec::new(),
+            pause: false,
+            status: false,
+            list: false,
+            wording: None,
+            detach: false,
+        }
+    }
+}
+
 const CALM_LINES: [&str; 4] = [
     "It is a wave: it rises, peaks and passes. You only need to watch it.",
     "Breathe slowly. Notice where you feel it in your body.",

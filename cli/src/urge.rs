@@ -352,7 +352,7 @@ fn edit(ctx: &Ctx, a: EditArgs) -> CliResult {
     let store = ctx.open()?;
     let id = resolve(&store, &a.id)?;
     let f = a.fields;
-    let mut edit = UrgeEdit {
+    let edit = UrgeEdit {
         intensity: f.intensity,
         occurred: f.at.as_deref().map(|t| parse_time(ctx, &store, t)).transpose()?,
         triggers: (!f.triggers.is_empty()).then_some(f.triggers),
@@ -366,18 +366,9 @@ fn edit(ctx: &Ctx, a: EditArgs) -> CliResult {
         outcome: f.outcome.map(Into::into),
         strategies: (!f.strategies.is_empty()).then_some(f.strategies),
         clear: a.clear.into_iter().map(Into::into).collect(),
+        add_triggers: a.add_triggers,
+        remove_triggers: a.remove_triggers,
     };
-    if !a.add_triggers.is_empty() || !a.remove_triggers.is_empty() {
-        if edit.triggers.is_some() {
-            return Err(Failure::new("use either --trigger (replace the list) or --add-trigger/--remove-trigger"));
-        }
-        let current = store.urge(id)?.triggers;
-        let removed: Vec<String> = a.remove_triggers.iter().map(|t| companion_core::text::fold(t)).collect();
-        let mut next: Vec<String> =
-            current.into_iter().filter(|t| !removed.contains(&companion_core::text::fold(t))).collect();
-        next.extend(a.add_triggers);
-        edit.triggers = Some(next);
-    }
     let u = store.edit_urge(id, edit)?;
     if ctx.json {
         return print_json(&format::urge_json(&u));

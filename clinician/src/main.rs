@@ -17,7 +17,6 @@ use companion_clinician::shared::{self, Session, SuggestionState};
 use companion_clinician::suggest::{self, Suggestion};
 use companion_clinician::terminal;
 use companion_core::clinician::Clinician;
-use companion_core::protocol::CLINICIAN_KDF_ITERATIONS;
 use companion_core::sync::http::HttpTransport;
 use companion_core::sync::Transport;
 use zeroize::Zeroizing;
@@ -48,6 +47,8 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Move an account made before OPAQUE logins to them, once (it keeps your key and shares).
+    UpgradeLogin,
     /// Make a single-use invite for a client (give it as a link, QR code or text).
     Invite,
     /// The shares clients have given you.
@@ -119,7 +120,7 @@ fn main() {
     let cli = Cli::parse();
     let net = transport();
     let email = || cli.email.clone().unwrap_or_else(|| fail("give --email (or COMPANION_CLINICIAN_EMAIL)"));
-    let session = || Session::login(net, &cli.server, &email(), &passphrase(false)).unwrap_or_else(|e| fail(e));
+    let session = || Session::login(net, &cli.server, &email(), &passphrase(false), None).unwrap_or_else(|e| fail(e));
     // Logged in, with every share read.
     let reader = || {
         let mut s = session();
@@ -128,18 +129,15 @@ fn main() {
     };
     match &cli.command {
         Command::Register { invite, name } => {
-            let c = Clinician::register(
-                net,
-                &cli.server,
-                invite,
-                &email(),
-                name,
-                &passphrase(true),
-                CLINICIAN_KDF_ITERATIONS,
-            )
-            .unwrap_or_else(|e| fail(e));
+            let c = Clinician::register(net, &cli.server, invite, &email(), name, &passphrase(true))
+                .unwrap_or_else(|e| fail(e));
             println!("Account created for {}. Your key code: {}", c.account.display_name, c.account.fingerprint);
             println!("Clients compare this code when they pair with you.");
+        }
+        Command::UpgradeLogin => {
+            let c = Clinician::upgrade_legacy_login(net, &cli.server, &email(), &passphrase(false))
+                .unwrap_or_else(|e| fail(e));
+            println!("Your account now logs in with OPAQUE. Your key code is unchanged: {}", c.account.fingerprint);
         }
         Command::Invite => {
             let s = session();

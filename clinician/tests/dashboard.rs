@@ -52,7 +52,7 @@ fn idle_dashboard_forgets_keys_and_data_until_the_passphrase_unlocks_it() {
     ok(&dir, &["sync"]);
 
     let net: &'static HttpTransport = Box::leak(Box::new(HttpTransport::default()));
-    let session = Session::login(net, &server.base, CLINICIAN_EMAIL, CLINICIAN_PASS.as_bytes()).expect("login");
+    let session = Session::login(net, &server.base, CLINICIAN_EMAIL, CLINICIAN_PASS.as_bytes(), None).expect("login");
     let opts = DashboardOptions {
         server: server.base.clone(),
         email: CLINICIAN_EMAIL.into(),

@@ -36,6 +36,17 @@ impl Zone {
         Err(Error::invalid("time zone", "use a zone name such as Europe/Berlin or an offset such as +02:00"))
     }
 
+    /// The device's zone: `tz` (the `TZ` variable or an app setting; a leading ':' as in
+    /// POSIX is ignored) when it names one, else the operating system's IANA zone (Linux,
+    /// macOS, Android and iOS all report one), else UTC.
+    pub fn detect(tz: Option<&str>) -> Zone {
+        tz.map(|t| t.trim().trim_start_matches(':'))
+            .filter(|t| !t.is_empty())
+            .and_then(|t| Zone::parse(t).ok())
+            .or_else(|| iana_time_zone::get_timezone().ok().and_then(|name| Zone::parse(&name).ok()))
+            .unwrap_or(Zone::UTC)
+    }
+
     /// The UTC offset in force at `at`.
     pub fn offset_at(&self, at: DateTime<Utc>) -> FixedOffset {
         match self {

@@ -145,6 +145,12 @@ pub enum Error {
     #[error("the server refused ({status}): {message}")]
     Server { status: u16, message: String },
 
+    /// A clinician's login did not go through: a wrong email or passphrase, too many recent
+    /// attempts, or a server that could not prove it holds the account (one answer for all, so
+    /// that nobody learns which). Nothing was sent that could be used to guess the passphrase.
+    #[error("that email and passphrase did not open an account on this server (or there were too many attempts: wait a few minutes). An account made before OPAQUE logins needs `upgrade-login` once")]
+    LoginRefused,
+
     /// The clinician's key does not match the fingerprint in the invite: nothing was kept.
     #[error("the clinician's key does not match the invite; ask them for a new invite and compare the code together")]
     KeyMismatch,

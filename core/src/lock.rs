@@ -10,6 +10,9 @@
 //! This module is the policy, with no I/O: the app model (`screens`) asks it what to do when
 //! the app goes to the background, comes back, or a lock timer fires.
 
+use zeroize::Zeroizing;
+
+use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
 
 /// Seconds in the background after which the app locks, as offered in the settings.
@@ -152,6 +155,17 @@ pub fn check_new_passphrase(passphrase: &str, confirmation: &str) -> Result<()> 
     Ok(())
 }
 
+/// A new passphrase typed twice, as the UTF-8 bytes the app sends: both copies are wiped when
+/// this returns, and the passphrase comes back checked ([`check_new_passphrase`]).
+pub fn new_passphrase(passphrase: Vec<u8>, confirmation: Vec<u8>) -> Result<Passphrase> {
+    let passphrase = Zeroizing::new(passphrase);
+    let confirmation = Zeroizing::new(confirmation);
+    let text = std::str::from_utf8(&passphrase).map_err(|_| Error::invalid("passphrase", "could not be read"))?;
+    let again = std::str::from_utf8(&confirmation).map_err(|_| Error::invalid("confirmation", "could not be read"))?;
+    check_new_passphrase(text, again)?;
+    Passphrase::new(passphrase.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -198,5 +212,8 @@ mod tests {
         assert!(e.to_string().starts_with("confirmation"));
         assert!(!e.to_string().contains("river"));
         assert!(check_new_passphrase("river lamp orange", "river lamp orange").is_ok());
+        assert!(new_passphrase(b"river lamp orange".to_vec(), b"river lamp orange".to_vec()).is_ok());
+        let e = new_passphrase(vec![0xff; 12], vec![0xff; 12]).unwrap_err();
+        assert!(e.to_string().starts_with("passphrase"));
     }
 }

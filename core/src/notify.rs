@@ -23,11 +23,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Zone;
-use crate::error::{Error, Result};
+use crate::error::{Error, IntegrityProblem, Result};
 use crate::id::RecordId;
-use crate::store::{codec, Period, RecordKind, Store};
-
-const SETTINGS_V1: u8 = 1;
+use crate::store::{NoBody, Payload, Period, Record, RecordKind, Store};
 
 /// How notifications are worded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,9 +302,43 @@ fn first_after_gap(zone: &Zone, local: chrono::NaiveDateTime) -> Result<DateTime
         .ok_or_else(|| Error::invalid("time", "that time cannot be represented"))
 }
 
+/// The notification settings record (one per store).
+#[derive(PartialEq)]
+pub(crate) struct NotificationSettings {
+    pub id: RecordId,
+    pub wording: Wording,
+}
+
+/// The notification settings as stored, version 1. Frozen (see [`crate::store::record`]).
 #[derive(Serialize, Deserialize)]
-struct SettingsV1 {
+pub(crate) struct SettingsV1 {
     wording: Wording,
+}
+
+impl Payload for SettingsV1 {
+    const VERSION: u8 = 1;
+}
+
+impl Record for NotificationSettings {
+    const KIND: RecordKind = RecordKind::Settings;
+    type Head = SettingsV1;
+    type Body = NoBody;
+
+    fn id(&self) -> RecordId {
+        self.id
+    }
+
+    fn period(&self) -> Period {
+        Period::Timeless
+    }
+
+    fn to_payload(&self) -> (SettingsV1, Option<NoBody>) {
+        (SettingsV1 { wording: self.wording }, None)
+    }
+
+    fn from_payload(id: RecordId, h: SettingsV1, _: Option<NoBody>) -> std::result::Result<Self, IntegrityProblem> {
+        Ok(NotificationSettings { id, wording: h.wording })
+    }
 }
 
 fn settings_id(store: &Store) -> RecordId {
@@ -317,20 +349,14 @@ fn settings_id(store: &Store) -> RecordId {
 impl Store {
     /// The client's notification wording (neutral unless they chose otherwise).
     pub fn notification_wording(&self) -> Result<Wording> {
-        let id = settings_id(self);
-        match self.get(RecordKind::Settings, id, false)? {
-            None => Ok(Wording::Neutral),
-            Some(o) => codec::decode::<SettingsV1>(&o.head, SETTINGS_V1)
-                .map(|s| s.wording)
-                .map_err(|problem| Error::Integrity { kind: RecordKind::Settings, id, problem }),
-        }
+        let settings = self.find::<NotificationSettings>(settings_id(self))?;
+        Ok(settings.map_or(Wording::Neutral, |s| s.wording))
     }
 
     /// Choose how notifications are worded.
     pub fn set_notification_wording(&self, wording: Wording) -> Result<()> {
-        let id = settings_id(self);
-        let head = codec::encode(SETTINGS_V1, &SettingsV1 { wording })?;
-        self.write(|tx| tx.put(RecordKind::Settings, id, Period::Timeless, &head, None))
+        let settings = NotificationSettings { id: settings_id(self), wording };
+        self.write(|tx| tx.put(&settings))
     }
 }
 

@@ -104,26 +104,6 @@ impl LocalStamp {
     }
 }
 
-/// A [`LocalStamp`] decoded without copying its zone name: for scans that read thousands of
-/// records and need only the instant and the local day. Same fields, same order, so a stored
-/// `LocalStamp` decodes as either.
-#[derive(Clone, Copy, Deserialize)]
-pub(crate) struct LocalStampRef<'a> {
-    pub utc_ms: i64,
-    pub offset_secs: i32,
-    #[serde(borrow)]
-    #[allow(dead_code)]
-    pub zone: Option<&'a str>,
-}
-
-impl LocalStampRef<'_> {
-    /// The calendar day where it happened (as [`LocalStamp::local_date`]).
-    pub fn local_date(&self) -> NaiveDate {
-        let secs = self.utc_ms.div_euclid(1000) + i64::from(self.offset_secs);
-        DateTime::from_timestamp(secs, 0).unwrap_or_default().date_naive()
-    }
-}
-
 /// A calendar month: the bucket records are grouped by in the store's blind index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Month {
@@ -195,17 +175,6 @@ mod tests {
         assert_eq!(c.zone, None);
         assert_eq!(c.local_date(), today);
         assert!(LocalStamp::parse_user("yesterday-ish", &z, now).is_err());
-    }
-
-    #[test]
-    fn borrowed_stamps_agree_with_owned_ones() {
-        let z = Zone::parse("America/New_York").unwrap();
-        for ms in [0i64, 1_781_000_000_000, 1_781_035_199_999, -86_400_001] {
-            let s = LocalStamp::at(DateTime::from_timestamp_millis(ms).unwrap(), &z);
-            let bytes = postcard::to_stdvec(&s).unwrap();
-            let r: LocalStampRef<'_> = postcard::from_bytes(&bytes).unwrap();
-            assert_eq!((r.utc_ms, r.local_date()), (s.utc_ms, s.local_date()));
-        }
     }
 
     #[test]

@@ -10,12 +10,14 @@ pub mod db;
 pub mod metrics;
 pub mod ratelimit;
 pub mod tls;
+pub mod workpool;
 
 use std::path::Path;
 use std::sync::Arc;
 
 pub use api::{router, ApiConfig, AppState};
-pub use db::Db;
+use db::sqlite::Opener;
+pub use db::{Db, Storage};
 
 /// Open storage for serving: PostgreSQL when `database` is a `postgres://` URL, else SQLite
 /// at `data_dir/server.db` (created on first start; one serving process per file).
@@ -31,7 +33,8 @@ pub async fn open_db_for_admin(database: Option<&str>, data_dir: &Path) -> Resul
 async fn open_db_with(database: Option<&str>, data_dir: &Path, serving: bool) -> Result<Db, String> {
     match database {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            db::postgres::PgDb::connect(url, 32).await.map(Db::Postgres).map_err(|e| e.to_string())
+            let db = db::postgres::PgDb::connect(url, 32).await.map_err(|e| e.to_string())?;
+            Ok(Box::new(db))
         }
         Some(other) => Err(format!("unsupported database {other:?}: use postgres://... or omit it for SQLite")),
         None => {
@@ -41,7 +44,9 @@ async fn open_db_with(database: Option<&str>, data_dir: &Path, serving: bool) ->
                 use std::os::unix::fs::PermissionsExt;
                 let _ = std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700));
             }
-            db::sqlite::SqliteDb::open(&data_dir.join("server.db"), serving).map(Db::Sqlite).map_err(|e| e.to_string())
+            let opener = if serving { Opener::Server } else { Opener::Admin };
+            let db = db::sqlite::SqliteDb::open(&data_dir.join("server.db"), opener).map_err(|e| e.to_string())?;
+            Ok(Box::new(db))
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Token-bucket rate limits per device, per clinician and per login email.
+//! Token-bucket rate limits: per device and per clinician for requests, and the login limits
+//! ([`LoginLimits`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -38,6 +39,69 @@ impl RateLimiter {
     }
 }
 
+/// How a login attempt may proceed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginAllowance {
+    /// Answer it for real.
+    Go,
+    /// The account's allowance is used up: answer as for an unknown account (a fake that no
+    /// passphrase completes), which looks the same to the caller.
+    AsUnknown,
+    /// This source (or everyone without a ticket) sends too many: refuse with 429 and a wait.
+    /// Says nothing about any account.
+    SlowDown(Duration),
+}
+
+/// Login limits that an attacker cannot turn against the real account:
+/// - per source address, and for everyone without a ticket together: too many → 429, which
+///   says nothing about the account asked for;
+/// - per account: beyond its allowance an attempt gets a fake answer, the same as for an
+///   unknown account or a wrong passphrase (one answer for all three), so online guessing stops;
+/// - a ticket from an earlier successful login on the same machine has its own allowance,
+///   used instead of all of the above: a flood from anywhere, naming the account or not, does
+///   not use it up, so the real clinician still logs in at once.
+pub struct LoginLimits {
+    per_source: RateLimiter,
+    unticketed: RateLimiter,
+    per_account: RateLimiter,
+    per_ticket: RateLimiter,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_source: RateLimiter::new(1.0 / 3.0, 20.0),
+            unticketed: RateLimiter::new(50.0, 100.0),
+            per_account: RateLimiter::new(1.0 / 60.0, 10.0),
+            per_ticket: RateLimiter::new(1.0 / 60.0, 5.0),
+        }
+    }
+}
+
+impl LoginLimits {
+    /// Charge one attempt on `account` from `source`; `ticket`: the hash of a valid ticket of
+    /// this very account, if the attempt carries one.
+    pub fn charge(&self, source: &str, account: &str, ticket: Option<&[u8; 32]>) -> LoginAllowance {
+        if let Some(t) = ticket {
+            let key: String = t.iter().map(|b| format!("{b:02x}")).collect();
+            return match self.per_ticket.check(&key) {
+                Ok(()) => LoginAllowance::Go,
+                Err(_) => LoginAllowance::AsUnknown,
+            };
+        }
+        if let Err(wait) = self.per_source.check(source) {
+            return LoginAllowance::SlowDown(wait);
+        }
+        if let Err(wait) = self.unticketed.check("all") {
+            return LoginAllowance::SlowDown(wait);
+        }
+        match self.per_account.check(account) {
+            Ok(()) => LoginAllowance::Go,
+            Err(_) => LoginAllowance::AsUnknown,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +114,20 @@ mod tests {
         assert!(r.check("a").is_ok());
         assert!(r.check("a").is_err());
         assert!(r.check("b").is_ok(), "keys are independent");
+    }
+
+    #[test]
+    fn a_flood_on_an_account_leaves_its_ticket_holder_an_allowance() {
+        let l = LoginLimits::default();
+        let ticket = [7u8; 32];
+        // From many sources, the account's allowance runs out: answers become fakes.
+        let outcomes: Vec<_> = (0..40).map(|i| l.charge(&format!("10.0.0.{i}"), "dr@clinic.invalid", None)).collect();
+        assert!(outcomes.contains(&LoginAllowance::AsUnknown));
+        assert!(!outcomes.iter().any(|o| matches!(o, LoginAllowance::SlowDown(_))));
+        // From one source, the source's allowance runs out: 429.
+        let one: Vec<_> = (0..40).map(|_| l.charge("10.9.9.9", "other@clinic.invalid", None)).collect();
+        assert!(one.iter().any(|o| matches!(o, LoginAllowance::SlowDown(_))));
+        // The ticket holder is not starved by either.
+        assert_eq!(l.charge("10.9.9.9", "dr@clinic.invalid", Some(&ticket)), LoginAllowance::Go);
     }
 }

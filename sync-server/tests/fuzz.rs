@@ -32,8 +32,8 @@ async fn state_counts(h: &Harness) -> Vec<(String, usize)> {
         .await
         .unwrap()
         .into_iter()
-        .filter(|(t, _)| !matches!(t.as_str(), "audit" | "nonces"))
-        .map(|(t, v)| (t, v.len()))
+        .filter(|t| !matches!(t.table.as_str(), "audit" | "nonces"))
+        .map(|t| (t.table, t.values.len()))
         .collect();
     out.sort();
     out

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::*;
 use companion_core::protocol::wire::*;
-use companion_core::protocol::{self, b64, ChunkKind, ShareId};
+use companion_core::protocol::{self, b64, opaque, ChunkKind, ShareId};
 
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
@@ -40,9 +40,12 @@ both_backends!(
     refusals_change_nothing,
     erasure_leaves_no_row_and_refuses_the_id,
     stored_bytes_hold_no_plaintext,
-    login_is_zero_knowledge_and_throttled,
+    login_is_opaque_and_refuses_alike,
+    a_login_flood_neither_locks_out_nor_starves_the_real_clinician,
+    a_version_1_account_upgrades_and_keeps_its_shares,
     cookie_sessions_refuse_cross_site_writes,
     pulls_page_and_snapshots_compact,
+    junk_naming_a_device_does_not_limit_it,
 );
 
 /// Pair, share, append, pull as the clinician, open everything with the unwrapped key.
@@ -310,65 +313,130 @@ async fn stored_bytes_hold_no_plaintext(h: &Harness) {
     assert_eq!(p.chunks.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
 }
 
-async fn login_is_zero_knowledge_and_throttled(h: &Harness) {
+/// OPAQUE: the server holds no passphrase-derived secret; a wrong passphrase and an unknown
+/// account get the same answers and the client refuses both; a KE3 is good once.
+async fn login_is_opaque_and_refuses_alike(h: &Harness) {
     let clin = h.clinician("login@clinic.invalid").await;
-    // The server never stored the auth secret or the passphrase: only an Argon2id hash.
     let values = all_values(h).await;
-    let pre: PreloginResponse = h
-        .json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: clin.email.clone() }), StatusCode::OK)
-        .await;
-    let keys = protocol::derive_clinician_keys(b"clinician passphrase", &pre.salt.0, pre.iterations).unwrap();
-    assert!(!values.iter().any(|(_, v)| contains(v, &keys.auth_secret())), "the auth secret is stored");
-    assert!(!values.iter().any(|(_, v)| contains(v, b"clinician passphrase")));
-    // Unknown emails get a stable fake salt (no account enumeration).
-    let a: PreloginResponse = h
-        .json(
-            post_json("/v1/clinicians/prelogin", &PreloginRequest { email: "nobody@clinic.invalid".into() }),
-            StatusCode::OK,
-        )
-        .await;
-    let b: PreloginResponse = h
-        .json(
-            post_json("/v1/clinicians/prelogin", &PreloginRequest { email: "nobody@clinic.invalid".into() }),
-            StatusCode::OK,
-        )
-        .await;
-    assert_eq!(a.salt, b.salt);
-    // Wrong passphrase: refused; five failures lock the account even for the right one.
-    let wrong = protocol::derive_clinician_keys(b"wrong", &pre.salt.0, pre.iterations).unwrap();
-    for _ in 0..5 {
-        let r = post_json(
-            "/v1/sessions",
-            &LoginRequest { email: clin.email.clone(), auth_secret: B64(wrong.auth_secret().to_vec()) },
-        );
-        assert_eq!(h.status(r).await, StatusCode::UNAUTHORIZED);
+    assert!(!values.iter().any(|(_, v)| contains(v, PASSPHRASE)), "the passphrase is stored");
+    // Wrong passphrase, unknown account: the server answers both alike; the client refuses both.
+    let mut shapes = Vec::new();
+    for (email, pass) in [(clin.email.as_str(), &b"not the passphrase"[..]), ("nobody@clinic.invalid", PASSPHRASE)] {
+        let (_, request) = opaque::client_start_login(pass).unwrap();
+        let start = LoginStart { email: email.into(), request: B64(request), ticket: None };
+        let started: LoginStarted = h.json(post_json("/v1/sessions/start", &start), StatusCode::OK).await;
+        shapes.push((started.login_id.len(), started.response.0.len()));
+        assert_eq!(Clinician::try_login(h, email, pass, None, "10.1.1.1").await.err(), Some(Refused::ByClient));
     }
-    let right = post_json(
-        "/v1/sessions",
-        &LoginRequest { email: clin.email.clone(), auth_secret: B64(keys.auth_secret().to_vec()) },
+    assert_eq!(shapes[0], shapes[1], "unknown and wrong look the same");
+    // A finalization that does not prove the passphrase, and a replayed one, are refused.
+    let (state, request) = opaque::client_start_login(PASSPHRASE).unwrap();
+    let start = LoginStart { email: clin.email.clone(), request: B64(request), ticket: None };
+    let started: LoginStarted = h.json(post_json("/v1/sessions/start", &start), StatusCode::OK).await;
+    let done = opaque::client_finish_login(state, PASSPHRASE, &started.response.0, &clin.email).unwrap();
+    let mut forged = done.finalization.clone();
+    forged[3] ^= 0x40;
+    let bad = LoginFinish { login_id: started.login_id.clone(), finalization: B64(forged) };
+    assert_eq!(h.status(post_json("/v1/sessions/finish", &bad)).await, StatusCode::UNAUTHORIZED);
+    let good = LoginFinish { login_id: started.login_id, finalization: B64(done.finalization) };
+    assert_eq!(
+        h.status(post_json("/v1/sessions/finish", &good)).await,
+        StatusCode::UNAUTHORIZED,
+        "an attempt is used once"
     );
-    let (s, headers, _) = h.send(right).await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
-    assert!(headers.contains_key("retry-after"));
+    // Malformed OPAQUE messages are 400s.
+    let junk = LoginStart { email: clin.email.clone(), request: B64(vec![1; 5]), ticket: None };
+    assert_eq!(h.status(post_json("/v1/sessions/start", &junk)).await, StatusCode::BAD_REQUEST);
     // Logging out ends the session.
     assert_eq!(h.status(clin.req("DELETE", "/v1/sessions", vec![])).await, StatusCode::NO_CONTENT);
     assert_eq!(h.status(clin.req("GET", "/v1/me", vec![])).await, StatusCode::UNAUTHORIZED);
 }
 
+/// A flood of login attempts naming the account, from many sources and from the clinician's
+/// own, uses up what an attacker can use, but the real clinician's ticket still logs in.
+async fn a_login_flood_neither_locks_out_nor_starves_the_real_clinician(h: &Harness) {
+    let clin = h.clinician("flooded@clinic.invalid").await;
+    let other = h.clinician("other@clinic.invalid").await;
+    for i in 0..60 {
+        let (_, request) = opaque::client_start_login(b"guess").unwrap();
+        let start = LoginStart { email: clin.email.clone(), request: B64(request), ticket: None };
+        let source = if i % 2 == 0 { format!("198.51.100.{i}") } else { "127.0.0.1".to_string() };
+        let (s, _, _) = h.send(from_source(post_json("/v1/sessions/start", &start), &source)).await;
+        assert!(s == StatusCode::OK || s == StatusCode::TOO_MANY_REQUESTS, "{s}");
+    }
+    // The account's allowance is gone: even the right passphrase without a ticket gets the fake.
+    assert_eq!(
+        Clinician::try_login(h, &clin.email, PASSPHRASE, None, "203.0.113.9").await.err(),
+        Some(Refused::ByClient)
+    );
+    // The real clinician, with the ticket of an earlier login, from the flooded source too.
+    let back = Clinician::try_login(h, &clin.email, PASSPHRASE, Some(&clin.ticket), "127.0.0.1").await;
+    assert!(back.is_ok(), "{:?}", back.err());
+    // Another account's ticket gives no allowance.
+    assert_eq!(
+        Clinician::try_login(h, &clin.email, PASSPHRASE, Some(&other.ticket), "203.0.113.10").await.err(),
+        Some(Refused::ByClient)
+    );
+}
+
+/// A version-1 account moves to OPAQUE once, keeping its key pair and so its shares; then the
+/// old verifier is gone and the old login refused.
+async fn a_version_1_account_upgrades_and_keeps_its_shares(h: &Harness) {
+    let email = "old@clinic.invalid";
+    let (id, old_secret) = h.legacy_clinician(email, PASSPHRASE).await;
+    // A share addressed to the old key, as a device made it before.
+    let share = ShareId::random().unwrap();
+    let key = protocol::ShareKey::generate().unwrap();
+    let wrapped_share_key = protocol::wrap_share_key(&old_secret.public(), &share, &key).unwrap();
+    // The old login, with this side's own iteration count (not the server's).
+    let pre: PreloginResponse =
+        h.json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: email.into() }), StatusCode::OK).await;
+    let keys = protocol::derive_clinician_keys(PASSPHRASE, &pre.salt.0, protocol::CLINICIAN_KDF_ITERATIONS).unwrap();
+    let legacy_req = LegacyLoginRequest { email: email.into(), auth_secret: B64(keys.auth_secret().to_vec()) };
+    let wrong = protocol::derive_clinician_keys(b"wrong", &pre.salt.0, protocol::CLINICIAN_KDF_ITERATIONS).unwrap();
+    let wrong_req = LegacyLoginRequest { email: email.into(), auth_secret: B64(wrong.auth_secret().to_vec()) };
+    assert_eq!(h.status(post_json("/v1/sessions/legacy", &wrong_req)).await, StatusCode::UNAUTHORIZED);
+    let legacy: LegacyLoginResponse = h.json(post_json("/v1/sessions/legacy", &legacy_req), StatusCode::OK).await;
+    let secret =
+        protocol::unwrap_recipient_secret(keys.wrap_key(), email, &legacy.account.wrapped_private_key.0).unwrap();
+    // The upgrade token opens nothing else.
+    let bearer = |r: axum::http::Request<Body>| {
+        let mut r = r;
+        r.headers_mut().insert("authorization", format!("Bearer {}", legacy.upgrade_token).parse().unwrap());
+        r
+    };
+    assert_eq!(h.status(bearer(Request::get("/v1/me").body(Body::empty()).unwrap())).await, StatusCode::UNAUTHORIZED);
+    // OPAQUE registration under the upgrade token, and the key re-wrapped under its key.
+    let (state, request) = opaque::client_start_registration(PASSPHRASE).unwrap();
+    let started: RegistrationStarted = h
+        .json(
+            bearer(post_json("/v1/clinicians/upgrade/start", &UpgradeStart { request: B64(request) })),
+            StatusCode::OK,
+        )
+        .await;
+    let (upload, wrap) = opaque::client_finish_registration(state, PASSPHRASE, &started.response.0, email).unwrap();
+    let finish = UpgradeFinish {
+        upload: B64(upload),
+        wrapped_private_key: B64(protocol::wrap_recipient_secret(&wrap, email, &secret).unwrap()),
+    };
+    let upgraded: ClinicianAccount =
+        h.json(bearer(post_json("/v1/clinicians/upgrade/finish", &finish)), StatusCode::OK).await;
+    assert_eq!((upgraded.id.as_str(), upgraded.public_key.0.as_slice()), (id.as_str(), &old_secret.public().0[..]));
+    // Now OPAQUE opens the same key, which opens the old share's key.
+    let clin = Clinician::login(h, email, PASSPHRASE).await;
+    assert_eq!(protocol::unwrap_share_key(&clin.secret, &share, &wrapped_share_key).unwrap().expose(), key.expose());
+    // The old verifier is gone: the old login is refused and prelogin gives the fake salt.
+    assert_eq!(h.status(post_json("/v1/sessions/legacy", &legacy_req)).await, StatusCode::UNAUTHORIZED);
+    let again: PreloginResponse =
+        h.json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: email.into() }), StatusCode::OK).await;
+    assert_ne!(again.salt, pre.salt);
+    assert!(!all_values(h).await.iter().any(|(t, _)| t == "legacy_logins"), "no legacy verifier row remains");
+    assert_eq!(h.status(bearer(post_json("/v1/clinicians/upgrade/finish", &finish))).await, StatusCode::UNAUTHORIZED);
+}
+
 async fn cookie_sessions_refuse_cross_site_writes(h: &Harness) {
     let clin = h.clinician("cookie@clinic.invalid").await;
-    let pre: PreloginResponse = h
-        .json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: clin.email.clone() }), StatusCode::OK)
-        .await;
-    let keys = protocol::derive_clinician_keys(b"clinician passphrase", &pre.salt.0, pre.iterations).unwrap();
-    let (s, headers, _) = h
-        .send(post_json(
-            "/v1/sessions",
-            &LoginRequest { email: clin.email.clone(), auth_secret: B64(keys.auth_secret().to_vec()) },
-        ))
-        .await;
-    assert_eq!(s, StatusCode::OK);
-    let cookie = headers.get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = clin.cookie.clone();
     assert!(cookie.starts_with("__Host-session="));
     for attr in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
         assert!(cookie.contains(attr), "cookie lacks {attr}: {cookie}");
@@ -428,4 +496,35 @@ async fn pulls_page_and_snapshots_compact(h: &Harness) {
     let info = &clin.shares(h).await[0];
     assert_eq!((info.last_seq, info.snapshot_covers), (25, 20));
     let _ = ChunkKind::Change;
+}
+
+/// Requests naming a victim's device id with bad signatures, and replays of its real requests,
+/// are refused without using up the victim's allowance: its own requests still go through.
+async fn junk_naming_a_device_does_not_limit_it(h: &Harness) {
+    let clin = h.clinician("victim@clinic.invalid").await;
+    let mut victim = Device::new();
+    victim.pair(h, &clin.invite(h).await).await;
+    let (share, _) = victim.share(h).await;
+    let path = chunks_path(&share);
+    let forger = protocol::DeviceKey::generate().unwrap();
+    let replayed = victim.req("GET", &path, vec![]);
+    let replayed_headers = replayed.headers().clone();
+    assert_eq!(h.status(replayed).await, StatusCode::OK);
+    // More than the whole burst allowance (ApiConfig::default: 200).
+    for i in 0..260 {
+        let req = if i % 2 == 0 {
+            let forged = forger.sign_request("GET", &path, now_ms(), b"").unwrap();
+            let mut b = Request::get(&path);
+            for (k, v) in forged.headers(&victim.id()) {
+                b = b.header(k, v);
+            }
+            b.body(Body::empty()).unwrap()
+        } else {
+            let mut r = Request::get(&path).body(Body::empty()).unwrap();
+            *r.headers_mut() = replayed_headers.clone();
+            r
+        };
+        assert_eq!(h.status(req).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(h.status(victim.req("GET", &path, vec![])).await, StatusCode::OK, "the victim was limited");
 }

@@ -66,8 +66,7 @@ pub fn run(args: &[String]) {
         &server.clinician_invite(),
         "bench@clinic.invalid",
         "Dr Bench",
-        b"bench pass",
-        100_000,
+        b"bench clinician passphrase, not for real use",
     )
     .expect("clinician");
     let tmp = tempfile::tempdir().expect("tmp");

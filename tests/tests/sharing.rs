@@ -20,7 +20,7 @@ use companion_core::{checkin, goal, CreateOptions, ManualClock, Store, Unlock, Z
 use companion_tests::find_canaries;
 use companion_tests::server::TestServer;
 
-const ITER: u32 = 100_000;
+const CLINICIAN_PASS: &[u8] = b"clinician passphrase for the sharing tests";
 
 /// Records every byte the client sends.
 struct Capture {
@@ -188,8 +188,7 @@ fn only_consented_data_leaves_the_device_and_notes_arrive_when_added() {
         &server.clinician_invite(),
         "dr.example@clinic.invalid",
         "Dr Sam Example",
-        b"clinician pass",
-        ITER,
+        CLINICIAN_PASS,
     )
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -278,7 +277,7 @@ fn only_consented_data_leaves_the_device_and_notes_arrive_when_added() {
     assert!(find_canaries(&net.bytes(), &canaries).is_empty());
     assert!(find_canaries(&server.stored_bytes(), &canaries).is_empty());
     // Receipts for both grants, with the wording version.
-    let receipts = s.consent_receipts().unwrap();
+    let receipts = s.consent_receipts().unwrap().records;
     assert_eq!(receipts.len(), 2);
     assert!(receipts
         .iter()
@@ -296,8 +295,7 @@ fn revocation_erases_the_share_and_nothing_more_is_sent() {
         &server.clinician_invite(),
         "revoke@clinic.invalid",
         "Dr Example",
-        b"clinician pass",
-        ITER,
+        CLINICIAN_PASS,
     )
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
@@ -319,10 +317,10 @@ fn revocation_erases_the_share_and_nothing_more_is_sent() {
 
     // Withdraw: sending stops at once (locally), the next sync erases it on the server.
     s.withdraw_consent(pairing.id, &[]).unwrap();
-    assert_eq!(s.shares().unwrap()[0].state, ShareState::Withdrawn);
+    assert_eq!(s.shares().unwrap().records[0].state, ShareState::Withdrawn);
     let r = s.sync(&net, true).unwrap();
     assert_eq!(r.shares_erased, 1, "{:?}", r.errors);
-    assert_eq!(s.shares().unwrap()[0].state, ShareState::Erased);
+    assert_eq!(s.shares().unwrap().records[0].state, ShareState::Erased);
     assert!(dr.shares().unwrap().is_empty());
     match doc.pull(&dr) {
         Err(companion_core::Error::Server { status: 410, .. }) => {}
@@ -401,12 +399,11 @@ fn plan_edits_converge_through_a_faulty_network() {
         &server.clinician_invite(),
         "plan@clinic.invalid",
         "Dr Plan Example",
-        b"clinician pass",
-        ITER,
+        CLINICIAN_PASS,
     )
     .unwrap();
     let retry = faulty_retry(&faulty);
-    let dr_faulty = Clinician::login(&retry, &server.base, "plan@clinic.invalid", b"clinician pass").unwrap();
+    let dr_faulty = Clinician::login(&retry, &server.base, "plan@clinic.invalid", CLINICIAN_PASS, None).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let (s, _clock) = store(tmp.path());
     let (_, ids) = s.edit_plan(&[PlanEdit::AddTrigger { name: "Lonely".into() }]).unwrap();
@@ -500,7 +497,7 @@ fn plan_edits_converge_through_a_faulty_network() {
     assert!(client.reasons.iter().any(|r| r.text == "Being present with my kids"));
     let _ = call_sam;
     // The client sees what was suggested, and by whom.
-    let share = s.shares().unwrap().into_iter().find(|x| x.category == Category::CopingPlan).unwrap();
+    let share = s.shares().unwrap().records.into_iter().find(|x| x.category == Category::CopingPlan).unwrap();
     assert!(
         share.suggestions.iter().any(|x| x.from == "Dr Plan Example" && x.summary.contains("Join the Tuesday group")),
         "{:?}",
@@ -527,4 +524,76 @@ impl Transport for Retry<'_> {
         }
         Err(last.unwrap_or_else(|| TransportError("gave up".into())))
     }
+}
+
+#[test]
+fn an_unreadable_share_or_receipt_is_named_and_every_other_share_still_syncs() {
+    use companion_core::store::{Period, Unreadable};
+    use companion_core::time::Month;
+    use companion_core::{IntegrityProblem, RecordKind};
+
+    let server = TestServer::start();
+    let net = HttpTransport::default();
+    let dr = Clinician::register(
+        &net,
+        &server.base,
+        &server.clinician_invite(),
+        "damaged@clinic.invalid",
+        "Dr Example",
+        CLINICIAN_PASS,
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (s, _clock) = store(tmp.path());
+    s.log_urge(NewUrge { intensity: 6, note: Some("words".into()), ..Default::default() }).unwrap();
+    let pairing = s.pair(&dr.invite().unwrap(), &net).unwrap();
+    let shares = s
+        .grant_consent(&ConsentRequest {
+            pairing: pairing.id,
+            categories: vec![Category::Urges, Category::Notes, Category::WeeklySummaries],
+            include_history: true,
+            until: None,
+        })
+        .unwrap();
+    // One share and one receipt whose records open but no longer decode (as after a release
+    // that wrote them in a shape this one cannot read).
+    let broken = shares.iter().find(|x| x.category == Category::Urges).unwrap();
+    let receipt = s.consent_receipts().unwrap().records.pop().unwrap();
+    s.write(|tx| {
+        tx.put_raw(RecordKind::Share, broken.id, Period::Timeless, b"\x01not a share", None)?;
+        let month = Period::Month(Month::of(receipt.at.local_date()));
+        tx.put_raw(RecordKind::ConsentReceipt, receipt.id, month, b"\x07from the future", None)
+    })
+    .unwrap();
+
+    let r = s.sync(&net, true).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let named = Unreadable { kind: RecordKind::Share, id: broken.id, problem: IntegrityProblem::Undecodable };
+    assert_eq!(r.unreadable, vec![named], "the damaged share is named in the sync report");
+    assert_eq!(r.shares_synced, 2, "every other share synced");
+    let categories: HashSet<String> = dr
+        .shares()
+        .unwrap()
+        .iter()
+        .map(|i| match dr.open(i).unwrap().view().unwrap() {
+            SharedView::Entries { category, .. } => category,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(categories, ["notes", "weekly-summaries"].map(String::from).into_iter().collect());
+
+    // Listings name them too, and keep the rest; nothing was deleted.
+    let listed = s.shares().unwrap();
+    assert_eq!((listed.records.len(), listed.unreadable), (2, vec![named]));
+    let receipts = s.consent_receipts().unwrap();
+    assert_eq!(receipts.records.len(), 2);
+    assert_eq!(
+        receipts.unreadable,
+        vec![Unreadable {
+            kind: RecordKind::ConsentReceipt,
+            id: receipt.id,
+            problem: IntegrityProblem::UnknownFormat(7)
+        }]
+    );
+    assert!(s.get_raw(RecordKind::Share, broken.id, false).unwrap().is_some(), "the damaged share stays in the store");
 }

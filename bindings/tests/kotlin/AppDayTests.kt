@@ -189,6 +189,17 @@ fun registerAppDayTests() {
                 assertEquals(listOf("07700900123"), platform.messaged, "message opened")
                 go(Event.Back)
 
+                // Words of self-harm in a check-in: the crisis step over the screen, closed by the person.
+                go(Event.Open(Route.CHECK_IN))
+                v = go(Event.CheckIn(CheckInAction.Save("i want to hurt myself")))
+                val crisis = v.crisis ?: throw AssertionFailed("no crisis step")
+                check("not an emergency service" in crisis.notAnEmergencyService) { "said plainly" }
+                go(Event.CallEmergency)
+                assertEquals("112", platform.dialled.last(), "Germany's emergency number")
+                v = go(Event.CloseCrisis)
+                assertEquals(null, v.crisis, "closed")
+                go(Event.CheckIn(CheckInAction.Done))
+
                 // An exercise.
                 go(Event.Open(Route.EXERCISES))
                 go(Event.Exercises(ExercisesAction.Choose("box")))

@@ -265,7 +265,7 @@ fun registerProgressAndSharingTests() {
                 val crashed = assertThrows<CompanionException.Offline> { core.pairWithClinician(invite, CrashingTransport()) }
                 check("a bug in the app's HTTP code" in crashed.detail) { crashed.detail }
                 assertThrows<CompanionException.KeyMismatch> { core.pairWithClinician(invite, KeySwappingTransport()) }
-                assertEquals(0, core.pairings().size, "nothing kept")
+                assertEquals(0, core.pairings().pairings.size, "nothing kept")
                 val used = assertThrows<CompanionException.ServerRefused> { core.pairWithClinician(invite, JavaHttpTransport()) }
                 check(used.status.toInt() >= 400) { "status ${used.status}" }
                 assertEquals("invite", assertThrows<CompanionException.InvalidInput> { readInvite("not an invite") }.field, "field")
@@ -273,7 +273,7 @@ fun registerProgressAndSharingTests() {
                 val transport = JavaHttpTransport()
                 val pairing = core.pairWithClinician(newInvite(), transport)
                 assertEquals(info.fingerprint, pairing.fingerprint, "same clinician")
-                assertEquals(listOf(pairing), core.pairings(), "paired")
+                assertEquals(listOf(pairing), core.pairings().pairings, "paired")
 
                 core.logUrge(NewUrge(intensity = 5u, triggers = listOf("lonely"), note = "canary-note-sam-example"))
                 core.editPlan(listOf(PlanEdit.AddTrigger("lonely")))
@@ -299,17 +299,17 @@ fun registerProgressAndSharingTests() {
 
                 val pulled = runBlocking { core.syncAsync(null, true) }
                 check(pulled.suggestions.any { "text Sam Example" in it }) { "suggestion: ${pulled.suggestions}" }
-                val planShare = core.shares().first { it.category == ShareCategory.COPING_PLAN }
+                val planShare = core.shares().shares.first { it.category == ShareCategory.COPING_PLAN }
                 assertEquals("Dr Sam Example", planShare.suggestions[0].from, "suggested by")
                 check("text Sam Example" in core.plan().plan.triggers[0].strategies.map { it.text }) { "merged into the plan" }
 
                 val withdrawn = core.withdrawConsent(pairing.id, listOf(ShareCategory.URGES))
                 assertEquals(listOf(ShareState.WITHDRAWN), withdrawn.map { it.state }, "withdrawn")
                 assertEquals(1u, core.sync(transport, true).sharesErased, "erased on the server")
-                val states = core.shares().associate { it.category to it.state }
+                val states = core.shares().shares.associate { it.category to it.state }
                 assertEquals(ShareState.ERASED, states[ShareCategory.URGES], "erased here")
                 assertEquals(ShareState.ACTIVE, states[ShareCategory.COPING_PLAN], "others go on")
-                val receipts = core.consentReceipts()
+                val receipts = core.consentReceipts().receipts
                 assertEquals(3, receipts.count { it.action == ReceiptAction.GRANTED }, "grants")
                 assertEquals(1, receipts.count { it.action == ReceiptAction.WITHDRAWN }, "withdrawal")
             }

@@ -7,9 +7,14 @@ import app.companion.aboutText
 import app.companion.assessRisk
 import app.companion.emergencyNumberForRegion
 import app.companion.nextStepTitle
+import app.companion.core.ChainAnswer
 import app.companion.core.LookupQuery
+import app.companion.core.NewSlip
+import app.companion.core.PlanPart
+import app.companion.core.Vulnerability
+import app.companion.core.VulnerabilityFactor
 import app.companion.core.NewUrge
-import app.companion.core.NextStep
+import app.companion.core.NextStepOffer
 import app.companion.core.Outcome
 import app.companion.core.PlanEdit
 import app.companion.core.RiskConcern
@@ -69,6 +74,25 @@ fun registerSafetyTests() {
             }
         }
 
+        test("slip suggestions leave out what the plan holds, never shame as a reason, and say why") {
+            newStore().use { core ->
+                buildSafetyPlan(core)
+                val slip = core.logSlip(NewSlip(what = "watched porn for hours", occurred = null, urge = null))
+                val lonely = Vulnerability(factor = VulnerabilityFactor.LONELINESS, note = null)
+                core.answerChain(slip.id, ChainAnswer.Vulnerabilities(items = listOf(lonely)))
+                core.answerChain(slip.id, ChainAnswer.Consequences(text = "felt empty and ashamed"))
+                val offered = core.slipPlanSuggestions(slip.id)
+                check(offered.none { it.text == "lonely" }) { "near-duplicate offered: $offered" }
+                check(offered.none { it.part == PlanPart.REASON }) { "shame offered as a reason" }
+                check(offered.all { it.why.isNotEmpty() }) { "each says why" }
+                assertEquals(slip.id, core.slipToAnalyze(), "the slip to analyse")
+                check(core.progress().sentencesAfterSlip.none { it.contains("Current stretch") }) { "after a slip" }
+                assertEquals("Lonely", core.resolvePlanEntry("loneliness").words, "by meaning")
+                assertEquals(4, core.planEntries().size, "entries")
+                check(core.planJson().contains("\"triggers\"")) { "json" }
+            }
+        }
+
         test("a strong urge offers surfing, the plan, a person, then crisis lines; acting offers the slip") {
             newStore().use { core ->
                 buildSafetyPlan(core)
@@ -76,18 +100,18 @@ fun registerSafetyTests() {
                 val after = core.afterUrge(urge.id)
                 check(after.risk == null) { "no risk words" }
                 val steps = after.steps
-                check(steps[0] is NextStep.SurfNow && steps[1] is NextStep.PlanStrategy) { "$steps" }
-                check(steps[2] is NextStep.ReachOut && steps[3] is NextStep.CrisisLines) { "$steps" }
+                check(steps[0] is NextStepOffer.SurfNow && steps[1] is NextStepOffer.PlanStrategy) { "$steps" }
+                check(steps[2] is NextStepOffer.ReachOut && steps[3] is NextStepOffer.CrisisLines) { "$steps" }
                 check(nextStepTitle(steps[2]).contains("+00 0000 0003")) { "how to reach" }
-                val session = core.startSurf(SurfStart(urge = (steps[0] as NextStep.SurfNow).urge, intensity = 9u))
+                val session = core.startSurf(SurfStart(urge = (steps[0] as NextStepOffer.SurfNow).urge, intensity = 9u))
                 val ended = core.endSurf(session.id, SurfEnd(outcome = SurfOutcome.ACTED, intensity = null, note = null, strategies = emptyList()))
                 assertEquals(1, core.urgesOn(TODAY, false).urges.size, "one entry")
                 val slip = core.afterSurf(ended.id).steps.single()
-                check(slip is NextStep.LogSlip && slip.urge == urge.id) { "$slip" }
+                check(slip is NextStepOffer.LogSlip && slip.urge == urge.id) { "$slip" }
                 val acted = core.logUrge(NewUrge(intensity = 4u, outcome = Outcome.ACTED))
-                check(core.afterUrge(acted.id).steps.single() is NextStep.LogSlip) { "acted" }
+                check(core.afterUrge(acted.id).steps.single() is NextStepOffer.LogSlip) { "acted" }
                 val risky = core.logUrge(NewUrge(intensity = 1u, note = "i want to kms"))
-                check(core.afterUrge(risky.id).steps.first() is NextStep.Crisis) { "crisis first at intensity 1" }
+                check(core.afterUrge(risky.id).steps.first() is NextStepOffer.Crisis) { "crisis first at intensity 1" }
             }
         }
     }

@@ -169,6 +169,13 @@ class AppDayTests(StoreTest):
         sam = next(c for c in found.contacts if c.name == "Sam Example")
         shell.send(Event.PLAN(action=PlanAction.CONTACT(contact_id=sam.id, kind=ContactKind.CALL)))
         self.assertEqual(shell.dialled, ["07700900123"])
+        # Words of suicide in the search box: the crisis step first, with the emergency number.
+        shell.send(Event.PLAN(action=PlanAction.SEARCH(text="i want to die")))
+        crisis = shell.screen(ScreenView.PLAN).crisis
+        self.assertIn("Example Crisis Line", [c.name for c in crisis.contacts])
+        self.assertIn("not an emergency service", crisis.not_an_emergency_service)
+        shell.send(Event.CALL_EMERGENCY())
+        self.assertEqual(shell.dialled[-1], "112", "Berlin's time zone: Germany's number")
         shell.send(Event.BACK())
 
         # An exercise.
@@ -194,6 +201,7 @@ class AppDayTests(StoreTest):
         # A slip and its chain analysis, left half-way and picked up from Home.
         shell.open(Route.SLIP)
         shell.send(Event.SLIP(action=SlipAction.WRITE(what="an hour of videos")))
+        self.assertIsNone(model.view().crisis)
         slip = shell.screen(ScreenView.SLIP)
         self.assertEqual(slip.stage, SlipStage.CHAIN)
         self.assertFalse(any("current" in line.lower() for line in slip.progress), "never the current stretch first")

@@ -300,7 +300,7 @@ class SharingTests(StoreTest):
         self.assertIn("a bug in the app's HTTP code", e.exception.detail)
         with self.assertRaises(CompanionError.KeyMismatch):
             core.pair_with_clinician(invite, KeySwappingTransport())
-        self.assertEqual(core.pairings(), [], "nothing was kept")
+        self.assertEqual(core.pairings().pairings, [], "nothing was kept")
         with self.assertRaises(CompanionError.ServerRefused) as e:
             core.pair_with_clinician(invite, UrllibTransport())
         self.assertGreaterEqual(e.exception.status, 400, "the invite was used up by the swapped attempt")
@@ -311,7 +311,7 @@ class SharingTests(StoreTest):
         transport = UrllibTransport()
         pairing = core.pair_with_clinician(new_invite(), transport)
         self.assertEqual(pairing.fingerprint, info.fingerprint)
-        self.assertEqual(core.pairings(), [pairing])
+        self.assertEqual(core.pairings().pairings, [pairing])
 
         core.log_urge(NewUrge(intensity=5, triggers=["lonely"], note="canary-note-sam-example"))
         core.edit_plan([PlanEdit.ADD_TRIGGER(name="lonely")])
@@ -329,7 +329,7 @@ class SharingTests(StoreTest):
         self.assertEqual((report.shares_synced, report.errors), (3, []))
         self.assertGreater(report.chunks_sent, 0)
         self.assertFalse(any(b"canary-note" in r.body for r in transport.sent), "no unconsented byte left")
-        self.assertTrue(all(s.last_synced is not None and s.pending_chunks == 0 for s in core.shares()))
+        self.assertTrue(all(s.last_synced is not None and s.pending_chunks == 0 for s in core.shares().shares))
 
         # The clinician reads what was shared and suggests a strategy for the plan.
         read = json.loads(clinician("read"))
@@ -347,7 +347,7 @@ class SharingTests(StoreTest):
 
         pulled = asyncio.run(core.sync_async(None, True))
         self.assertTrue(any("text Sam Example" in s for s in pulled.suggestions), pulled.suggestions)
-        plan_share = next(s for s in core.shares() if s.category == ShareCategory.COPING_PLAN)
+        plan_share = next(s for s in core.shares().shares if s.category == ShareCategory.COPING_PLAN)
         self.assertEqual(plan_share.suggestions[0]._from, "Dr Sam Example")
         self.assertIn("text Sam Example", [s.text for s in core.plan().plan.triggers[0].strategies])
 
@@ -355,10 +355,10 @@ class SharingTests(StoreTest):
         self.assertEqual([s.state for s in withdrawn], [ShareState.WITHDRAWN])
         erased = core.sync(transport, True)
         self.assertEqual(erased.shares_erased, 1)
-        states = {s.category: s.state for s in core.shares()}
+        states = {s.category: s.state for s in core.shares().shares}
         self.assertEqual(states[ShareCategory.URGES], ShareState.ERASED)
         self.assertEqual(states[ShareCategory.COPING_PLAN], ShareState.ACTIVE)
-        receipts = [(r.action, r.category) for r in core.consent_receipts()]
+        receipts = [(r.action, r.category) for r in core.consent_receipts().receipts]
         self.assertEqual(receipts.count((ReceiptAction.WITHDRAWN, ShareCategory.URGES)), 1)
         self.assertEqual(sum(1 for a, _ in receipts if a == ReceiptAction.GRANTED), 3)
 

@@ -8,9 +8,15 @@ import os
 import unittest
 
 from companion import (
+    ChainAnswer,
+    CompanionError,
     LookupQuery,
+    NewSlip,
+    PlanPart,
+    Vulnerability,
+    VulnerabilityFactor,
     NewUrge,
-    NextStep,
+    NextStepOffer,
     Outcome,
     PlanEdit,
     RegionSource,
@@ -101,9 +107,34 @@ class CrisisStepTests(StoreTest):
         urge = core.log_urge(NewUrge(intensity=2, note="i wnat to die"))
         after = core.after_urge(urge.id)
         self.assertEqual(after.risk, RiskConcern.SUICIDE)
-        self.assertIsInstance(after.steps[0], NextStep.CRISIS)
+        self.assertIsInstance(after.steps[0], NextStepOffer.CRISIS)
         acted = core.log_urge(NewUrge(intensity=5, outcome=Outcome.ACTED))
         self.assertEqual(kinds(core.after_urge(acted.id).steps), ["LOG_SLIP"])
+
+    def test_slip_suggestions_leave_out_what_the_plan_holds_and_say_why(self):
+        core = self.new_store()
+        build_plan(core)
+        slip = core.log_slip(NewSlip(what="watched porn for hours", occurred=None, urge=None))
+        lonely = Vulnerability(factor=VulnerabilityFactor.LONELINESS, note=None)
+        core.answer_chain(slip.id, ChainAnswer.VULNERABILITIES(items=[lonely]))
+        core.answer_chain(slip.id, ChainAnswer.CONSEQUENCES(text="felt empty and ashamed"))
+        offered = core.slip_plan_suggestions(slip.id)
+        self.assertFalse(any(s.text == "lonely" for s in offered), "the plan has Lonely already")
+        self.assertFalse(any(s.part == PlanPart.REASON for s in offered), "shame is no reason")
+        self.assertTrue(all(s.why for s in offered))
+        self.assertEqual(core.slip_to_analyze(), slip.id)
+        after = core.progress().sentences_after_slip
+        self.assertFalse(any("Current stretch" in l for l in after), after)
+
+    def test_plan_entries_are_named_as_people_name_them(self):
+        core = self.new_store()
+        build_plan(core)
+        self.assertEqual(core.resolve_plan_entry("loneliness").words, "Lonely")
+        self.assertEqual(core.resolve_plan_entry("lonely/1").words, "Go to the climbing gym")
+        self.assertEqual(len(core.plan_entries()), 4)
+        self.assertIn('"triggers"', core.plan_json())
+        with self.assertRaises(CompanionError.InvalidInput):
+            core.resolve_plan_entry("xyzzy")
 
     def today(self):
         import datetime

@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use companion_core::sync::Transport;
+use zeroize::Zeroizing;
 
 use crate::shared::Session;
 use guard::Guard;
@@ -51,9 +52,21 @@ pub enum DashboardError {
 /// The reader and whether it is unlocked.
 struct Reader {
     session: Option<Session>,
+    /// The ticket of the last login, kept while locked for the login that unlocks.
+    ticket: Option<Zeroizing<String>>,
     last_use: Instant,
     /// Why it is locked, for the unlock page.
     locked: Option<Locked>,
+}
+
+impl Reader {
+    /// Drop the session (its keys and everything decrypted), keeping only its login ticket.
+    fn forget(&mut self, why: Locked) {
+        if let Some(s) = self.session.take() {
+            self.ticket = Some(Zeroizing::new(s.ticket().to_string()));
+        }
+        self.locked = Some(why);
+    }
 }
 
 /// Why the dashboard is locked.
@@ -84,17 +97,14 @@ impl App {
     fn lock_if_idle(&self) -> bool {
         let mut r = lock(&self.reader);
         if r.session.is_some() && r.last_use.elapsed() >= self.opts.lock_after {
-            r.session = None;
-            r.locked = Some(Locked::Idle);
+            r.forget(Locked::Idle);
         }
         r.session.is_none()
     }
 
     /// Lock now (the clinician asked, or is leaving).
     fn lock_now(&self) {
-        let mut r = lock(&self.reader);
-        r.session = None;
-        r.locked = Some(Locked::ByClinician);
+        lock(&self.reader).forget(Locked::ByClinician);
     }
 
     /// A new one-time link.
@@ -158,7 +168,7 @@ pub fn start(net: &'static dyn Transport, session: Session, opts: DashboardOptio
         opts,
         addr,
         guard: Mutex::new(Guard::default()),
-        reader: Mutex::new(Reader { session: Some(session), last_use: Instant::now(), locked: None }),
+        reader: Mutex::new(Reader { session: Some(session), ticket: None, last_use: Instant::now(), locked: None }),
     });
     let link = app.new_link()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

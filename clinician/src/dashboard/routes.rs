@@ -484,7 +484,8 @@ async fn unlock(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): For
         if lock(&app.reader).session.is_some() {
             return redirect("/");
         }
-        match Session::login(app.net, &app.opts.server, &app.opts.email, &passphrase) {
+        let ticket = lock(&app.reader).ticket.clone();
+        match Session::login(app.net, &app.opts.server, &app.opts.email, &passphrase, ticket.as_deref().map(String::as_str)) {
             Ok(s) => {
                 let mut r = lock(&app.reader);
                 r.session = Some(s);
@@ -498,7 +499,10 @@ async fn unlock(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): For
                     SessionError::Core(companion_core::Error::Network(_)) => {
                         "The sync server could not be reached. Try again in a moment."
                     }
-                    _ => "That passphrase did not unlock your account.",
+                    SessionError::Core(companion_core::Error::LoginRefused) => {
+                        "That passphrase did not unlock your account (or there were too many attempts: wait a few minutes)."
+                    }
+                    _ => "Your account could not be unlocked just now. Try again in a moment.",
                 };
                 (
                     StatusCode::UNAUTHORIZED,

@@ -126,15 +126,24 @@ pub enum SessionError {
 }
 
 impl Session {
-    /// Log in (the passphrase never leaves this machine). Shares are read by [`Session::refresh`].
+    /// Log in with OPAQUE (the passphrase never leaves this machine). `ticket`: the one an
+    /// earlier login of this process returned ([`Session::ticket`]), so that logging in again
+    /// (unlocking the dashboard) is not held back by attempts others make on this account.
+    /// Shares are read by [`Session::refresh`].
     pub fn login(
         transport: &'static dyn Transport,
         server: &str,
         email: &str,
         passphrase: &[u8],
+        ticket: Option<&str>,
     ) -> Result<Session, SessionError> {
-        let clinician = Clinician::login(transport, server, email, passphrase)?;
+        let clinician = Clinician::login(transport, server, email, passphrase, ticket)?;
         Ok(Session { clinician, shares: BTreeMap::new(), refreshed_ms: None })
+    }
+
+    /// The ticket this login got, for the next login from this machine.
+    pub fn ticket(&self) -> &str {
+        &self.clinician.ticket
     }
 
     /// The clinician's display name and key code.

@@ -16,6 +16,7 @@
 //! the earlier words (nothing written is lost). [`Store::edit_check_in`] corrects or clears.
 //! A check-in can be made for an earlier day (people forget), never for a future one.
 
+pub(crate) mod stored;
 #[cfg(test)]
 mod tests;
 
@@ -24,20 +25,17 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, IntegrityProblem, Result};
+use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::insights::CheckInFact;
-use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
+use crate::store::{Columns, RecordKind, Scope, Store, Tx, Unreadable};
 use crate::text;
-use crate::time::{LocalStamp, LocalStampRef, Month};
+use crate::time::{LocalStamp, Month};
 
 /// Top of every check-in scale.
 pub const MAX_SCORE: u8 = 10;
 /// Longest words of one check-in.
 pub const NOTE_MAX_CHARS: usize = 4_000;
-
-const HEAD_V1: u8 = 1;
-const BODY_V1: u8 = 1;
 
 /// The four ratings of a check-in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -232,70 +230,6 @@ pub struct CheckInListing {
     pub unreadable: Vec<Unreadable>,
 }
 
-// ----- stored payloads ------------------------------------------------------------------
-
-#[derive(Serialize, Deserialize)]
-struct HeadV1 {
-    day: NaiveDate,
-    first_at: LocalStamp,
-    at: LocalStamp,
-    scores: [Option<u8>; 4],
-    saves: u32,
-}
-
-/// Borrowing twin of `HeadV1` (same fields, same order) for scans: no string is copied.
-#[derive(Deserialize)]
-struct HeadV1Ref<'a> {
-    day: NaiveDate,
-    #[serde(borrow)]
-    first_at: LocalStampRef<'a>,
-    #[serde(borrow)]
-    at: LocalStampRef<'a>,
-    scores: [Option<u8>; 4],
-    #[allow(dead_code)]
-    saves: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-struct BodyV1 {
-    note: Option<String>,
-}
-
-fn encode(c: &CheckIn) -> Result<(Vec<u8>, Vec<u8>)> {
-    let head = HeadV1 {
-        day: c.day,
-        first_at: c.first_at.clone(),
-        at: c.at.clone(),
-        scores: [c.mood, c.stress, c.loneliness, c.sleep],
-        saves: c.saves,
-    };
-    Ok((codec::encode(HEAD_V1, &head)?, codec::encode(BODY_V1, &BodyV1 { note: c.note.clone() })?))
-}
-
-fn decode(o: &Opened) -> std::result::Result<CheckIn, IntegrityProblem> {
-    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
-    if h.scores.iter().flatten().any(|s| *s > MAX_SCORE) {
-        return Err(IntegrityProblem::Undecodable);
-    }
-    let note = match &o.body {
-        Some(b) => codec::decode::<BodyV1>(b, BODY_V1)?.note,
-        None => None,
-    };
-    let [mood, stress, loneliness, sleep] = h.scores;
-    Ok(CheckIn {
-        id: o.id,
-        day: h.day,
-        first_at: h.first_at,
-        at: h.at,
-        mood,
-        stress,
-        loneliness,
-        sleep,
-        note,
-        saves: h.saves,
-    })
-}
-
 fn rating(m: Measure, v: Option<u8>) -> Result<Option<u8>> {
     v.map(|x| text::rating(m.as_str(), x, MAX_SCORE)).transpose()
 }
@@ -311,26 +245,12 @@ fn check_day(store: &Store, day: NaiveDate) -> Result<()> {
 }
 
 /// The check-in of `day`, inside a transaction. Should a day ever hold two (a restore merged
-/// into a store by hand), the one saved last wins.
+/// into a store by hand), the one saved last wins. A check-in of that month that cannot be
+/// read does not stop the person checking in: it stays in the file, named by every list, and
+/// the day gets a check-in that can be read.
 fn on_day_tx(tx: &Tx<'_>, day: NaiveDate) -> Result<Option<CheckIn>> {
-    let listing = tx.list(RecordKind::CheckIn, &[Period::Month(Month::of(day))], true)?;
-    let mut found: Option<CheckIn> = None;
-    for o in &listing.records {
-        let c = decode(o).map_err(|problem| Error::Integrity { kind: RecordKind::CheckIn, id: o.id, problem })?;
-        if c.day == day && found.as_ref().is_none_or(|f| c.at.utc_ms > f.at.utc_ms) {
-            found = Some(c);
-        }
-    }
-    if let Some(u) = listing.unreadable.first() {
-        // Refuse to guess: an unreadable record of this month might be this day's check-in.
-        return Err(u.to_error());
-    }
-    Ok(found)
-}
-
-fn put(tx: &mut Tx<'_>, c: &CheckIn) -> Result<()> {
-    let (head, body) = encode(c)?;
-    tx.put(RecordKind::CheckIn, c.id, Period::Month(Month::of(c.day)), &head, Some(&body))
+    let listing = tx.list::<CheckIn>(Scope::Months(Month::of(day), Month::of(day)), Columns::HeadAndBody)?;
+    Ok(listing.records.into_iter().filter(|c| c.day == day).max_by_key(|c| c.at.utc_ms))
 }
 
 impl Store {
@@ -388,7 +308,7 @@ impl Store {
                 }
                 c.note = Some(joined);
             }
-            put(tx, &c)?;
+            tx.put(&c)?;
             Ok(CheckInSaved { check_in: c, updated })
         })
     }
@@ -404,10 +324,7 @@ impl Store {
 
     /// One check-in by id.
     pub fn check_in_by_id(&self, id: RecordId) -> Result<CheckIn> {
-        match self.get(RecordKind::CheckIn, id, true)? {
-            None => Err(Error::NotFound { kind: RecordKind::CheckIn, id }),
-            Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::CheckIn, id, problem }),
-        }
+        self.get(id)
     }
 
     /// Correct a check-in. An edit that changes nothing is an error.
@@ -430,10 +347,7 @@ impl Store {
         let note = text::note("words", edit.note.as_deref(), NOTE_MAX_CHARS)?;
         let at = LocalStamp::at(self.clock().now(), &self.clock().zone());
         self.write(|tx| {
-            let mut c = match tx.get(RecordKind::CheckIn, id, true)? {
-                None => return Err(Error::NotFound { kind: RecordKind::CheckIn, id }),
-                Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::CheckIn, id, problem })?,
-            };
+            let mut c: CheckIn = tx.get(id)?;
             for (i, m) in Measure::ALL.iter().enumerate() {
                 if scores[i].is_some() {
                     c.set(*m, scores[i]);
@@ -455,7 +369,7 @@ impl Store {
                 return Err(Error::invalid("check-in", "would be left empty; delete it instead"));
             }
             c.at = at.clone();
-            put(tx, &c)?;
+            tx.put(&c)?;
             Ok(c)
         })
     }
@@ -477,15 +391,12 @@ impl Store {
         if to < from {
             return Err(Error::invalid("date range", "the end comes before the start"));
         }
-        let listing = self.list(RecordKind::CheckIn, Scope::Months(Month::of(from), Month::of(to)), with_words)?;
-        let mut out = CheckInListing { check_ins: Vec::new(), unreadable: listing.unreadable };
-        for o in &listing.records {
-            match decode(o) {
-                Ok(c) if c.day >= from && c.day <= to => out.check_ins.push(c),
-                Ok(_) => {}
-                Err(problem) => out.unreadable.push(Unreadable { kind: RecordKind::CheckIn, id: o.id, problem }),
-            }
-        }
+        let columns = if with_words { Columns::HeadAndBody } else { Columns::HeadOnly };
+        let listing = self.list::<CheckIn>(Scope::Months(Month::of(from), Month::of(to)), columns)?;
+        let mut out = CheckInListing {
+            check_ins: listing.records.into_iter().filter(|c| c.day >= from && c.day <= to).collect(),
+            unreadable: listing.unreadable,
+        };
         out.check_ins.sort_by_key(|c| (c.day, c.at.utc_ms));
         // One per day: keep the one saved last.
         out.check_ins.dedup_by(|later, earlier| {
@@ -510,22 +421,10 @@ impl Store {
             None => Scope::All,
         };
         let mut rows: Vec<(NaiveDate, i64, i64, [Option<u8>; 4])> = Vec::new();
-        let bad = self.visit(RecordKind::CheckIn, scope, false, |id, head, _| {
-            let h: HeadV1Ref<'_> = match head.split_first() {
-                Some((&HEAD_V1, rest)) => postcard::from_bytes(rest).map_err(|_| IntegrityProblem::Undecodable),
-                Some((v, _)) => Err(IntegrityProblem::UnknownFormat(*v)),
-                None => Err(IntegrityProblem::Undecodable),
-            }
-            .and_then(|h: HeadV1Ref<'_>| {
-                if h.scores.iter().flatten().any(|s| *s > MAX_SCORE) {
-                    Err(IntegrityProblem::Undecodable)
-                } else {
-                    Ok(h)
-                }
-            })
-            .map_err(|problem| Error::Integrity { kind: RecordKind::CheckIn, id, problem })?;
+        let bad = self.visit(RecordKind::CheckIn, scope, false, |_, head, _| {
+            let h = stored::decode_facts(head)?;
             if range.is_none_or(|(a, b)| h.day >= a && h.day <= b) {
-                rows.push((h.day, h.at.utc_ms, h.first_at.utc_ms, h.scores));
+                rows.push((h.day, h.at_ms, h.first_ms, h.scores));
             }
             Ok(())
         })?;

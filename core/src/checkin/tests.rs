@@ -137,3 +137,17 @@ fn anchors_describe_each_scale() {
     }
     assert!(Measure::Sleep.higher_is_better() && !Measure::Stress.higher_is_better());
 }
+
+#[test]
+fn a_damaged_check_in_does_not_stop_checking_in_that_month() {
+    use crate::store::Period;
+    let s = TestStore::new();
+    let damaged = RecordId::from_bytes([0xaa; 16]);
+    let today = s.clock().today();
+    s.write(|tx| tx.put_raw(RecordKind::CheckIn, damaged, Period::Month(Month::of(today)), b"\x01\xff", None)).unwrap();
+    let saved = s.check_in(NewCheckIn { mood: Some(6), ..Default::default() }).unwrap();
+    assert!(!saved.updated);
+    let listed = s.check_ins(today, today, true).unwrap();
+    assert_eq!(listed.check_ins.len(), 1);
+    assert_eq!(listed.unreadable.iter().map(|u| u.id).collect::<Vec<_>>(), vec![damaged], "it is named, not dropped");
+}

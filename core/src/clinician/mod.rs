@@ -1,6 +1,6 @@
 //! The clinician's side, in Rust: the reference for the web dashboard and what the end-to-end
-//! tests use. Create or log in to an account (zero-knowledge: the passphrase never leaves this
-//! side), issue client invites, list the shares addressed to you, unwrap their keys, pull and
+//! tests use. Create or log in to an account (OPAQUE, `login.rs`: the passphrase never leaves
+//! this side), issue client invites, list the shares addressed to you, unwrap their keys, pull and
 //! decrypt what clients consented to share, and suggest edits to a shared coping plan.
 
 use std::collections::BTreeMap;
@@ -19,6 +19,8 @@ use crate::protocol::{self, ChunkId, ChunkKind, RecipientSecret, ShareId, ShareK
 use crate::share::entries;
 use crate::sync::{HttpRequest, Transport};
 
+mod login;
+
 /// A logged-in clinician.
 pub struct Clinician<'a> {
     transport: &'a dyn Transport,
@@ -26,6 +28,8 @@ pub struct Clinician<'a> {
     token: String,
     pub account: ClinicianAccount,
     secret: RecipientSecret,
+    /// This login's ticket: keep it on this machine and give it to the next login.
+    pub ticket: String,
 }
 
 impl fmt::Debug for Clinician<'_> {
@@ -73,64 +77,6 @@ fn json<T: DeserializeOwned>(
 }
 
 impl<'a> Clinician<'a> {
-    /// Create an account from an admin invite, then log in.
-    pub fn register(
-        transport: &'a dyn Transport,
-        server: &str,
-        invite_token: &str,
-        email: &str,
-        display_name: &str,
-        passphrase: &[u8],
-        iterations: u32,
-    ) -> Result<Clinician<'a>> {
-        let base = server.trim_end_matches('/').to_string();
-        let salt: [u8; 16] = crate::crypto::random_array()?;
-        let keys = protocol::derive_clinician_keys(passphrase, &salt, iterations)?;
-        let secret = RecipientSecret::generate()?;
-        let email = email.trim().to_lowercase();
-        let reg = RegisterClinician {
-            invite_token: invite_token.trim().to_string(),
-            email: email.clone(),
-            display_name: display_name.to_string(),
-            salt: B64(salt.to_vec()),
-            iterations,
-            auth_secret: B64(keys.auth_secret().to_vec()),
-            public_key: B64(secret.public().0.to_vec()),
-            wrapped_private_key: B64(protocol::wrap_recipient_secret(&keys, &email, &secret)?),
-        };
-        let _: ClinicianAccount = json(transport, "POST", format!("{base}/v1/clinicians"), None, Some(&reg), &[201])?;
-        Self::login(transport, server, &email, passphrase)
-    }
-
-    /// Log in: fetch the salt, derive keys here, send only the auth secret, unwrap the key.
-    pub fn login(transport: &'a dyn Transport, server: &str, email: &str, passphrase: &[u8]) -> Result<Clinician<'a>> {
-        let base = server.trim_end_matches('/').to_string();
-        let email = email.trim().to_lowercase();
-        let pre: PreloginResponse = json(
-            transport,
-            "POST",
-            format!("{base}/v1/clinicians/prelogin"),
-            None,
-            Some(&PreloginRequest { email: email.clone() }),
-            &[200],
-        )?;
-        let keys = protocol::derive_clinician_keys(passphrase, &pre.salt.0, pre.iterations)?;
-        let login: LoginResponse = json(
-            transport,
-            "POST",
-            format!("{base}/v1/sessions"),
-            None,
-            Some(&LoginRequest { email: email.clone(), auth_secret: B64(keys.auth_secret().to_vec()) }),
-            &[200],
-        )?;
-        let secret = protocol::unwrap_recipient_secret(&keys, &email, &login.account.wrapped_private_key.0)
-            .map_err(|_| Error::WrongKey(crate::error::KeyMethod::Passphrase))?;
-        if secret.public().0.to_vec() != login.account.public_key.0 {
-            return Err(Error::KeyMismatch);
-        }
-        Ok(Clinician { transport, base, token: login.token, account: login.account, secret })
-    }
-
     fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
         json(self.transport, "GET", format!("{}{path}", self.base), Some(&self.token), None::<&()>, &[200])
     }

@@ -4,7 +4,10 @@
 //! minutes; 4-7-8 after a full exhale, four rounds; paced breathing about 6 a minute (adjustable);
 //! 5-4-3-2-1 grounding; progressive muscle relaxation tensing 5-10 s and releasing 15-30 s, in a
 //! short 4-group and a long 16-group form; Marlatt's SOBER for urge surfing; a self-compassion
-//! break. Change a text or a timing only together with its `version`.
+//! break; a body scan (about 10 minutes, the length of brief scans used for cravings); DBT's
+//! opposite action; a delay timer (15 minutes by default, adjustable) that ends with a choice;
+//! a self-compassionate letter. Sources and timings: docs/exercises.md. Change a text or a
+//! timing only together with its `version`.
 
 use super::definition::{Category, ExerciseDef, Origin};
 use super::timeline::{Block, PaceRange, Phase, Step};
@@ -48,8 +51,20 @@ fn def(
 }
 
 /// Keys of the built-in exercises, in the order they are listed.
-pub const BUILTIN_KEYS: [&str; 8] =
-    ["box", "4-7-8", "paced", "5-4-3-2-1", "pmr-short", "pmr-long", "sober", "self-compassion"];
+pub const BUILTIN_KEYS: [&str; 12] = [
+    "box",
+    "4-7-8",
+    "paced",
+    "5-4-3-2-1",
+    "pmr-short",
+    "pmr-long",
+    "sober",
+    "self-compassion",
+    "body-scan",
+    "opposite-action",
+    "delay",
+    "compassionate-letter",
+];
 
 /// Other names people may type for a built-in exercise.
 pub fn alias(name: &str) -> Option<&'static str> {
@@ -62,6 +77,10 @@ pub fn alias(name: &str) -> Option<&'static str> {
         "pmr-long" | "pmr-16" => "pmr-long",
         "sober" | "urge-surfing" | "surf" => "sober",
         "self-compassion" | "compassion" | "kindness" => "self-compassion",
+        "body-scan" | "bodyscan" | "scan" => "body-scan",
+        "opposite-action" | "opposite" => "opposite-action",
+        "delay" | "delay-timer" | "wait" | "timer" => "delay",
+        "compassionate-letter" | "letter" | "self-compassionate-letter" => "compassionate-letter",
         _ => return None,
     })
 }
@@ -77,6 +96,10 @@ pub fn builtin(name: &str) -> Option<ExerciseDef> {
         "pmr-long" => pmr_long(),
         "sober" => sober(),
         "self-compassion" => self_compassion(),
+        "body-scan" => body_scan(),
+        "opposite-action" => opposite_action(),
+        "delay" => delay(),
+        "compassionate-letter" => compassionate_letter(),
         _ => return None,
     })
 }
@@ -341,6 +364,95 @@ fn self_compassion() -> ExerciseDef {
             ),
             once(vec![rest(15, "Notice how you feel now. You can come back to these words any time.")]),
         ],
+        None,
+    )
+}
+
+fn body_scan() -> ExerciseDef {
+    let part = |secs: u32, text: &str| rest(secs, text);
+    def(
+        "body-scan",
+        1,
+        "Body scan",
+        "Move your attention slowly through the body, noticing without changing anything: about 10 minutes.",
+        Category::Mindfulness,
+        vec![once(vec![
+            part(40, "Lie down or sit comfortably. Let your eyes close or rest on one spot. Feel the weight of your body held by what is under you."),
+            part(30, "Notice your breath, without changing it. In, and out."),
+            part(50, "Bring your attention to your feet: toes, soles, heels. Warmth, coolness, tingling, or nothing at all. Whatever is there is fine."),
+            part(50, "Move up to your lower legs and knees. Notice any tension, and let it be."),
+            part(50, "Your thighs and hips. Notice where they touch the chair or the floor."),
+            part(50, "Your belly. Feel it rise and fall with each breath."),
+            part(50, "Your chest and upper back. If you notice an urge or a strong feeling somewhere, notice it as a sensation: where it is, its size, whether it moves."),
+            part(50, "Your hands and arms, from your fingertips to your shoulders."),
+            part(50, "Your shoulders and neck: places that often hold stress. Breathe into them, without forcing anything."),
+            part(50, "Your face: jaw, mouth, eyes, forehead. Let your jaw soften."),
+            part(50, "Now your whole body at once, breathing. When your mind wanders, that is what minds do: gently come back."),
+            part(30, "Notice how you feel now. When you are ready, open your eyes and move slowly."),
+        ])],
+        None,
+    )
+}
+
+fn opposite_action() -> ExerciseDef {
+    def(
+        "opposite-action",
+        1,
+        "Opposite action",
+        "Name the emotion and the urge it brings, then act the opposite way, all the way (DBT): about 7 minutes.",
+        Category::Mindfulness,
+        vec![once(vec![
+            rest(45, "Name the emotion you feel right now, as precisely as you can: shame, loneliness, anger, fear, sadness, boredom. Say it to yourself: \"I notice shame.\""),
+            rest(45, "Check the facts: does the emotion, or its strength, fit what is actually happening? If acting on it would not help you, opposite action can."),
+            rest(40, "Notice what the emotion urges you to do: hide, withdraw, attack, escape into the screen or the urge."),
+            rest(60, "Name the opposite action. Shame or guilt that does not fit the facts: face people, do not hide. Loneliness or sadness: get active, reach out. Anger: be gentle, step away. Fear: approach. Boredom: do something that matters to you."),
+            rest(150, "Do the opposite action now, all the way: with your body, your voice and your thoughts, not only on the outside. Keep going even if the feeling does not change at once."),
+            rest(45, "Notice what changed in the emotion and in the urge. Rate your distress now. Opposite action works by repetition: each time counts."),
+        ])],
+        None,
+    )
+}
+
+fn delay() -> ExerciseDef {
+    def(
+        "delay",
+        1,
+        "Wait 15 minutes, then decide",
+        "Put time between the urge and any action: a timer (5-30 minutes), then a choice made on purpose.",
+        Category::Mindfulness,
+        vec![
+            once(vec![rest(
+                20,
+                "You do not have to decide anything now. For the next minutes, the only task is to wait. Urges rise, peak and pass.",
+            )]),
+            Block {
+                steps: vec![rest(60, "Wait. Do something with your hands, drink some water, or just watch the urge. One minute at a time.")],
+                repeat: 15,
+                adjustable: true,
+            },
+            once(vec![rest(
+                40,
+                "Time is up. Notice how strong the urge is now. Then decide on purpose: surf what is left of it, open your plan, reach someone, or carry on with your day.",
+            )]),
+        ],
+        None,
+    )
+}
+
+fn compassionate_letter() -> ExerciseDef {
+    def(
+        "compassionate-letter",
+        1,
+        "A self-compassionate letter",
+        "Write yourself a letter from a kind, understanding friend: about 15 minutes, on paper or in a note.",
+        Category::Compassion,
+        vec![once(vec![
+            rest(60, "Think of something about yourself, or something you did, that makes you feel ashamed or not good enough. Notice the feelings it brings, without pushing them away."),
+            rest(60, "Now imagine a friend who is unconditionally kind, accepting and wise. They know everything about you, your history and what you are struggling with, and they care about you."),
+            rest(480, "Write a letter to yourself from that friend's point of view. What would they say about this? How would they remind you that you are human, that everyone has struggles? What would they gently suggest you do next?"),
+            rest(120, "Put the letter down for a moment. Then read it again slowly, letting the words in, as if a friend had written them to you."),
+            rest(60, "Keep the letter somewhere you can find it. You can read it again after a hard moment or a slip."),
+        ])],
         None,
     )
 }

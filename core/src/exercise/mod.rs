@@ -13,6 +13,7 @@ pub mod definition;
 pub mod library;
 pub mod records;
 pub mod run;
+mod stored;
 pub mod timeline;
 
 pub use definition::{Category, ExerciseDef, Origin};

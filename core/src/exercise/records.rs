@@ -1,25 +1,18 @@
-//! Stored exercise records: custom exercises (`RecordKind::CustomExercise`, timeless) and
-//! completed sessions (`RecordKind::ExerciseSession`, dated by the local month they began).
+//! Custom exercises and completed exercise sessions: adding, listing and removing them
+//! (how they are stored: [`super::stored`]).
 
 use std::fmt;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-use super::definition::{check_key, Category, ExerciseDef, Origin};
+use super::definition::{check_key, ExerciseDef, Origin};
 use super::library;
 use super::run::{ExerciseRun, MAX_DISTRESS};
 use super::timeline::Adjust;
-use crate::error::{Error, IntegrityProblem, Result};
+use crate::error::{Error, Result};
 use crate::id::RecordId;
-use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Unreadable};
+use crate::store::{Columns, RecordKind, Scope, Store, Unreadable};
 use crate::text;
 use crate::time::{LocalStamp, Month};
-
-const CUSTOM_HEAD_V1: u8 = 1;
-const CUSTOM_BODY_V1: u8 = 1;
-const SESSION_HEAD_V1: u8 = 1;
-const SESSION_BODY_V1: u8 = 1;
+use chrono::NaiveDate;
 
 /// A custom exercise as stored.
 #[derive(Clone, PartialEq, Eq)]
@@ -95,77 +88,6 @@ pub struct CustomListing {
     pub unreadable: Vec<Unreadable>,
 }
 
-// ----- payloads -------------------------------------------------------------------------
-
-#[derive(Serialize, Deserialize)]
-struct CustomHeadV1 {
-    key: String,
-    version: u32,
-    category: Category,
-    origin: Origin,
-    added: LocalStamp,
-    updated_utc_ms: Option<i64>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct SessionHeadV1 {
-    key: String,
-    version: u32,
-    adjust: Adjust,
-    started: LocalStamp,
-    ended: LocalStamp,
-    active_ms: u64,
-    planned_ms: u64,
-    completed: bool,
-    skipped_steps: u32,
-    distress_before: Option<u8>,
-    distress_after: Option<u8>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct SessionBodyV1 {
-    title: String,
-    note: Option<String>,
-}
-
-fn decode_custom(o: &Opened) -> std::result::Result<CustomExercise, IntegrityProblem> {
-    let h: CustomHeadV1 = codec::decode(&o.head, CUSTOM_HEAD_V1)?;
-    let body = o.body.as_ref().ok_or(IntegrityProblem::Undecodable)?;
-    let def: ExerciseDef = codec::decode(body, CUSTOM_BODY_V1)?;
-    if def.key != h.key {
-        return Err(IntegrityProblem::Undecodable);
-    }
-    Ok(CustomExercise { id: o.id, def, added: h.added, updated_utc_ms: h.updated_utc_ms })
-}
-
-fn decode_session(o: &Opened) -> std::result::Result<ExerciseSession, IntegrityProblem> {
-    let h: SessionHeadV1 = codec::decode(&o.head, SESSION_HEAD_V1)?;
-    let b: SessionBodyV1 = match &o.body {
-        Some(b) => codec::decode(b, SESSION_BODY_V1)?,
-        None => SessionBodyV1 { title: String::new(), note: None },
-    };
-    Ok(ExerciseSession {
-        id: o.id,
-        key: h.key,
-        version: h.version,
-        title: b.title,
-        adjust: h.adjust,
-        started: h.started,
-        ended: h.ended,
-        active_ms: h.active_ms,
-        planned_ms: h.planned_ms,
-        completed: h.completed,
-        skipped_steps: h.skipped_steps,
-        distress_before: h.distress_before,
-        distress_after: h.distress_after,
-        note: b.note,
-    })
-}
-
-fn integrity(kind: RecordKind, id: RecordId) -> impl FnOnce(IntegrityProblem) -> Error {
-    move |problem| Error::Integrity { kind, id, problem }
-}
-
 // ----- operations -----------------------------------------------------------------------
 
 impl Store {
@@ -197,32 +119,14 @@ impl Store {
             }
             None => CustomExercise { id: RecordId::random()?, def, added: stamp, updated_utc_ms: None },
         };
-        let head = codec::encode(
-            CUSTOM_HEAD_V1,
-            &CustomHeadV1 {
-                key: record.def.key.clone(),
-                version: record.def.version,
-                category: record.def.category,
-                origin: record.def.origin,
-                added: record.added.clone(),
-                updated_utc_ms: record.updated_utc_ms,
-            },
-        )?;
-        let body = codec::encode(CUSTOM_BODY_V1, &record.def)?;
-        self.write(|tx| tx.put(RecordKind::CustomExercise, record.id, Period::Timeless, &head, Some(&body)))?;
+        self.write(|tx| tx.put(&record))?;
         Ok(record)
     }
 
     /// Every custom exercise, sorted by key.
     pub fn custom_exercises(&self) -> Result<CustomListing> {
-        let listing = self.list(RecordKind::CustomExercise, Scope::Timeless, true)?;
-        let mut out = CustomListing { exercises: Vec::new(), unreadable: listing.unreadable };
-        for o in &listing.records {
-            match decode_custom(o) {
-                Ok(c) => out.exercises.push(c),
-                Err(problem) => out.unreadable.push(Unreadable { kind: RecordKind::CustomExercise, id: o.id, problem }),
-            }
-        }
+        let listing = self.list::<CustomExercise>(Scope::Timeless, Columns::HeadAndBody)?;
+        let mut out = CustomListing { exercises: listing.records, unreadable: listing.unreadable };
         out.exercises.sort_by(|a, b| a.def.key.cmp(&b.def.key));
         Ok(out)
     }
@@ -297,34 +201,13 @@ impl Store {
             distress_after,
             note,
         };
-        let head = codec::encode(
-            SESSION_HEAD_V1,
-            &SessionHeadV1 {
-                key: s.key.clone(),
-                version: s.version,
-                adjust: s.adjust,
-                started: s.started.clone(),
-                ended: s.ended.clone(),
-                active_ms: s.active_ms,
-                planned_ms: s.planned_ms,
-                completed: s.completed,
-                skipped_steps: s.skipped_steps,
-                distress_before: s.distress_before,
-                distress_after: s.distress_after,
-            },
-        )?;
-        let body = codec::encode(SESSION_BODY_V1, &SessionBodyV1 { title: s.title.clone(), note: s.note.clone() })?;
-        let period = Period::Month(Month::of(s.local_date()));
-        self.write(|tx| tx.put(RecordKind::ExerciseSession, s.id, period, &head, Some(&body)))?;
+        self.write(|tx| tx.put(&s))?;
         Ok(s)
     }
 
     /// One stored session.
     pub fn exercise_session(&self, id: RecordId) -> Result<ExerciseSession> {
-        match self.get(RecordKind::ExerciseSession, id, true)? {
-            None => Err(Error::NotFound { kind: RecordKind::ExerciseSession, id }),
-            Some(o) => decode_session(&o).map_err(integrity(RecordKind::ExerciseSession, id)),
-        }
+        self.get(id)
     }
 
     /// Sessions begun on local days `from..=to` (either end open), oldest first.
@@ -336,22 +219,12 @@ impl Store {
             (Some(a), Some(b)) => Scope::Months(Month::of(a), Month::of(b)),
             _ => Scope::All,
         };
-        let listing = self.list(RecordKind::ExerciseSession, scope, true)?;
-        let mut out = ExerciseSessionListing { sessions: Vec::new(), unreadable: listing.unreadable };
-        for o in &listing.records {
-            match decode_session(o) {
-                Ok(s) => {
-                    let d = s.local_date();
-                    if from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b) {
-                        continue;
-                    }
-                    out.sessions.push(s)
-                }
-                Err(problem) => {
-                    out.unreadable.push(Unreadable { kind: RecordKind::ExerciseSession, id: o.id, problem })
-                }
-            }
-        }
+        let listing = self.list::<ExerciseSession>(scope, Columns::HeadAndBody)?;
+        let in_range = |d: NaiveDate| !(from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b));
+        let mut out = ExerciseSessionListing {
+            sessions: listing.records.into_iter().filter(|s| in_range(s.local_date())).collect(),
+            unreadable: listing.unreadable,
+        };
         out.sessions.sort_by_key(|s| s.started.utc_ms);
         Ok(out)
     }

@@ -136,9 +136,26 @@ fn pace_and_rounds_are_checked() {
 }
 
 #[test]
+fn the_newer_techniques_follow_their_sources() {
+    let minutes = |key: &str| builtin(key).unwrap().timeline(&Adjust::default()).unwrap().total_ms() as f64 / 60_000.0;
+    // A brief body scan of about 10 minutes (as used for cravings), opposite action in about 7.
+    assert!((9.0..=11.0).contains(&minutes("body-scan")), "{}", minutes("body-scan"));
+    assert!((6.0..=8.0).contains(&minutes("opposite-action")), "{}", minutes("opposite-action"));
+    // The delay timer waits 15 minutes by default, then ends with a choice.
+    let delay = builtin("wait").unwrap();
+    assert_eq!(delay.key, "delay");
+    assert!((15.0..=16.5).contains(&minutes("delay")));
+    let last = delay.blocks.last().unwrap().steps.last().unwrap();
+    assert!(last.text.contains("decide on purpose"), "{}", last.text);
+    assert!(delay.blocks.iter().any(|b| b.adjustable), "the wait can be 5-30 minutes");
+    // The letter leaves time to write (about 15 minutes in all).
+    assert!((13.0..=16.0).contains(&minutes("letter")));
+}
+
+#[test]
 fn builtins_are_valid_and_follow_the_protocols() {
     let all = builtins();
-    assert_eq!(all.len(), 8);
+    assert_eq!(all.len(), 12);
     for d in &all {
         d.validate().unwrap_or_else(|e| panic!("{}: {e}", d.key));
         assert_eq!(d.origin, Origin::BuiltIn);
@@ -330,7 +347,7 @@ fn custom_exercises_by_clients_and_clinicians() {
     assert_eq!(found.timeline(&Adjust::default()).unwrap().total_ms(), 5_000 + 10 * 10_000);
     let (all, bad) = s.exercises().unwrap();
     assert!(bad.is_empty());
-    assert_eq!(all.len(), 9);
+    assert_eq!(all.len(), 13);
     s.remove_exercise("evening-calm").unwrap();
     assert!(s.find_exercise("evening-calm").is_err());
     assert!(s.remove_exercise("box").is_err());

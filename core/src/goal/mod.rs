@@ -14,6 +14,7 @@
 //! every other day counted.
 
 mod progress;
+mod stored;
 #[cfg(test)]
 mod tests;
 
@@ -24,9 +25,9 @@ use std::fmt;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, IntegrityProblem, Result};
+use crate::error::{Error, Result};
 use crate::id::RecordId;
-use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
+use crate::store::{Columns, RecordKind, Scope, Store, Unreadable};
 use crate::text;
 use crate::time::LocalStamp;
 
@@ -44,9 +45,6 @@ pub const MAX_FRAME_DAYS: i64 = 731;
 pub const MAX_ENTRIES: usize = 2_000;
 /// Largest single progress entry.
 pub const MAX_ENTRY_AMOUNT: u32 = 10_000;
-
-const HEAD_V1: u8 = 1;
-const BODY_V1: u8 = 1;
 
 /// What a goal counts.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,60 +243,6 @@ pub mod frame {
     }
 }
 
-// ----- stored payloads ------------------------------------------------------------------
-
-#[derive(Serialize, Deserialize)]
-struct HeadV1 {
-    created: LocalStamp,
-    edited_utc_ms: Option<i64>,
-    measure: GoalMeasure,
-    target: u32,
-    start: NaiveDate,
-    end: NaiveDate,
-    entries: Vec<GoalEntry>,
-    archived: bool,
-}
-
-#[derive(Serialize, Deserialize)]
-struct BodyV1 {
-    text: String,
-    why: Option<String>,
-}
-
-fn encode(g: &Goal) -> Result<(Vec<u8>, Vec<u8>)> {
-    let head = HeadV1 {
-        created: g.created.clone(),
-        edited_utc_ms: g.edited_utc_ms,
-        measure: g.measure.clone(),
-        target: g.target,
-        start: g.start,
-        end: g.end,
-        entries: g.entries.clone(),
-        archived: g.archived,
-    };
-    let body = BodyV1 { text: g.text.clone(), why: g.why.clone() };
-    Ok((codec::encode(HEAD_V1, &head)?, codec::encode(BODY_V1, &body)?))
-}
-
-fn decode(o: &Opened) -> std::result::Result<Goal, IntegrityProblem> {
-    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
-    let Some(body) = &o.body else { return Err(IntegrityProblem::Truncated) };
-    let b: BodyV1 = codec::decode(body, BODY_V1)?;
-    Ok(Goal {
-        id: o.id,
-        created: h.created,
-        edited_utc_ms: h.edited_utc_ms,
-        text: b.text,
-        why: b.why,
-        measure: h.measure,
-        target: h.target,
-        start: h.start,
-        end: h.end,
-        entries: h.entries,
-        archived: h.archived,
-    })
-}
-
 // ----- validation -----------------------------------------------------------------------
 
 fn check_target(target: u32) -> Result<u32> {
@@ -333,18 +277,6 @@ fn check_text(raw: &str) -> Result<String> {
     text::label("goal", raw, TEXT_MAX_CHARS)
 }
 
-fn get_goal_tx(tx: &Tx<'_>, id: RecordId) -> Result<Goal> {
-    match tx.get(RecordKind::Goal, id, true)? {
-        None => Err(Error::NotFound { kind: RecordKind::Goal, id }),
-        Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Goal, id, problem }),
-    }
-}
-
-fn put_goal(tx: &mut Tx<'_>, g: &Goal) -> Result<()> {
-    let (head, body) = encode(g)?;
-    tx.put(RecordKind::Goal, g.id, Period::Timeless, &head, Some(&body))
-}
-
 // ----- operations -----------------------------------------------------------------------
 
 impl Store {
@@ -372,31 +304,21 @@ impl Store {
             entries: Vec::new(),
             archived: false,
         };
-        self.write(|tx| put_goal(tx, &goal))?;
+        self.write(|tx| tx.put(&goal))?;
         self.with_progress(goal)
     }
 
     /// One goal and its progress.
     pub fn goal(&self, id: RecordId) -> Result<GoalWithProgress> {
-        let g = match self.get(RecordKind::Goal, id, true)? {
-            None => return Err(Error::NotFound { kind: RecordKind::Goal, id }),
-            Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Goal, id, problem })?,
-        };
+        let g = self.get::<Goal>(id)?;
         self.with_progress(g)
     }
 
     /// Goals with their progress, newest first. Archived goals only when asked for.
     pub fn goals(&self, include_archived: bool) -> Result<GoalListing> {
-        let listing = self.list(RecordKind::Goal, Scope::Timeless, true)?;
+        let listing = self.list::<Goal>(Scope::Timeless, Columns::HeadAndBody)?;
         let mut unreadable = listing.unreadable;
-        let mut goals = Vec::new();
-        for o in &listing.records {
-            match decode(o) {
-                Ok(g) if include_archived || !g.archived => goals.push(g),
-                Ok(_) => {}
-                Err(problem) => unreadable.push(Unreadable { kind: RecordKind::Goal, id: o.id, problem }),
-            }
-        }
+        let mut goals: Vec<Goal> = listing.records.into_iter().filter(|g| include_archived || !g.archived).collect();
         goals.sort_by_key(|g| std::cmp::Reverse(g.created.utc_ms));
         let (goals, bad) = self.progress_of(goals)?;
         unreadable.extend(bad);
@@ -423,7 +345,7 @@ impl Store {
         let target_new = edit.target.map(check_target).transpose()?;
         let now = self.clock().now().timestamp_millis();
         let g = self.write(|tx| {
-            let mut g = get_goal_tx(tx, id)?;
+            let mut g = tx.get::<Goal>(id)?;
             if let Some(t) = &text_new {
                 g.text = t.clone();
             }
@@ -444,7 +366,7 @@ impl Store {
                 g.archived = a;
             }
             g.edited_utc_ms = Some(now);
-            put_goal(tx, &g)?;
+            tx.put(&g)?;
             Ok(g)
         })?;
         self.with_progress(g)
@@ -462,7 +384,7 @@ impl Store {
         }
         let now = self.clock().now().timestamp_millis();
         let g = self.write(|tx| {
-            let mut g = get_goal_tx(tx, id)?;
+            let mut g = tx.get::<Goal>(id)?;
             if g.measure.is_tracked() {
                 return Err(Error::State("the app counts this goal's progress from your entries"));
             }
@@ -474,7 +396,7 @@ impl Store {
             }
             g.entries.push(GoalEntry { day, amount, added_utc_ms: now });
             g.edited_utc_ms = Some(now);
-            put_goal(tx, &g)?;
+            tx.put(&g)?;
             Ok(g)
         })?;
         self.with_progress(g)
@@ -484,13 +406,13 @@ impl Store {
     pub fn undo_goal_progress(&self, id: RecordId) -> Result<GoalWithProgress> {
         let now = self.clock().now().timestamp_millis();
         let g = self.write(|tx| {
-            let mut g = get_goal_tx(tx, id)?;
+            let mut g = tx.get::<Goal>(id)?;
             let Some(i) = g.entries.iter().enumerate().max_by_key(|(_, e)| e.added_utc_ms).map(|(i, _)| i) else {
                 return Err(Error::State("this goal has no progress entries to undo"));
             };
             g.entries.remove(i);
             g.edited_utc_ms = Some(now);
-            put_goal(tx, &g)?;
+            tx.put(&g)?;
             Ok(g)
         })?;
         self.with_progress(g)

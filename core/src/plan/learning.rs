@@ -18,19 +18,15 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
 use super::effect::Tally;
 use super::model::CopingPlan;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
-use crate::store::{codec, Period, RecordKind, Scope, Store, Unreadable};
+use crate::store::{Columns, Scope, Store, Unreadable};
 use crate::text;
-use crate::time::{LocalStamp, Month};
+use crate::time::LocalStamp;
 use crate::urge::{self, UrgeFacts};
-
-const HEAD_V1: u8 = 1;
+use chrono::NaiveDate;
 
 /// One time the client used a plan strategy, picked in the app.
 #[derive(Clone, PartialEq)]
@@ -72,53 +68,6 @@ pub struct UseContext {
     pub urge: Option<RecordId>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub intensity: Option<u8>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct HeadV1 {
-    strategy_id: RecordId,
-    strategy_text: String,
-    for_item: Option<RecordId>,
-    item_name: Option<String>,
-    started: LocalStamp,
-    urge: Option<RecordId>,
-    intensity: Option<u8>,
-    helped: Option<bool>,
-}
-
-fn encode(u: &StrategyUse) -> Result<Vec<u8>> {
-    codec::encode(
-        HEAD_V1,
-        &HeadV1 {
-            strategy_id: u.strategy_id,
-            strategy_text: u.strategy_text.clone(),
-            for_item: u.for_item,
-            item_name: u.item_name.clone(),
-            started: u.started.clone(),
-            urge: u.urge,
-            intensity: u.intensity,
-            helped: u.helped,
-        },
-    )
-}
-
-fn decode(id: RecordId, head: &[u8]) -> std::result::Result<StrategyUse, crate::error::IntegrityProblem> {
-    let h: HeadV1 = codec::decode(head, HEAD_V1)?;
-    Ok(StrategyUse {
-        id,
-        strategy_id: h.strategy_id,
-        strategy_text: h.strategy_text,
-        for_item: h.for_item,
-        item_name: h.item_name,
-        started: h.started,
-        urge: h.urge,
-        intensity: h.intensity,
-        helped: h.helped,
-    })
-}
-
-fn period(u: &StrategyUse) -> Period {
-    Period::Month(Month::of(u.started.local_date()))
 }
 
 /// Uses and helps of one strategy for one trigger (or overall).
@@ -223,7 +172,7 @@ impl Store {
             if let Some(urge_id) = u.urge {
                 add_strategy_to_urge(tx, urge_id, &u.strategy_text)?;
             }
-            tx.put(RecordKind::StrategyOutcome, u.id, period(&u), &encode(&u)?, None)
+            tx.put(&u)
         })?;
         Ok(u)
     }
@@ -251,34 +200,20 @@ impl Store {
         f: impl FnOnce(&mut StrategyUse, &mut crate::store::Tx<'_>) -> Result<()>,
     ) -> Result<StrategyUse> {
         self.write(|tx| {
-            let o = tx
-                .get(RecordKind::StrategyOutcome, use_id, false)?
-                .ok_or(Error::NotFound { kind: RecordKind::StrategyOutcome, id: use_id })?;
-            let mut u = decode(use_id, &o.head).map_err(|problem| Error::Integrity {
-                kind: RecordKind::StrategyOutcome,
-                id: use_id,
-                problem,
-            })?;
+            let mut u: StrategyUse = tx.get(use_id)?;
             f(&mut u, tx)?;
-            tx.put(RecordKind::StrategyOutcome, u.id, period(&u), &encode(&u)?, None)?;
+            tx.put(&u)?;
             Ok(u)
         })
     }
 
     /// Strategy uses started in a range of local days, oldest first.
     pub fn strategy_uses(&self, range: DayRange) -> Result<(Vec<StrategyUse>, Vec<Unreadable>)> {
-        let listing = self.list(RecordKind::StrategyOutcome, Scope::All, false)?;
-        let mut bad = listing.unreadable;
-        let mut out = Vec::new();
-        for o in &listing.records {
-            match decode(o.id, &o.head) {
-                Ok(u) if range.contains(u.started.local_date()) => out.push(u),
-                Ok(_) => {}
-                Err(problem) => bad.push(Unreadable { kind: RecordKind::StrategyOutcome, id: o.id, problem }),
-            }
-        }
+        let listing = self.list::<StrategyUse>(Scope::All, Columns::HeadOnly)?;
+        let mut out: Vec<StrategyUse> =
+            listing.records.into_iter().filter(|u| range.contains(u.started.local_date())).collect();
         out.sort_by_key(|u| u.started.utc_ms);
-        Ok((out, bad))
+        Ok((out, listing.unreadable))
     }
 
     /// Effectiveness over a range of local days, resolved against `plan` (see
@@ -400,11 +335,11 @@ pub fn strategy_stats_of_urges<'a>(
 }
 
 fn add_strategy_to_urge(tx: &mut crate::store::Tx<'_>, urge_id: RecordId, words: &str) -> Result<()> {
-    let mut u = urge::get_urge_tx(tx, urge_id)?;
+    let mut u: urge::Urge = tx.get(urge_id)?;
     if !u.strategies.iter().any(|s| text::fold(s) == text::fold(words)) {
         u.strategies.push(words.to_string());
         u.strategies = text::labels("coping strategy", &u.strategies)?;
-        urge::put_urge(tx, &u)?;
+        tx.put(&u)?;
     }
     Ok(())
 }

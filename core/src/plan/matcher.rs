@@ -150,6 +150,11 @@ pub(crate) fn lexicon_words() -> &'static [String] {
     &lexicon().surface
 }
 
+/// Whether a term is the built-in concept called `name`.
+pub(crate) fn is_concept(term: &TermKey, name: &str) -> bool {
+    matches!(term, TermKey::Concept(c) if Lexicon::concept_name(*c) == name)
+}
+
 /// The set of terms of a label, without typo correction (to compare two labels).
 pub(crate) fn concepts_of(text: &str) -> BTreeSet<TermKey> {
     analyze(text, None).into_iter().map(|(k, _)| k).collect()

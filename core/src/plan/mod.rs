@@ -11,7 +11,8 @@
 //! - `lookup`: ranked strategies and reachable people for a hard moment ([`Store::find_in_plan`]);
 //! - `learning`: strategy uses and outcomes ([`Store::start_strategy`]), effectiveness per
 //!   trigger ([`Store::strategy_stats`]), counted in `effect`;
-//! - `suggestions`: built-in strategies for an empty plan or an unmatched feeling.
+//! - `suggestions`: built-in strategies for an empty plan or an unmatched feeling;
+//! - `named`: entries named by words, meaning, short id or ITEM/N, and the plan's JSON form.
 //!
 //! Edits come in two shapes: [`PlanEdit`], by entry id (what the plan screen and the CLI use),
 //! and [`PlanChange`], by name (what other features use, such as "add this to my plan" after a
@@ -22,10 +23,11 @@ mod effect;
 mod learning;
 mod lexicon;
 mod lookup;
-mod matcher;
+pub(crate) mod matcher;
 pub mod model;
+mod named;
 mod rank;
-mod storage;
+pub(crate) mod storage;
 mod suggestions;
 
 #[cfg(test)]
@@ -44,6 +46,7 @@ pub use lookup::{
 pub use model::{
     Availability, Contact, CopingPlan, ItemKind, PlanEntry, PlanItem, PlanListing, Strategy, StrategyKind, ALL_DAYS,
 };
+pub use named::{entry_json, EntryKind, NamedEntry};
 
 use crate::error::{Error, Result};
 use crate::id::RecordId;
@@ -209,7 +212,7 @@ pub(crate) fn fresh() -> Result<(RecordId, f64)> {
 impl Store {
     /// The coping plan, plus any stored pieces of it that could not be opened.
     pub fn plan(&self) -> Result<PlanListing> {
-        let loaded = storage::load(self.list(RecordKind::Plan, Scope::Timeless, true)?)?;
+        let loaded = storage::load(self.list_raw(RecordKind::Plan, Scope::Timeless, true)?)?;
         Ok(PlanListing { plan: loaded.doc.read(), unreadable: loaded.unreadable })
     }
 
@@ -231,7 +234,7 @@ impl Store {
 
     /// The whole plan document (automerge, compacted, with history), to share or inspect.
     pub fn plan_document(&self) -> Result<Vec<u8>> {
-        let mut loaded = storage::load(self.list(RecordKind::Plan, Scope::Timeless, true)?)?;
+        let mut loaded = storage::load(self.list_raw(RecordKind::Plan, Scope::Timeless, true)?)?;
         Ok(loaded.doc.save())
     }
 

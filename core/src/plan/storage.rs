@@ -1,4 +1,5 @@
-//! Keeping the plan's automerge document in the encrypted store, with its history.
+//! The plan's records in the encrypted store: its automerge document with its history, and the
+//! strategy uses it learns from.
 //!
 //! Records of kind [`RecordKind::Plan`] (timeless), each with a small head naming what it is:
 //! - one **snapshot**: the compacted document (`save()`, full history), in the body;
@@ -19,26 +20,37 @@
 //! on the first edit (so restored and original copies never write the same actor's sequence
 //! numbers). A raw copy of the database file carries the same store id and actor: the app's
 //! backup path is the encrypted export, which is safe.
+//!
+//! Strategy uses ([`RecordKind::StrategyOutcome`], by the local month they began) are plain
+//! records: see [`StrategyUse`]'s [`Record`] implementation below.
 
 use serde::{Deserialize, Serialize};
 
 use super::doc::PlanDoc;
+use super::learning::StrategyUse;
 use crate::error::{IntegrityProblem, Result};
 use crate::id::RecordId;
-use crate::store::{codec, Listing, Period, RecordKind, Tx, Unreadable};
-
-const HEAD_V1: u8 = 1;
+use crate::store::frozen::StampV1;
+use crate::store::record::{decode, encode};
+use crate::store::{Listing, NoBody, Payload, Period, Record, RecordKind, Scope, Tx, Unreadable};
+use crate::time::Month;
 
 /// Compact when this many chunks have piled up...
 const COMPACT_CHUNKS: usize = 16;
 /// ...or when chunks take more bytes than this share of the snapshot (or this floor).
 const COMPACT_MIN_BYTES: usize = 16 * 1024;
 
-#[derive(Serialize, Deserialize)]
-enum Head {
+/// Head of a plan record, version 1. Frozen. The body of a snapshot or chunk is automerge's
+/// own bytes (no version byte: automerge's format carries its own).
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Head {
     Snapshot { heads: Vec<[u8; 32]> },
     Chunk { heads: Vec<[u8; 32]> },
     Actor { actor: [u8; 16], store_id: [u8; 16] },
+}
+
+impl Payload for Head {
+    const VERSION: u8 = 1;
 }
 
 /// A stored piece of the document: record, is it a snapshot, the heads it claims, its bytes.
@@ -68,7 +80,7 @@ pub(crate) fn load(listing: Listing) -> Result<Loaded> {
     // Snapshots first: chunks usually build on them.
     let mut parts: Vec<Part<'_>> = Vec::new();
     for o in &listing.records {
-        match codec::decode::<Head>(&o.head, HEAD_V1) {
+        match decode::<Head>(&o.head) {
             Ok(Head::Actor { actor, store_id }) => actors.push((o.id, actor, store_id)),
             Ok(Head::Snapshot { heads }) => match &o.body {
                 Some(b) => parts.push((o.id, true, heads, b.as_slice())),
@@ -121,7 +133,7 @@ pub(crate) fn load(listing: Listing) -> Result<Loaded> {
 
 /// Load inside a write transaction.
 pub(crate) fn load_tx(tx: &Tx<'_>) -> Result<Loaded> {
-    load(tx.list(RecordKind::Plan, &[Period::Timeless], true)?)
+    load(tx.list_raw(RecordKind::Plan, Scope::Timeless, true)?)
 }
 
 fn should_compact(snapshots: &[(RecordId, usize)], chunks: &[(RecordId, usize)], new_chunk: usize) -> bool {
@@ -145,9 +157,9 @@ impl Loaded {
                 for (id, _, _) in &self.actors {
                     tx.delete(RecordKind::Plan, *id)?;
                 }
-                let head = codec::encode(HEAD_V1, &Head::Actor { actor, store_id: *store_id })?;
+                let head = encode(&Head::Actor { actor, store_id: *store_id })?;
                 let id = RecordId::random()?;
-                tx.put(RecordKind::Plan, id, Period::Timeless, &head, None)?;
+                tx.put_raw(RecordKind::Plan, id, Period::Timeless, &head, None)?;
                 self.actors = vec![(id, actor, *store_id)];
                 actor
             }
@@ -166,18 +178,18 @@ impl Loaded {
         let chunk = self.doc.save_after(before);
         if should_compact(&self.snapshots, &self.chunks, chunk.len()) {
             let bytes = self.doc.save();
-            let head = codec::encode(HEAD_V1, &Head::Snapshot { heads: hashes(&after) })?;
+            let head = encode(&Head::Snapshot { heads: hashes(&after) })?;
             let id = RecordId::random()?;
-            tx.put(RecordKind::Plan, id, Period::Timeless, &head, Some(&bytes))?;
+            tx.put_raw(RecordKind::Plan, id, Period::Timeless, &head, Some(&bytes))?;
             // Only what was merged into the new snapshot is deleted; unreadable records stay.
             for (old, _) in self.snapshots.drain(..).chain(self.chunks.drain(..)) {
                 tx.delete(RecordKind::Plan, old)?;
             }
             self.snapshots.push((id, bytes.len()));
         } else {
-            let head = codec::encode(HEAD_V1, &Head::Chunk { heads: hashes(&after) })?;
+            let head = encode(&Head::Chunk { heads: hashes(&after) })?;
             let id = RecordId::random()?;
-            tx.put(RecordKind::Plan, id, Period::Timeless, &head, Some(&chunk))?;
+            tx.put_raw(RecordKind::Plan, id, Period::Timeless, &head, Some(&chunk))?;
             self.chunks.push((id, chunk.len()));
         }
         Ok(true)
@@ -190,24 +202,83 @@ impl Loaded {
     }
 }
 
+/// Head of a strategy use, version 1. Frozen.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct UseHeadV1 {
+    strategy_id: RecordId,
+    strategy_text: String,
+    for_item: Option<RecordId>,
+    item_name: Option<String>,
+    started: StampV1,
+    urge: Option<RecordId>,
+    intensity: Option<u8>,
+    helped: Option<bool>,
+}
+
+impl Payload for UseHeadV1 {
+    const VERSION: u8 = 1;
+}
+
+impl Record for StrategyUse {
+    const KIND: RecordKind = RecordKind::StrategyOutcome;
+    type Head = UseHeadV1;
+    type Body = NoBody;
+
+    fn id(&self) -> RecordId {
+        self.id
+    }
+
+    fn period(&self) -> Period {
+        Period::Month(Month::of(self.started.local_date()))
+    }
+
+    fn to_payload(&self) -> (UseHeadV1, Option<NoBody>) {
+        let head = UseHeadV1 {
+            strategy_id: self.strategy_id,
+            strategy_text: self.strategy_text.clone(),
+            for_item: self.for_item,
+            item_name: self.item_name.clone(),
+            started: (&self.started).into(),
+            urge: self.urge,
+            intensity: self.intensity,
+            helped: self.helped,
+        };
+        (head, None)
+    }
+
+    fn from_payload(id: RecordId, h: UseHeadV1, _: Option<NoBody>) -> std::result::Result<Self, IntegrityProblem> {
+        Ok(StrategyUse {
+            id,
+            strategy_id: h.strategy_id,
+            strategy_text: h.strategy_text,
+            for_item: h.for_item,
+            item_name: h.item_name,
+            started: h.started.into(),
+            urge: h.urge,
+            intensity: h.intensity,
+            helped: h.helped,
+        })
+    }
+}
+
 /// Write a chunk record with arbitrary bytes and claimed heads (tests of damaged storage).
 #[cfg(test)]
 pub(crate) fn put_raw_chunk(tx: &mut Tx<'_>, heads: Vec<[u8; 32]>, bytes: &[u8]) -> Result<RecordId> {
     let id = RecordId::random()?;
-    tx.put(RecordKind::Plan, id, Period::Timeless, &codec::encode(HEAD_V1, &Head::Chunk { heads })?, Some(bytes))?;
+    tx.put_raw(RecordKind::Plan, id, Period::Timeless, &encode(&Head::Chunk { heads })?, Some(bytes))?;
     Ok(id)
 }
 
 /// Snapshot and chunk counts as stored now.
 #[cfg(test)]
 pub(crate) fn record_counts(store: &crate::store::Store) -> Result<(usize, usize)> {
-    let l = load(store.list(RecordKind::Plan, crate::store::Scope::Timeless, true)?)?;
+    let l = load(store.list_raw(RecordKind::Plan, Scope::Timeless, true)?)?;
     Ok(l.record_counts())
 }
 
 /// The actor this store writes the plan with, if it has one yet.
 #[cfg(test)]
 pub(crate) fn actor_of(store: &crate::store::Store) -> Result<Option<[u8; 16]>> {
-    let l = load(store.list(RecordKind::Plan, crate::store::Scope::Timeless, true)?)?;
+    let l = load(store.list_raw(RecordKind::Plan, Scope::Timeless, true)?)?;
     Ok(l.actors.iter().find(|a| &a.2 == store.keys().store_id()).map(|a| a.1))
 }

@@ -4,7 +4,9 @@
 //! - [`envelope`]: sealed automerge change chunks and snapshots (AES-256-GCM per chunk);
 //! - [`keys`]: share keys, recipient (clinician) X25519 keys and their fingerprints;
 //! - [`hpke`]: RFC 9180 HPKE base mode, used to wrap a share key to its recipient;
-//! - [`login`]: the clinician's zero-knowledge login and private-key wrapping;
+//! - [`opaque`]: the clinician's login (OPAQUE, RFC 9807);
+//! - [`login`]: the first login scheme (only for the one-time upgrade) and the wrapping of the
+//!   clinician's private key;
 //! - [`device`]: Ed25519 device keys and signed requests;
 //! - [`invite`]: the invite a clinician gives a client (server, token, key fingerprint).
 //!
@@ -17,6 +19,9 @@ pub mod hpke;
 pub mod invite;
 pub mod keys;
 pub mod login;
+pub mod opaque;
+pub mod passphrase;
+pub mod server_url;
 pub mod wire;
 
 #[cfg(test)]
@@ -33,7 +38,8 @@ pub use envelope::{open_chunk, parse_chunk_header, seal_chunk, ChunkHeader, Chun
 pub use invite::Invite;
 pub use keys::{fingerprint, unwrap_share_key, wrap_share_key, RecipientPublic, RecipientSecret, ShareKey};
 pub use login::{
-    derive_clinician_keys, unwrap_recipient_secret, wrap_recipient_secret, ClinicianKeys, CLINICIAN_KDF_ITERATIONS,
+    derive_clinician_keys, unwrap_recipient_secret, wrap_recipient_secret, ClinicianKeys, WrapKey,
+    CLINICIAN_KDF_ITERATIONS,
 };
 
 /// Version byte of every binary format in this module.

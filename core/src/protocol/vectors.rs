@@ -109,6 +109,36 @@ fn hpke_aes256_interoperates_with_rustcrypto_hpke() {
     }
 }
 
+/// An OPAQUE registration and login (docs/protocol.md, "Clinician login"), every random
+/// choice drawn from ChaCha20 with a fixed seed per step, and the private key wrapped under the
+/// export key's wrap key with a fixed nonce.
+fn opaque_login(recipient: &RecipientSecret) -> Value {
+    use super::opaque::{self, seeded};
+    let (email, pass) = ("dr.example@clinic.invalid", b"correct horse battery staple");
+    let server = opaque::ServerKeys::generate_with(&mut seeded(1));
+    let (reg, request) = opaque::client_start_registration_with(&mut seeded(2), pass).unwrap();
+    let response = server.registration_response(&request, email).unwrap();
+    let (upload, wrap) = opaque::client_finish_registration_with(&mut seeded(3), reg, pass, &response, email).unwrap();
+    let record = opaque::RegistrationRecord::from_upload(&upload).unwrap();
+    let (login, ke1) = opaque::client_start_login_with(&mut seeded(4), pass).unwrap();
+    let (state, ke2) = server.login_response_with(&mut seeded(5), Some(&record), &ke1, email).unwrap();
+    let done = opaque::client_finish_login(login, pass, &ke2, email).unwrap();
+    state.verify(&done.finalization, email).unwrap();
+    let wrapped = login::wrap_with_nonce(&wrap, email, recipient, arr("e0e1e2e3e4e5e6e7e8e9eaeb")).unwrap();
+    assert_eq!(login::unwrap_recipient_secret(&done.wrap_key, email, &wrapped).unwrap().public(), recipient.public());
+    json!({
+        "suite": "OPRF ristretto255-SHA512, 3DH ristretto255 with SHA-512, KSF Argon2id m=65536 KiB t=3 p=1, context companion/clinician-login/v1, client identity = account",
+        "rng": "ChaCha20 seeded with 32 bytes of 0x01 (server keys), 0x02 (registration start), 0x03 (registration finish), 0x04 (login start), 0x05 (server's KE2)",
+        "passphrase_utf8": "correct horse battery staple", "account": email,
+        "server_keys": hex(&server.to_bytes()),
+        "registration_request": hex(&request), "registration_response": hex(&response),
+        "registration_upload": hex(&upload),
+        "ke1": hex(&ke1), "ke2": hex(&ke2), "ke3": hex(&done.finalization),
+        "recipient_secret": hex(recipient.to_bytes().as_ref()), "nonce": "e0e1e2e3e4e5e6e7e8e9eaeb",
+        "wrapped_secret_v2": hex(&wrapped),
+    })
+}
+
 /// Every protocol format from fixed inputs.
 fn compute() -> Value {
     let share = ShareId(arr("00112233445566778899aabbccddeeff"));
@@ -138,7 +168,9 @@ fn compute() -> Value {
     let ck =
         login::derive_clinician_keys(b"correct horse battery staple", &salt, login::CLINICIAN_KDF_ITERATIONS).unwrap();
     let wrapped_secret =
-        login::wrap_with_nonce(&ck, "dr.example@clinic.invalid", &recipient, arr("e0e1e2e3e4e5e6e7e8e9eaeb")).unwrap();
+        login::wrap_with_nonce(ck.wrap_key(), "dr.example@clinic.invalid", &recipient, arr("e0e1e2e3e4e5e6e7e8e9eaeb"))
+            .unwrap();
+    let login = opaque_login(&recipient);
 
     let dk = device::DeviceKey::from_seed(&arr("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
     let body = br#"{"share":"ABEiM0RVZneImaq7zN3u_w"}"#;
@@ -169,12 +201,13 @@ fn compute() -> Value {
             "ephemeral_secret": hex(&eph.to_bytes()), "info": hex(&info), "wrapped": hex(&wrapped),
             "fingerprint": keys::fingerprint(&recipient.public()),
         },
-        "clinician_login": {
+        "clinician_login_v1_for_upgrades": {
             "passphrase_utf8": "correct horse battery staple", "salt": hex(&salt), "iterations": login::CLINICIAN_KDF_ITERATIONS,
             "auth_secret": hex(&ck.auth_secret()), "account": "dr.example@clinic.invalid",
             "recipient_secret": hex(recipient.to_bytes().as_ref()), "nonce": "e0e1e2e3e4e5e6e7e8e9eaeb",
             "wrapped_secret": hex(&wrapped_secret),
         },
+        "clinician_login_opaque": login,
         "device_request": {
             "ed25519_seed": "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
             "public_key": hex(&dk.public_key()), "device_id_base64url": dk.id(), "method": "POST", "path": "/v1/shares",

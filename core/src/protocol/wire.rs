@@ -39,28 +39,32 @@ pub struct ApiError {
 
 // ----- clinicians -------------------------------------------------------------------------
 
+/// Start registering a clinician account (OPAQUE, docs/protocol.md): the admin invite, the
+/// account's email and the client's registration request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PreloginRequest {
+pub struct RegistrationStart {
+    pub invite_token: String,
     pub email: String,
+    pub request: B64,
 }
 
+/// The server's registration response (OPAQUE), to finish a registration or an upgrade with.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PreloginResponse {
-    pub salt: B64,
-    pub iterations: u32,
+pub struct RegistrationStarted {
+    pub response: B64,
 }
 
-/// Create a clinician account from an admin invite.
+/// Create a clinician account from an admin invite: the OPAQUE registration upload (the
+/// server's record), and the X25519 key pair, its private half wrapped under a key derived
+/// from OPAQUE's export key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterClinician {
     pub invite_token: String,
     pub email: String,
     pub display_name: String,
-    pub salt: B64,
-    pub iterations: u32,
-    pub auth_secret: B64,
+    pub upload: B64,
     pub public_key: B64,
     pub wrapped_private_key: B64,
 }
@@ -76,11 +80,42 @@ pub struct ClinicianAccount {
     pub fingerprint: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Start a login: KE1, and the ticket of an earlier login on this machine if there is one
+/// (it gives this attempt an allowance of its own that nobody else's failures use up).
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LoginRequest {
+pub struct LoginStart {
     pub email: String,
-    pub auth_secret: B64,
+    pub request: B64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+}
+
+impl fmt::Debug for LoginStart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LoginStart(<redacted>)")
+    }
+}
+
+/// The server's KE2, and the id to finish this attempt with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginStarted {
+    pub login_id: String,
+    pub response: B64,
+}
+
+/// Finish a login: KE3, the client's proof.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginFinish {
+    pub login_id: String,
+    pub finalization: B64,
+}
+
+impl fmt::Debug for LoginFinish {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LoginFinish(<redacted>)")
+    }
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -89,12 +124,74 @@ pub struct LoginResponse {
     pub token: String,
     pub expires_at_ms: i64,
     pub account: ClinicianAccount,
+    /// Keep it on this machine and send it with the next login (see [`LoginStart`]).
+    pub ticket: String,
 }
 
 impl fmt::Debug for LoginResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "LoginResponse({}, token <redacted>)", self.account.id)
     }
+}
+
+// ----- the one-time upgrade of a version-1 account -------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreloginRequest {
+    pub email: String,
+}
+
+/// A version-1 account's salt. `iterations` is what the server announces; the clinician's
+/// side never uses it (it uses its own fixed count).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PreloginResponse {
+    pub salt: B64,
+    pub iterations: u32,
+}
+
+/// Log in with version 1's auth secret, only to upgrade the account.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyLoginRequest {
+    pub email: String,
+    pub auth_secret: B64,
+}
+
+impl fmt::Debug for LegacyLoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LegacyLoginRequest(<redacted>)")
+    }
+}
+
+/// A token that allows only the upgrade (for a few minutes), and the account with its
+/// version-1 wrapped key.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LegacyLoginResponse {
+    pub upgrade_token: String,
+    pub account: ClinicianAccount,
+}
+
+impl fmt::Debug for LegacyLoginResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LegacyLoginResponse({}, token <redacted>)", self.account.id)
+    }
+}
+
+/// Start the upgrade's OPAQUE registration (with the upgrade token as the bearer).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpgradeStart {
+    pub request: B64,
+}
+
+/// Finish the upgrade: the OPAQUE record and the private key re-wrapped under OPAQUE's key.
+/// The server then deletes the version-1 verifier and answers with the account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpgradeFinish {
+    pub upload: B64,
+    pub wrapped_private_key: B64,
 }
 
 /// A client invite created by a clinician.

@@ -17,7 +17,7 @@ pub mod next;
 pub mod risk;
 
 pub use crisis::{CrisisLine, CrisisStep, EmergencyNumber, RegionSource, ABOUT, NOT_AN_EMERGENCY_SERVICE, REGIONS};
-pub use next::{NextStep, NextSteps, HIGH_MARK};
+pub use next::{NextStepOffer, NextSteps, HIGH_MARK};
 pub use risk::{assess, assess_all, RiskConcern, RiskMatch};
 
 use chrono::NaiveDateTime;

@@ -9,7 +9,8 @@
 //!    can be reached now with how to reach them, then crisis lines and the emergency number.
 //!    A strong sexual urge is not a suicidal crisis: people come before crisis lines;
 //! 3. logged as acted on: the slip and its chain analysis, instead of surfing;
-//! 4. below the high mark, without risk words: nothing more (the entry is saved).
+//! 4. below the high mark, or already ridden out: nothing more than the crisis step when
+//!    there were risk words (the entry is saved).
 //!
 //! After a surf session ends ([`Store::after_surf`]): "acted" offers the slip and its chain
 //! analysis; "still strong" offers the plan's steps, a person and crisis lines.
@@ -33,7 +34,7 @@ pub const MAX_PLAN_STEPS: usize = 3;
 /// One thing the person can do next, in the order offered.
 #[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum NextStep {
+pub enum NextStepOffer {
     /// Risk words: the crisis step, shown before anything else.
     Crisis { step: CrisisStep },
     /// Ride the urge out now, in a surf session that continues this entry.
@@ -48,37 +49,37 @@ pub enum NextStep {
     LogSlip { urge: Option<RecordId> },
 }
 
-impl fmt::Debug for NextStep {
+impl fmt::Debug for NextStepOffer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            NextStep::Crisis { .. } => "Crisis",
-            NextStep::SurfNow { .. } => "SurfNow",
-            NextStep::PlanStrategy { .. } => "PlanStrategy(<redacted>)",
-            NextStep::ReachOut { .. } => "ReachOut(<redacted>)",
-            NextStep::CrisisLines { .. } => "CrisisLines",
-            NextStep::LogSlip { .. } => "LogSlip",
+            NextStepOffer::Crisis { .. } => "Crisis",
+            NextStepOffer::SurfNow { .. } => "SurfNow",
+            NextStepOffer::PlanStrategy { .. } => "PlanStrategy(<redacted>)",
+            NextStepOffer::ReachOut { .. } => "ReachOut(<redacted>)",
+            NextStepOffer::CrisisLines { .. } => "CrisisLines",
+            NextStepOffer::LogSlip { .. } => "LogSlip",
         })
     }
 }
 
-impl NextStep {
+impl NextStepOffer {
     /// A short line for a button or a numbered list.
     pub fn title(&self) -> String {
         match self {
-            NextStep::Crisis { .. } => "Get support now".to_string(),
-            NextStep::SurfNow { .. } => "Surf it now: watch it rise, peak and pass".to_string(),
-            NextStep::PlanStrategy { strategy } => match &strategy.item_name {
+            NextStepOffer::Crisis { .. } => "Get support now".to_string(),
+            NextStepOffer::SurfNow { .. } => "Surf it now: watch it rise, peak and pass".to_string(),
+            NextStepOffer::PlanStrategy { strategy } => match &strategy.item_name {
                 Some(item) => format!("{} (your plan, for {item})", strategy.text),
                 None => format!("{} (your plan)", strategy.text),
             },
-            NextStep::ReachOut { contact } => match &contact.contact.how {
+            NextStepOffer::ReachOut { contact } => match &contact.contact.how {
                 Some(how) => format!("Reach {} now: {how}", contact.contact.name),
                 None => format!("Reach {} now", contact.contact.name),
             },
-            NextStep::CrisisLines { emergency, .. } => {
+            NextStepOffer::CrisisLines { emergency, .. } => {
                 format!("Crisis lines and professionals; in an emergency {}", emergency.number)
             }
-            NextStep::LogSlip { .. } => "Write down the slip and learn from it (chain analysis)".to_string(),
+            NextStepOffer::LogSlip { .. } => "Write down the slip and learn from it (chain analysis)".to_string(),
         }
     }
 }
@@ -91,7 +92,7 @@ pub struct NextSteps {
     pub risk: Option<RiskConcern>,
     /// Words to the person before the steps (empty when there are no steps).
     pub message: String,
-    pub steps: Vec<NextStep>,
+    pub steps: Vec<NextStepOffer>,
 }
 
 impl NextSteps {
@@ -125,38 +126,31 @@ impl Store {
         let u = self.urge(id)?;
         let risk = risk::assess_all(urge_texts(&u)).map(|m| m.concern);
         let strong = u.intensity >= HIGH_MARK;
-        if risk.is_none() && !strong && !u.outcome.is_some_and(|o| o.acted()) {
+        let ridden_out = u.outcome.is_some_and(|o| !o.acted());
+        if risk.is_none() && (ridden_out || (!strong && u.outcome.is_none())) {
             return Ok(NextSteps::none());
         }
         let ix = self.plan_index()?;
         let now = self.local_now();
         let mut steps = Vec::new();
         if let Some(concern) = risk {
-            steps.push(NextStep::Crisis { step: ix.crisis_step(now, Some(concern)) });
+            steps.push(NextStepOffer::Crisis { step: ix.crisis_step(now, Some(concern)) });
         }
         let message = match u.outcome {
             Some(Outcome::Acted) => {
-                steps.push(NextStep::LogSlip { urge: Some(u.id) });
+                steps.push(NextStepOffer::LogSlip { urge: Some(u.id) });
                 AFTER_ACTING
             }
-            Some(_) => {
-                // Ridden out already: nothing to surf.
-                if risk.is_none() {
-                    return Ok(NextSteps::none());
-                }
-                STRONG_URGE
-            }
+            // Ridden out already, or not strong: only the risk words need an answer, and the
+            // crisis step gives it.
+            Some(_) => "",
+            None if !strong => "",
             None => {
                 if u.surf_session.is_none() {
-                    steps.push(NextStep::SurfNow { urge: u.id });
+                    steps.push(NextStepOffer::SurfNow { urge: u.id });
                 }
-                self.support_steps(
-                    &ix,
-                    &u.triggers.iter().chain(&u.feelings).cloned().collect::<Vec<_>>(),
-                    u.intensity,
-                    risk,
-                    &mut steps,
-                )?;
+                let words: Vec<String> = u.triggers.iter().chain(&u.feelings).cloned().collect();
+                self.support_steps(&ix, &words, u.intensity, risk, &mut steps)?;
                 STRONG_URGE
             }
         };
@@ -178,11 +172,11 @@ impl Store {
         let now = self.local_now();
         let mut steps = Vec::new();
         if let Some(concern) = risk {
-            steps.push(NextStep::Crisis { step: ix.crisis_step(now, Some(concern)) });
+            steps.push(NextStepOffer::Crisis { step: ix.crisis_step(now, Some(concern)) });
         }
         let message = match outcome {
             Some(SurfOutcome::Acted) => {
-                steps.push(NextStep::LogSlip { urge: s.urge });
+                steps.push(NextStepOffer::LogSlip { urge: s.urge });
                 AFTER_ACTING
             }
             Some(SurfOutcome::StillStrong) => {
@@ -208,7 +202,7 @@ impl Store {
         words: &[String],
         intensity: u8,
         risk: Option<RiskConcern>,
-        steps: &mut Vec<NextStep>,
+        steps: &mut Vec<NextStepOffer>,
     ) -> Result<()> {
         let now = self.local_now();
         let q = LookupQuery { text: words.join(", "), intensity: Some(intensity), ..Default::default() };
@@ -217,13 +211,13 @@ impl Store {
             matches!(s.source, StrategySource::MatchedItem | StrategySource::General | StrategySource::Suggestion)
         };
         let plan_steps = found.strategies.iter().filter(for_moment).take(MAX_PLAN_STEPS).cloned();
-        steps.extend(plan_steps.map(|strategy| NextStep::PlanStrategy { strategy }));
+        steps.extend(plan_steps.map(|strategy| NextStepOffer::PlanStrategy { strategy }));
         if let Some(person) = found.contacts.iter().find(|c| !c.professional && c.reachable_now) {
-            steps.push(NextStep::ReachOut { contact: person.clone() });
+            steps.push(NextStepOffer::ReachOut { contact: person.clone() });
         }
         if risk.is_none() {
             let crisis = ix.crisis_step(now, None);
-            steps.push(NextStep::CrisisLines { contacts: crisis.contacts, emergency: crisis.emergency });
+            steps.push(NextStepOffer::CrisisLines { contacts: crisis.contacts, emergency: crisis.emergency });
         }
         Ok(())
     }

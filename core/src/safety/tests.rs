@@ -48,12 +48,12 @@ fn kinds(steps: &NextSteps) -> Vec<&'static str> {
         .steps
         .iter()
         .map(|s| match s {
-            NextStep::Crisis { .. } => "crisis",
-            NextStep::SurfNow { .. } => "surf",
-            NextStep::PlanStrategy { .. } => "plan",
-            NextStep::ReachOut { .. } => "person",
-            NextStep::CrisisLines { .. } => "crisis-lines",
-            NextStep::LogSlip { .. } => "slip",
+            NextStepOffer::Crisis { .. } => "crisis",
+            NextStepOffer::SurfNow { .. } => "surf",
+            NextStepOffer::PlanStrategy { .. } => "plan",
+            NextStepOffer::ReachOut { .. } => "person",
+            NextStepOffer::CrisisLines { .. } => "crisis-lines",
+            NextStepOffer::LogSlip { .. } => "slip",
         })
         .collect()
 }
@@ -72,11 +72,13 @@ fn a_strong_sexual_urge_offers_surfing_the_plan_a_person_then_crisis_lines() {
     let next = t.after_urge(u.id).unwrap();
     assert_eq!(next.risk, None);
     assert_eq!(kinds(&next), vec!["surf", "plan", "plan", "person", "crisis-lines"]);
-    assert!(matches!(&next.steps[0], NextStep::SurfNow { urge } if *urge == u.id));
-    assert!(matches!(&next.steps[1], NextStep::PlanStrategy { strategy } if strategy.text == "Go to the climbing gym"));
-    assert!(matches!(&next.steps[3], NextStep::ReachOut { contact } if contact.contact.name == "Brother Example"));
+    assert!(matches!(&next.steps[0], NextStepOffer::SurfNow { urge } if *urge == u.id));
+    assert!(
+        matches!(&next.steps[1], NextStepOffer::PlanStrategy { strategy } if strategy.text == "Go to the climbing gym")
+    );
+    assert!(matches!(&next.steps[3], NextStepOffer::ReachOut { contact } if contact.contact.name == "Brother Example"));
     match &next.steps[4] {
-        NextStep::CrisisLines { contacts, emergency } => {
+        NextStepOffer::CrisisLines { contacts, emergency } => {
             assert_eq!(contacts[0].contact.name, "Example Crisis Line");
             assert_eq!(emergency.number, "112");
         }
@@ -94,16 +96,21 @@ fn risk_words_put_the_crisis_step_first_whatever_the_intensity() {
             .unwrap();
         let next = t.after_urge(u.id).unwrap();
         assert_eq!(next.risk, Some(RiskConcern::Suicide), "intensity {intensity}");
-        let NextStep::Crisis { step } = &next.steps[0] else { panic!("{:?}", next.steps) };
+        let NextStepOffer::Crisis { step } = &next.steps[0] else { panic!("{:?}", next.steps) };
         assert_eq!(step.not_an_emergency_service, "This app is not an emergency service.");
         assert_eq!(step.contacts[0].contact.name, "Example Crisis Line");
         assert_eq!(step.people_now[0].contact.name, "Brother Example");
         assert_eq!(step.emergency.region, "DE");
         assert!(!kinds(&next).contains(&"crisis-lines"), "the crisis step already shows them");
+        if intensity < HIGH_MARK {
+            assert_eq!(kinds(&next), vec!["crisis"], "a calm urge is not offered surfing");
+        } else {
+            assert_eq!(kinds(&next)[..2], ["crisis", "surf"]);
+        }
     }
     // In a trigger or a feeling too.
     let u = t.log_urge(NewUrge { intensity: 2, feelings: vec!["suicidal".into()], ..Default::default() }).unwrap();
-    assert!(matches!(t.after_urge(u.id).unwrap().steps[0], NextStep::Crisis { .. }));
+    assert!(matches!(t.after_urge(u.id).unwrap().steps[0], NextStepOffer::Crisis { .. }));
 }
 
 #[test]
@@ -116,14 +123,14 @@ fn a_calm_urge_needs_no_steps_and_acting_offers_the_slip() {
     let u = t.log_urge(NewUrge { intensity: 9, outcome: Some(Outcome::Acted), ..Default::default() }).unwrap();
     let next = t.after_urge(u.id).unwrap();
     assert_eq!(kinds(&next), vec!["slip"]);
-    assert!(matches!(next.steps[0], NextStep::LogSlip { urge: Some(id) } if id == u.id));
+    assert!(matches!(next.steps[0], NextStepOffer::LogSlip { urge: Some(id) } if id == u.id));
 }
 
 #[test]
 fn surfing_a_logged_urge_keeps_one_entry_and_acting_offers_the_slip() {
     let t = with_plan();
     let u = t.log_urge(NewUrge { intensity: 9, ..Default::default() }).unwrap();
-    let NextStep::SurfNow { urge } = t.after_urge(u.id).unwrap().steps[0].clone() else { panic!() };
+    let NextStepOffer::SurfNow { urge } = t.after_urge(u.id).unwrap().steps[0].clone() else { panic!() };
     let s = t.start_surf(SurfStart { urge: Some(urge), intensity: Some(9), ..Default::default() }).unwrap();
     t.clock.advance(chrono::Duration::minutes(5));
     let s = t
@@ -132,9 +139,9 @@ fn surfing_a_logged_urge_keeps_one_entry_and_acting_offers_the_slip() {
     assert_eq!(t.urges(&Default::default()).unwrap().urges.len(), 1, "one urge, not two");
     let next = t.after_surf(s.id).unwrap();
     assert_eq!(kinds(&next), vec!["slip"]);
-    assert!(matches!(next.steps[0], NextStep::LogSlip { urge: Some(id) } if id == u.id));
+    assert!(matches!(next.steps[0], NextStepOffer::LogSlip { urge: Some(id) } if id == u.id));
     // After surfing, the entry needs nothing more.
-    assert!(t.after_urge(u.id).unwrap().steps.iter().all(|s| !matches!(s, NextStep::SurfNow { .. })));
+    assert!(t.after_urge(u.id).unwrap().steps.iter().all(|s| !matches!(s, NextStepOffer::SurfNow { .. })));
 }
 
 #[test]

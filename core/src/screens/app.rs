@@ -8,13 +8,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::backup::{BackupAction, BackupScreen, BackupView};
 use super::checkin::{CheckInAction, CheckInScreen, CheckInView};
 use super::common::Notice;
+use super::crisis::CrisisView;
 use super::exercises::{ExercisesAction, ExercisesScreen, ExercisesView};
 use super::gate::{FirstRun, FirstRunView, GateAction, LockView, NeutralView};
 use super::goals::{GoalsAction, GoalsScreen, GoalsView};
 use super::home::{HomeAction, HomeView};
 use super::insights::{InsightsAction, InsightsScreen, InsightsView};
 use super::log_urge::{LogUrge, LogUrgeAction, LogUrgeView};
-use super::plan::{PlanAction, PlanScreen, PlanView};
+use super::plan::{ContactKind, PlanAction, PlanScreen, PlanView};
 use super::settings::{SettingsAction, SettingsScreen, SettingsView};
 use super::sharing::{SharingAction, SharingScreen, SharingView};
 use super::slip::{SlipAction, SlipScreen, SlipView};
@@ -25,6 +26,7 @@ use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
 use crate::lock::{LockReason, LockTimer, OnBackground};
 use crate::notify::{NotificationPlan, ReminderSchedule, ReminderSettings, Wording};
+use crate::safety::CrisisStep;
 use crate::store::Store;
 use crate::sync::Transport;
 
@@ -146,6 +148,15 @@ pub enum Event {
     CameToForeground,
     /// A delay asked for by [`Effect::LockAfter`] has passed.
     LockTimerFired,
+    /// Close the crisis step shown over the screen.
+    CloseCrisis,
+    /// Call or text someone of the plan (from a card anywhere: the crisis step, next steps).
+    Contact {
+        contact_id: String,
+        kind: ContactKind,
+    },
+    /// Call the local emergency number shown with the crisis step.
+    CallEmergency,
     /// The biometric prompt asked for by [`Effect::Authenticate`] succeeded.
     Authenticated,
     /// It did not (`cancelled`: the person closed it).
@@ -302,6 +313,9 @@ pub struct AppView {
     pub app_name: String,
     pub can_go_back: bool,
     pub notice: Option<Notice>,
+    /// The crisis step, shown over the screen before anything else until closed: words of
+    /// suicide or self-harm were typed on it.
+    pub crisis: Option<CrisisView>,
     /// Ask for the view again after this many milliseconds (a timer or an exercise is
     /// running); `None`: only after the next event.
     pub refresh_after_ms: Option<u32>,
@@ -363,6 +377,8 @@ pub(crate) struct Reaction {
     pub nav: Nav,
     pub effects: Vec<Effect>,
     pub notice: Option<Notice>,
+    /// Words typed on the screen call for the crisis step.
+    pub crisis: Option<CrisisStep>,
 }
 
 impl Reaction {
@@ -380,6 +396,11 @@ impl Reaction {
 
     pub fn with_notice(mut self, notice: Notice) -> Reaction {
         self.notice = Some(notice);
+        self
+    }
+
+    pub fn with_crisis(mut self, crisis: Option<CrisisStep>) -> Reaction {
+        self.crisis = crisis;
         self
     }
 
@@ -428,6 +449,7 @@ pub struct App {
     settings: AppSettings,
     platform: Platform,
     notice: Option<Notice>,
+    crisis: Option<CrisisView>,
     /// Why the shell was last asked to authenticate.
     pending_auth: Option<AuthPurpose>,
 }
@@ -453,6 +475,7 @@ impl App {
             settings: AppSettings::default(),
             platform,
             notice: None,
+            crisis: None,
             pending_auth: None,
         }
     }
@@ -499,6 +522,7 @@ impl App {
             app_name: self.app_name().to_string(),
             can_go_back: open && (self.stack.len() > 1 || self.top_has_inner_back()),
             notice: self.notice.clone(),
+            crisis: if open { self.crisis.clone() } else { None },
             refresh_after_ms: refresh,
             quick_exit: open.then(|| QUICK_EXIT_LABEL.to_string()),
             secure: true,
@@ -619,6 +643,7 @@ impl App {
         host.lock();
         self.settings.lock.reset();
         self.notice = None;
+        self.crisis = None;
         if reason == LockReason::QuickExit {
             self.gate = Gate::Neutral;
             // Nothing of what was on screen stays in memory.
@@ -765,6 +790,14 @@ impl App {
         let mut cx = Cx { store: &store, host, settings: &mut self.settings, platform };
         let reaction = match event {
             Event::Open { route } => Ok(open_route(&mut cx, route)),
+            Event::CloseCrisis => {
+                self.crisis = None;
+                return Vec::new();
+            }
+            Event::Contact { contact_id, kind } => {
+                super::plan::contact_effect(cx.store, &contact_id, kind).map(Reaction::effect)
+            }
+            Event::CallEmergency => Ok(Reaction::effect(super::crisis::call_emergency(&cx))),
             Event::Back => Ok(back(self.stack.last_mut())),
             other => dispatch(&mut cx, self.stack.last_mut(), other),
         };
@@ -780,6 +813,9 @@ impl App {
     fn apply(&mut self, r: Reaction) -> Vec<Effect> {
         if r.notice.is_some() {
             self.notice = r.notice;
+        }
+        if let Some(step) = &r.crisis {
+            self.crisis = Some(super::crisis::crisis_view(step));
         }
         for e in &r.effects {
             match e {

@@ -1,13 +1,11 @@
 //! Backup and restore: an encrypted backup under a passphrase of its own, saved wherever the
 //! person chooses; a restore into a journal that holds nothing yet (a new phone).
 
-use zeroize::Zeroizing;
-
 use super::app::{Cx, Effect, Reaction};
 use super::common::{count, Notice};
 use crate::crypto::{KdfCost, Passphrase};
 use crate::error::{Error, Result};
-use crate::lock::check_new_passphrase;
+use crate::lock::new_passphrase;
 
 /// Where the screen is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,14 +98,7 @@ impl BackupScreen {
     pub fn act(&mut self, cx: &mut Cx<'_>, action: BackupAction) -> Result<Reaction> {
         match action {
             BackupAction::Export { passphrase, confirmation } => {
-                let passphrase = Zeroizing::new(passphrase);
-                let confirmation = Zeroizing::new(confirmation);
-                let text =
-                    std::str::from_utf8(&passphrase).map_err(|_| Error::invalid("passphrase", "could not be read"))?;
-                let again = std::str::from_utf8(&confirmation)
-                    .map_err(|_| Error::invalid("confirmation", "could not be read"))?;
-                check_new_passphrase(text, again)?;
-                let report = cx.store.export(&Passphrase::new(passphrase.to_vec())?, KdfCost::DEFAULT)?;
+                let report = cx.store.export(&new_passphrase(passphrase, confirmation)?, KdfCost::DEFAULT)?;
                 let skipped = report.unreadable.len();
                 self.result = Some(if skipped == 0 {
                     format!("Backup made: {}.", count(report.records as i64, "entry", "entries"))

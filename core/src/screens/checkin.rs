@@ -98,6 +98,7 @@ impl CheckInScreen {
                 Ok(Reaction::default())
             }
             CheckInAction::Save { note } => {
+                let crisis = super::crisis::check(cx, &[&note])?;
                 let get = |m: Measure| self.chosen.get(&m).copied().flatten();
                 let note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
                 cx.store.check_in(NewCheckIn {
@@ -110,7 +111,7 @@ impl CheckInScreen {
                 })?;
                 self.chosen.clear();
                 self.saved = true;
-                Ok(Reaction::notice(Notice::saved("Check-in saved.")))
+                Ok(Reaction::notice(Notice::saved("Check-in saved.")).with_crisis(crisis))
             }
             CheckInAction::Done => Ok(Reaction::nav(Nav::Pop)),
         }

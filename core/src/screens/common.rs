@@ -146,6 +146,8 @@ pub fn problem_words(e: &Error) -> String {
         }
         Error::Network(_) => "You're offline right now. Everything is saved here and will be sent later.".into(),
         Error::Server { .. } => "The sharing service didn't accept this just now. Your data here is safe.".into(),
+        // A clinician's login; the client's screens never log in, but every error has words.
+        Error::LoginRefused => "That email and passphrase didn't open the account. Please try again in a few minutes.".into(),
         Error::KeyMismatch => "The code doesn't match your clinician's. Nothing was shared; please ask them for a new invite and compare the code together.".into(),
     }
 }

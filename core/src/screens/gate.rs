@@ -3,12 +3,9 @@
 //! exit leaves behind. None of them says what the app is for to someone glancing at the
 //! phone: the lock screen is titled "Journal" whatever the settings.
 
-use zeroize::Zeroizing;
-
 use super::app::{AuthPurpose, Biometrics, Effect, Host, Platform};
-use crate::crypto::Passphrase;
 use crate::error::{Error, KeyMethod};
-use crate::lock::{check_new_passphrase, LockReason};
+use crate::lock::{new_passphrase, LockReason};
 
 /// What the person can do before the journal is open.
 #[derive(Clone)]
@@ -57,7 +54,7 @@ pub enum FirstRunStage {
 pub struct FirstRunView {
     pub stage: FirstRunStage,
     pub heading: String,
-    /// Paragraphs: what the app is, what it is not, where the data stays.
+    /// What the app is, what it is not, where the data stays (the safety module's words).
     pub about: Vec<String>,
     pub passphrase_label: String,
     pub confirmation_label: String,
@@ -86,13 +83,6 @@ pub(crate) enum FirstRunStep {
     Done,
 }
 
-/// What the app is and is not, said on the first run.
-pub const ABOUT: [&str; 3] = [
-    "This is a private journal and toolkit for your recovery: log urges, ride them out, use your coping plan, and learn from slips without starting over.",
-    "It is not an emergency service. If you are in danger or thinking of harming yourself, call your local emergency number or a crisis line now.",
-    "Everything stays encrypted on this phone. Nothing is shared unless you choose what, with whom, and for how long, and you can stop at any time.",
-];
-
 impl FirstRun {
     pub fn view(&self, platform: Platform) -> FirstRunView {
         let stage = if self.created && platform.biometrics == Biometrics::Available {
@@ -106,7 +96,7 @@ impl FirstRun {
                 FirstRunStage::Passphrase => "Welcome".into(),
                 FirstRunStage::Biometrics => "Unlocking".into(),
             },
-            about: ABOUT.iter().map(|s| s.to_string()).collect(),
+            about: vec![crate::safety::ABOUT.to_string()],
             passphrase_label: "Recovery passphrase".into(),
             confirmation_label: "The same passphrase again".into(),
             passphrase_hint: "This passphrase opens your journal on any phone, and whenever this phone's key is lost. Nobody can reset it for you: write it down and keep it somewhere safe.".into(),
@@ -121,9 +111,7 @@ impl FirstRun {
     pub fn act(&mut self, host: &dyn Host, platform: Platform, action: GateAction) -> FirstRunStep {
         match action {
             GateAction::CreateJournal { passphrase, confirmation } if !self.created => {
-                let passphrase = Zeroizing::new(passphrase);
-                let confirmation = Zeroizing::new(confirmation);
-                match create(host, &passphrase, &confirmation) {
+                match new_passphrase(passphrase, confirmation).and_then(|p| host.create(p)) {
                     Ok(()) => {
                         self.created = true;
                         self.problem = None;
@@ -144,13 +132,6 @@ impl FirstRun {
             _ => FirstRunStep::Stay(Vec::new()),
         }
     }
-}
-
-fn create(host: &dyn Host, passphrase: &[u8], confirmation: &[u8]) -> crate::error::Result<()> {
-    let text = std::str::from_utf8(passphrase).map_err(|_| Error::invalid("passphrase", "could not be read"))?;
-    let again = std::str::from_utf8(confirmation).map_err(|_| Error::invalid("confirmation", "could not be read"))?;
-    check_new_passphrase(text, again)?;
-    host.create(Passphrase::new(passphrase.to_vec())?)
 }
 
 /// The lock screen.

@@ -215,6 +215,10 @@ impl GoalsScreen {
                 Reaction::default()
             }
             GoalsAction::Create { kind, text, why, target, span, unit } => {
+                let crisis = super::crisis::check(
+                    cx,
+                    &[text.as_str(), why.as_deref().unwrap_or(""), unit.as_deref().unwrap_or("")],
+                )?;
                 let today = cx.today();
                 let (start, end) = match span {
                     GoalSpan::ThisWeek => frame::this_week(today),
@@ -233,7 +237,7 @@ impl GoalsScreen {
                 let why = why.filter(|w| !w.trim().is_empty());
                 cx.store.create_goal(NewGoal { text, why, measure, target, start: Some(start), end })?;
                 self.creating = false;
-                Reaction::notice(Notice::saved("Goal set."))
+                Reaction::notice(Notice::saved("Goal set.")).with_crisis(crisis)
             }
             GoalsAction::AddProgress { goal_id, amount } => {
                 cx.store.add_goal_progress(RecordId::parse(&goal_id)?, amount, None)?;

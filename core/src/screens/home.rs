@@ -2,7 +2,7 @@
 //! buttons that matter most at a hard moment: "Log an urge" and "Help now".
 
 use super::app::{Cx, Nav, Reaction, Route, Screen};
-use super::common::{long_day, plural, spoken_duration};
+use super::common::{long_day, plural};
 use super::slip::SlipScreen;
 use super::surf::SurfScreen;
 use crate::error::Result;
@@ -113,7 +113,7 @@ pub(crate) fn view(cx: &Cx<'_>) -> Result<HomeView> {
         surf,
         unfinished,
         check_in,
-        progress: progress_lines(cx)?,
+        progress: progress_lines(cx, false)?,
         menu: MENU.iter().map(|(route, label)| MenuEntry { route: *route, label: label.to_string() }).collect(),
     })
 }
@@ -133,29 +133,12 @@ fn today_line(cx: &Cx<'_>) -> Result<String> {
     })
 }
 
-/// The longer view first: days without acting out in the last 30, and the longest stretch,
-/// which a slip never resets.
-pub(crate) fn progress_lines(cx: &Cx<'_>) -> Result<Vec<String>> {
+/// Progress in the insights' own sentences: the longer view first, the current stretch last
+/// (right after a slip, never: see [`crate::insights::Progress::sentences_after_slip`]).
+pub(crate) fn progress_lines(cx: &Cx<'_>, after_slip: bool) -> Result<Vec<String>> {
     let p = cx.store.progress()?.value;
-    if p.tracking_since.is_none() {
-        return Ok(vec!["Your progress will show here as you use the app.".into()]);
-    }
-    let mut lines = Vec::new();
-    let last = &p.last_30_days;
-    if last.days_tracked > 0 {
-        lines.push(format!(
-            "{} of the last {} without acting out.",
-            last.days_without_acting_out,
-            plural(i64::from(last.days_tracked), "day")
-        ));
-    }
-    if let Some(longest) = p.longest_interval_secs.filter(|s| *s >= 86_400) {
-        lines.push(format!("Your longest stretch so far: {}.", spoken_duration(longest)));
-    }
-    if p.urges_surfed_total > 0 {
-        lines.push(format!("Urges ridden out so far: {}.", p.urges_surfed_total));
-    }
-    Ok(lines)
+    let lines = if after_slip { p.sentences_after_slip() } else { p.sentences() };
+    Ok(if lines.is_empty() { vec!["Your progress will show here as you use the app.".into()] } else { lines })
 }
 
 pub(crate) fn act(cx: &mut Cx<'_>, action: HomeAction) -> Result<Reaction> {

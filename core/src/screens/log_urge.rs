@@ -1,14 +1,14 @@
 //! Log an urge: one tap on the intensity saves it (a person at a hard moment may close the
-//! app right after), details are optional, and the next steps follow: surf it, the plan's
-//! steps for what set it off, who can be reached now.
+//! app right after), details are optional, and the next steps follow as the safety module
+//! decides them ([`crate::safety::NextSteps`]): the crisis step first when the words call for
+//! it, then for a strong urge surfing it, the plan's steps, a person reachable now, crisis
+//! lines.
 
 use super::app::{Cx, Nav, Reaction, Screen};
 use super::common::{intensity_scale, Chip, Notice, ScaleChoice};
-use super::plan::{self, ContactCard, ContactKind};
+use super::next_steps::{self, NextStepAction, NextStepCard};
 use super::surf::SurfScreen;
 use crate::error::Result;
-use crate::id::RecordId;
-use crate::plan::{LookupQuery, StrategySource, UseContext};
 use crate::urge::{Company, NewUrge, Urge, UrgeEdit, UrgeField};
 
 /// Where the screen is.
@@ -30,31 +30,6 @@ pub struct CompanyChoice {
     pub selected: bool,
 }
 
-/// What a next step does when tapped.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum NextStepAction {
-    /// Surf this urge now (the same entry; the wave is recorded on it).
-    Surf,
-    /// "I'm doing this now": a strategy of the plan.
-    UseStrategy { strategy_id: String },
-    /// Call or text someone from the plan.
-    Contact { contact_id: String, kind: ContactKind },
-    /// Open the whole plan for this moment.
-    OpenPlan,
-}
-
-/// One next step, in the order to offer them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct NextStep {
-    pub text: String,
-    pub detail: Option<String>,
-    pub action: Option<NextStepAction>,
-    /// For a person or a line: how to reach them.
-    pub contact: Option<ContactCard>,
-}
-
 /// Log an urge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -74,8 +49,9 @@ pub struct LogUrgeView {
     pub note_label: String,
     pub note: String,
     pub save_details_label: String,
-    pub next_heading: String,
-    pub next_steps: Vec<NextStep>,
+    /// Words before the next steps (empty when there are none).
+    pub next_message: String,
+    pub next_steps: Vec<NextStepCard>,
     pub done_label: String,
 }
 
@@ -116,8 +92,6 @@ pub enum LogUrgeAction {
 const CHIPS: usize = 8;
 /// How far back the person's own triggers and feelings are looked up.
 const RECENT_DAYS: i64 = 90;
-/// How many plan strategies to offer as next steps.
-const STRATEGY_STEPS: usize = 3;
 
 #[derive(Default)]
 pub(crate) struct LogUrge {
@@ -151,12 +125,12 @@ fn chips(suggested: Vec<String>, chosen: &[String]) -> Vec<Chip> {
 impl LogUrge {
     pub fn view(&self, cx: &Cx<'_>) -> Result<LogUrgeView> {
         let stage = if self.saved.is_some() { LogUrgeStage::Saved } else { LogUrgeStage::Intensity };
-        let (triggers, feelings, next_steps) = match &self.saved {
-            None => (Vec::new(), Vec::new(), Vec::new()),
+        let (triggers, feelings, next) = match &self.saved {
+            None => (Vec::new(), Vec::new(), None),
             Some(u) => (
                 chips(cx.store.trigger_suggestions(RECENT_DAYS)?, &self.triggers),
                 chips(cx.store.feeling_suggestions(RECENT_DAYS)?, &self.feelings),
-                next_steps(cx, u)?,
+                Some(cx.store.after_urge(u.id)?),
             ),
         };
         let company = [(Company::Alone, "Alone"), (Company::WithOthers, "With others")]
@@ -177,8 +151,8 @@ impl LogUrge {
             note_label: "Anything else (optional)".into(),
             note: self.saved.as_ref().and_then(|u| u.note.clone()).unwrap_or_default(),
             save_details_label: "Save details".into(),
-            next_heading: "What could help now".into(),
-            next_steps,
+            next_message: next.as_ref().map(|n| n.message.clone()).unwrap_or_default(),
+            next_steps: next.as_ref().map(next_steps::cards).unwrap_or_default(),
             done_label: "Done".into(),
         })
     }
@@ -243,84 +217,22 @@ impl LogUrge {
 
     fn next(&mut self, cx: &mut Cx<'_>, action: NextStepAction) -> Result<Reaction> {
         let Some(u) = &self.saved else { return Err(super::app::not_now()) };
-        match action {
-            NextStepAction::Surf => {
-                let surf = SurfScreen::for_urge(cx, u.id)?;
-                let mut r = Reaction::default();
-                if let Some(plan) = surf.notifications(cx)? {
-                    r = r.with_effect(super::app::Effect::Notifications { plan });
-                }
-                r.nav = Nav::Replace(Screen::Surf(surf));
-                Ok(r)
-            }
-            NextStepAction::OpenPlan => Ok(Reaction::nav(Nav::Push(Screen::Plan(
-                super::plan::PlanScreen::for_moment(&lookup_text(u), u.intensity),
-            )))),
-            NextStepAction::UseStrategy { strategy_id } => {
-                let id = RecordId::parse(&strategy_id)?;
-                cx.store.start_strategy(id, UseContext { urge: Some(u.id), ..UseContext::default() })?;
-                self.saved = Some(cx.store.urge(u.id)?);
-                Ok(Reaction::notice(Notice::saved("Noted on this urge. Come back and say how it went when you can.")))
-            }
-            NextStepAction::Contact { contact_id, kind } => {
-                Ok(Reaction::effect(plan::contact_effect(cx.store, &contact_id, kind)?))
-            }
+        if action != NextStepAction::Surf {
+            let r = next_steps::act(cx, Some(u.id), action, (&lookup_text(u), u.intensity))?;
+            self.saved = Some(cx.store.urge(u.id)?);
+            return Ok(r);
         }
+        let surf = SurfScreen::for_urge(cx, u.id)?;
+        let mut r = Reaction::default();
+        if let Some(plan) = surf.notifications(cx)? {
+            r = r.with_effect(super::app::Effect::Notifications { plan });
+        }
+        r.nav = Nav::Replace(Screen::Surf(surf));
+        Ok(r)
     }
 }
 
 /// What the plan is searched with for this urge: its triggers and feelings.
 fn lookup_text(u: &Urge) -> String {
     u.triggers.iter().chain(u.feelings.iter()).cloned().collect::<Vec<_>>().join(", ")
-}
-
-/// The next steps after logging: surf it, the plan's steps for what set it off, the people
-/// and lines the plan's lookup puts first for this intensity and this moment.
-fn next_steps(cx: &Cx<'_>, u: &Urge) -> Result<Vec<NextStep>> {
-    let mut steps = vec![NextStep {
-        text: "Surf it now".into(),
-        detail: Some("Watch the wave rise, peak and pass, with a timer and gentle prompts.".into()),
-        action: Some(NextStepAction::Surf),
-        contact: None,
-    }];
-    let query = LookupQuery { text: lookup_text(u), intensity: Some(u.intensity), ..LookupQuery::default() };
-    let found = cx.store.find_in_plan(&query)?;
-    let contacts: Vec<NextStep> = found
-        .contacts
-        .iter()
-        .filter(|c| c.reachable_now)
-        .take(3)
-        .map(|c| NextStep {
-            text: c.contact.name.clone(),
-            detail: Some(if c.professional { "Can help now".to_string() } else { "Reachable now".to_string() }),
-            action: None,
-            contact: Some(plan::contact_card(c)),
-        })
-        .collect();
-    let strategies: Vec<NextStep> = found
-        .strategies
-        .iter()
-        .filter(|s| s.source != StrategySource::Suggestion || found.strategies.len() <= STRATEGY_STEPS)
-        .take(STRATEGY_STEPS)
-        .map(|s| NextStep {
-            text: s.text.clone(),
-            detail: s.item_name.as_ref().map(|n| format!("From your plan for \"{n}\"")),
-            action: s.id.map(|id| NextStepAction::UseStrategy { strategy_id: id.to_string() }),
-            contact: None,
-        })
-        .collect();
-    if found.high_intensity {
-        steps.extend(contacts);
-        steps.extend(strategies);
-    } else {
-        steps.extend(strategies);
-        steps.extend(contacts);
-    }
-    steps.push(NextStep {
-        text: "Open my plan".into(),
-        detail: None,
-        action: Some(NextStepAction::OpenPlan),
-        contact: None,
-    });
-    Ok(steps)
 }

@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 
 use super::app::{Cx, Effect, Reaction};
 use super::common::{hour_minute, plural, spoken_duration, Notice};
+use super::crisis::{crisis_view, CrisisView};
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::plan::{
@@ -139,6 +140,8 @@ pub struct PlanView {
     pub heading: String,
     pub search_label: String,
     pub query: String,
+    /// The crisis step, first: on "Help now", and whenever the words typed call for it.
+    pub crisis: Option<CrisisView>,
     /// What the lookup found for `query` (always present in help-now mode).
     pub found: Option<LookupView>,
     pub sections: Vec<PlanSection>,
@@ -213,13 +216,19 @@ impl PlanScreen {
         let now = cx.host.clock().zone().local(cx.now());
         let show_lookup = self.help_now || !self.query.trim().is_empty();
         let query = LookupQuery { text: self.query.clone(), intensity: self.intensity, ..LookupQuery::default() };
-        let found =
-            if show_lookup { Some(lookup_view(&self.index(cx.store)?.lookup(&query, now)?, now)) } else { None };
+        let lookup = if show_lookup { Some(self.index(cx.store)?.lookup(&query, now)?) } else { None };
+        let crisis = match lookup.as_ref().and_then(|l| l.crisis.as_ref()) {
+            Some(step) => Some(crisis_view(step)),
+            None if self.help_now => Some(crisis_view(&cx.store.crisis_step()?)),
+            None => None,
+        };
+        let found = lookup.as_ref().map(|l| lookup_view(l, now));
         Ok(PlanView {
             help_now: self.help_now,
             heading: if self.help_now { "What helps right now".into() } else { "My coping plan".into() },
             search_label: "What's going on?".into(),
             query: self.query.clone(),
+            crisis,
             found,
             sections: sections(&listing.plan, now),
             problem: (!listing.unreadable.is_empty())
@@ -254,15 +263,17 @@ impl PlanScreen {
                 ))))
             }
             PlanAction::Add { part, text, for_item, how, hours } => {
+                let crisis = super::crisis::check(cx, &[&text, how.as_deref().unwrap_or("")])?;
                 let edit = add_edit(part, text, for_item, how, hours)?;
                 cx.store.edit_plan(&[edit])?;
                 self.index = None;
-                Ok(Reaction::notice(Notice::saved("Added to your plan.")))
+                Ok(Reaction::notice(Notice::saved("Added to your plan.")).with_crisis(crisis))
             }
             PlanAction::Rename { id, text } => {
+                let crisis = super::crisis::check(cx, &[&text])?;
                 cx.store.edit_plan(&[PlanEdit::Rename { id: RecordId::parse(&id)?, text }])?;
                 self.index = None;
-                Ok(Reaction::notice(Notice::saved("Changed.")))
+                Ok(Reaction::notice(Notice::saved("Changed.")).with_crisis(crisis))
             }
             PlanAction::Remove { id } => {
                 cx.store.edit_plan(&[PlanEdit::Remove { id: RecordId::parse(&id)? }])?;

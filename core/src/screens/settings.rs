@@ -1,13 +1,11 @@
 //! Settings: the lock, biometric unlock, discreet mode, notification words, reminders, and
 //! changing the recovery passphrase.
 
-use zeroize::Zeroizing;
-
 use super::app::{AuthPurpose, Biometrics, Cx, Effect, Reaction};
 use super::common::{minute_of_day, Notice};
-use crate::crypto::{KdfCost, Passphrase};
+use crate::crypto::KdfCost;
 use crate::error::{Error, KeyMethod, Result};
-use crate::lock::{check_new_passphrase, lock_after_label, LOCK_AFTER_CHOICES};
+use crate::lock::{lock_after_label, new_passphrase, LOCK_AFTER_CHOICES};
 use crate::notify::{Wording, DEFAULT_CHECK_IN_MINUTE};
 use crate::store::Unlock;
 
@@ -19,6 +17,19 @@ pub struct LockChoice {
     pub label: String,
     pub selected: bool,
 }
+
+/// A time of day to choose (the daily check-in reminder).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct TimeChoice {
+    pub minute: u16,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Times offered for the daily check-in: mornings, midday, and the evening hours when a day is
+/// looked back on.
+const CHECK_IN_TIMES: [u16; 12] = [420, 480, 540, 720, 1020, 1080, 1140, 1200, 1230, 1260, 1320, 1380];
 
 /// A setting that is on or off.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,9 +53,11 @@ pub struct SettingsView {
     pub explicit_words: Toggle,
     pub reminders_heading: String,
     pub daily_check_in: Toggle,
-    /// "20:30"; the time picker starts here.
+    /// "20:30".
     pub check_in_time: String,
     pub check_in_minute: u16,
+    /// The times offered (the chosen one selected; one chosen outside these is listed too).
+    pub check_in_times: Vec<TimeChoice>,
     pub surf_prompts: Toggle,
     pub goal_nudges: Toggle,
     pub passphrase_heading: String,
@@ -105,6 +118,18 @@ impl std::fmt::Debug for SettingsAction {
 #[derive(Default)]
 pub(crate) struct SettingsScreen;
 
+fn check_in_times(chosen: Option<u16>) -> Vec<TimeChoice> {
+    let mut minutes: Vec<u16> = CHECK_IN_TIMES.to_vec();
+    if let Some(m) = chosen.filter(|m| !minutes.contains(m)) {
+        minutes.push(m);
+        minutes.sort_unstable();
+    }
+    minutes
+        .into_iter()
+        .map(|m| TimeChoice { minute: m, label: minute_of_day(m), selected: chosen == Some(m) })
+        .collect()
+}
+
 fn toggle(label: &str, detail: &str, on: bool, enabled: bool) -> Toggle {
     Toggle { label: label.into(), detail: detail.into(), on, enabled }
 }
@@ -162,6 +187,7 @@ impl SettingsScreen {
             ),
             check_in_time: minute_of_day(minute.unwrap_or(DEFAULT_CHECK_IN_MINUTE)),
             check_in_minute: minute.unwrap_or(DEFAULT_CHECK_IN_MINUTE),
+            check_in_times: check_in_times(minute),
             surf_prompts: toggle(
                 "While surfing an urge",
                 "Prompts to rate it, and when the timer ends, even with the app closed.",
@@ -230,14 +256,7 @@ impl SettingsScreen {
                 self.rescheduled(cx, Reaction::default())
             }
             SettingsAction::ChangePassphrase { passphrase, confirmation } => {
-                let passphrase = Zeroizing::new(passphrase);
-                let confirmation = Zeroizing::new(confirmation);
-                let text =
-                    std::str::from_utf8(&passphrase).map_err(|_| Error::invalid("passphrase", "could not be read"))?;
-                let again = std::str::from_utf8(&confirmation)
-                    .map_err(|_| Error::invalid("confirmation", "could not be read"))?;
-                check_new_passphrase(text, again)?;
-                let p = Passphrase::new(passphrase.to_vec())?;
+                let p = new_passphrase(passphrase, confirmation)?;
                 cx.store.set_key(Unlock::Passphrase(&p), true, KdfCost::DEFAULT)?;
                 Ok(Reaction::notice(Notice::saved("Your new passphrase is set. The old one no longer works.")))
             }

@@ -164,7 +164,7 @@ fn label(c: Category) -> &'static str {
 
 /// Whether any share is being kept up to date (a sync is worth running).
 pub(crate) fn has_active_shares(store: &Store) -> bool {
-    store.shares().map(|s| s.iter().any(|s| s.state != ShareState::Erased)).unwrap_or(false)
+    store.shares().map(|s| s.records.iter().any(|s| s.state != ShareState::Erased)).unwrap_or(false)
 }
 
 fn parse_invite(text: &str) -> Result<Invite> {
@@ -195,10 +195,11 @@ impl SharingScreen {
     pub fn view(&self, cx: &Cx<'_>) -> Result<SharingView> {
         let today = cx.today();
         let stage = self.stage();
-        let shares = cx.store.shares()?;
+        let shares = cx.store.shares()?.records;
         let pairings: Vec<PairingCard> = cx
             .store
             .pairings()?
+            .records
             .into_iter()
             .map(|p| {
                 let mine: Vec<_> =
@@ -404,6 +405,7 @@ fn share_line(s: &crate::share::Share, today: NaiveDate) -> String {
 fn receipts(store: &Store, today: NaiveDate) -> Result<Vec<String>> {
     Ok(store
         .consent_receipts()?
+        .records
         .iter()
         .rev()
         .map(|r| {

@@ -4,6 +4,7 @@
 
 use super::app::{Cx, Nav, Reaction};
 use super::common::Notice;
+use super::crisis::check;
 use crate::error::Result;
 use crate::id::RecordId;
 use crate::slip::compassion::{AFTER_ANALYSIS, AFTER_LOGGING};
@@ -163,7 +164,7 @@ impl SlipScreen {
             (Some(_), Some(_)) => SlipStage::Chain,
             (Some(_), None) => SlipStage::Finished,
         };
-        let progress = if self.slip.is_some() { super::home::progress_lines(cx)? } else { Vec::new() };
+        let progress = if self.slip.is_some() { super::home::progress_lines(cx, true)? } else { Vec::new() };
         let chain = self.slip.as_ref().map(|s| &s.chain);
         let links: Vec<LinkLine> = chain
             .map(|c| {
@@ -232,9 +233,10 @@ impl SlipScreen {
     pub fn act(&mut self, cx: &mut Cx<'_>, action: SlipAction) -> Result<Reaction> {
         match (&self.slip, action) {
             (None, SlipAction::Write { what }) => {
+                let crisis = check(cx, &[&what])?;
                 let slip = cx.store.log_slip(NewSlip { what, urge: self.urge, ..NewSlip::default() })?;
                 self.slip = Some(slip);
-                Ok(Reaction::notice(Notice::saved("Saved.")))
+                Ok(Reaction::notice(Notice::saved("Saved.")).with_crisis(crisis))
             }
             (None, SlipAction::Later | SlipAction::Done) => Ok(Reaction::nav(Nav::Pop)),
             (None, _) => Err(super::app::not_now()),
@@ -248,17 +250,32 @@ impl SlipScreen {
                 Ok(Reaction::notice(Notice::saved("Added to your plan.")))
             }
             (Some(s), SlipAction::Write { what }) => {
+                let crisis = check(cx, &[&what])?;
                 let edit = crate::slip::SlipEdit { what: Some(what), ..Default::default() };
                 self.slip = Some(cx.store.edit_slip(s.id, edit)?);
-                Ok(Reaction::notice(Notice::saved("Saved.")))
+                Ok(Reaction::notice(Notice::saved("Saved.")).with_crisis(crisis))
             }
             (Some(s), action) => {
+                let crisis = check(cx, &words_of(&action).iter().map(String::as_str).collect::<Vec<_>>())?;
                 let step = s.chain.next_step().ok_or_else(super::app::not_now)?;
                 let answer = answer_for(step, action)?;
                 self.slip = Some(cx.store.answer_chain(s.id, answer)?);
-                Ok(Reaction::default())
+                Ok(Reaction::default().with_crisis(crisis))
             }
         }
+    }
+}
+
+/// Every word typed in an answer (for the risk check).
+fn words_of(action: &SlipAction) -> Vec<String> {
+    match action {
+        SlipAction::AnswerText { text } => vec![text.clone()],
+        SlipAction::AnswerFactors { note, .. } => note.iter().cloned().collect(),
+        SlipAction::AnswerLinks { links } => {
+            links.iter().flat_map(|l| std::iter::once(l.text.clone()).chain(l.instead.clone())).collect()
+        }
+        SlipAction::AnswerAlternatives { items } => items.iter().map(|i| i.instead.clone()).collect(),
+        _ => Vec::new(),
     }
 }
 

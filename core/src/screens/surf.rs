@@ -2,11 +2,11 @@
 //! with how it went. The session is stored at every change, so a killed app picks it up
 //! where it was (Home shows it); notifications carry the prompts while the app is away.
 
-use super::app::{Cx, Effect, Nav, Reaction, Screen};
+use super::app::{Cx, Effect, Nav, Reaction};
 use super::common::{
     clock_duration, intensity_scale, spoken_duration, ChartPoint, ChartStyle, Notice, ScaleChoice, Series,
 };
-use super::slip::SlipScreen;
+use super::next_steps::{self, NextStepAction, NextStepCard};
 use crate::error::Result;
 use crate::id::RecordId;
 use crate::notify::NotificationPlan;
@@ -58,8 +58,11 @@ pub struct SurfView {
     pub endings: Vec<EndingChoice>,
     /// After the end: what the wave did.
     pub summary: Vec<String>,
-    /// After "I acted on it": the offer to look at it as a slip.
-    pub slip_offer: Option<String>,
+    /// After the end, the next steps as the safety module decides them ("acted": the slip
+    /// and its chain analysis; "still strong": the plan, a person, crisis lines), and the
+    /// words before them.
+    pub next_message: String,
+    pub next_steps: Vec<NextStepCard>,
     pub done_label: String,
 }
 
@@ -78,8 +81,10 @@ pub enum SurfAction {
     End {
         outcome: SurfOutcome,
     },
-    /// After acting on it: record the slip and look at it with curiosity.
-    RecordSlip,
+    /// A next step's button, after the end.
+    Next {
+        action: NextStepAction,
+    },
     Done,
 }
 
@@ -117,7 +122,7 @@ impl SurfScreen {
         let Some(s) = &self.session else { return Ok((start_view(), None)) };
         let st = s.status(now);
         let ended = st.state == SurfState::Ended;
-        let outcome = s.ending.and_then(|e| e.outcome);
+        let next = if ended { Some(cx.store.after_surf(s.id)?) } else { None };
         let view = SurfView {
             stage: if ended { SurfStage::Ended } else { SurfStage::Live },
             question: if st.pending_prompt.is_some() {
@@ -145,10 +150,8 @@ impl SurfScreen {
             end_question: "How did it go?".into(),
             endings: if ended { Vec::new() } else { endings() },
             summary: if ended { summary(s) } else { Vec::new() },
-            slip_offer: (outcome == Some(SurfOutcome::Acted)).then(|| {
-                "That is information, not a verdict. Looking at what led there can make the next wave easier."
-                    .to_string()
-            }),
+            next_message: next.as_ref().map(|n| n.message.clone()).unwrap_or_default(),
+            next_steps: next.as_ref().map(next_steps::cards).unwrap_or_default(),
             done_label: "Done".into(),
         };
         let refresh = (st.state == SurfState::Running).then_some(REFRESH_MS);
@@ -169,9 +172,14 @@ impl SurfScreen {
             (Some(s), SurfAction::End { outcome }) => {
                 cx.store.end_surf(s.id, SurfEnd { outcome, intensity: None, note: None, strategies: Vec::new() })?
             }
-            (Some(s), SurfAction::RecordSlip) => {
-                let slip = SlipScreen::for_urge(s.urge);
-                return Ok(Reaction::nav(Nav::Replace(Screen::Slip(slip))));
+            (Some(s), SurfAction::Next { action }) => {
+                let urge = match s.urge {
+                    Some(id) => Some(cx.store.urge(id)?),
+                    None => None,
+                };
+                let text = urge.as_ref().map(|u| u.triggers.join(", ")).unwrap_or_default();
+                let peak = s.summary().peak.unwrap_or(crate::safety::HIGH_MARK);
+                return next_steps::act(cx, s.urge, action, (&text, peak));
             }
         };
         let plan = notifications(cx, &session)?;
@@ -214,7 +222,8 @@ fn start_view() -> SurfView {
         end_question: String::new(),
         endings: Vec::new(),
         summary: Vec::new(),
-        slip_offer: None,
+        next_message: String::new(),
+        next_steps: Vec::new(),
         done_label: "Not now".into(),
     }
 }

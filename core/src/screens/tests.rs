@@ -14,7 +14,8 @@ use super::gate::{FirstRunStage, GateAction};
 use super::goals::{GoalKind, GoalSpan, GoalsAction};
 use super::home::HomeAction;
 use super::insights::{InsightsAction, InsightsRange};
-use super::log_urge::{LogUrgeAction, LogUrgeStage, NextStepAction};
+use super::log_urge::{LogUrgeAction, LogUrgeStage};
+use super::next_steps::NextStepAction;
 use super::plan::{ContactKind, PlanAction, PlanTarget};
 use super::settings::SettingsAction;
 use super::sharing::{SharingAction, SharingStage};
@@ -254,7 +255,7 @@ fn a_surf_records_the_wave_schedules_prompts_and_ends_with_a_summary() {
     assert_eq!(v.stage, SurfStage::Ended);
     assert!(v.summary.iter().any(|l| l.starts_with("It peaked at 9")));
     assert!(v.summary.iter().any(|l| l == "It passed without acting on it."));
-    assert!(v.slip_offer.is_none());
+    assert!(v.next_steps.is_empty(), "it passed: nothing more to offer");
     assert_eq!(notice(&mut app, &host), "Saved. You rode it out.");
 }
 
@@ -264,8 +265,10 @@ fn acting_on_a_surfed_urge_offers_the_slip_linked_to_it() {
     open(&mut app, &host, Route::Surf);
     app.send(&host, Event::Surf { action: SurfAction::Start { intensity: 9 } });
     app.send(&host, Event::Surf { action: SurfAction::End { outcome: SurfOutcome::Acted } });
-    assert!(screen!(app, &host, Surf).slip_offer.is_some());
-    app.send(&host, Event::Surf { action: SurfAction::RecordSlip });
+    let v = screen!(app, &host, Surf);
+    assert_eq!(v.next_steps[0].action, Some(NextStepAction::RecordSlip), "the slip is offered");
+    assert!(v.next_message.contains("not a verdict"));
+    app.send(&host, Event::Surf { action: SurfAction::Next { action: NextStepAction::RecordSlip } });
     app.send(&host, Event::Slip { action: SlipAction::Write { what: "watched for an hour".into() } });
     let store = host.store().unwrap();
     let slip = &store.slips(None, None).unwrap().slips[0];
@@ -455,6 +458,8 @@ fn reminders_follow_the_settings_in_neutral_words() {
     let Some(Effect::Reminders { schedule }) = fx.first() else { panic!("{fx:?}") };
     assert_eq!(schedule.rules.len(), 1);
     assert_eq!(schedule.rules[0].title, "Reminder");
+    let times = screen!(app, &host, Settings).check_in_times;
+    assert_eq!(times.iter().filter(|t| t.selected).map(|t| t.label.as_str()).collect::<Vec<_>>(), ["20:30"]);
     let up = schedule.upcoming(host.clock.now(), &host.clock.zone());
     assert_eq!(up[0].at_utc_ms, Utc.with_ymd_and_hms(2026, 6, 15, 18, 30, 0).unwrap().timestamp_millis());
 
@@ -596,7 +601,7 @@ fn pairing_shows_the_code_to_compare_and_fails_kindly_offline() {
     app.send(&host, Event::Sharing { action: SharingAction::InviteEntered { text: invite() } });
     app.send(&host, Event::Sharing { action: SharingAction::CodesMatch });
     assert!(notice(&mut app, &host).starts_with("You're offline"));
-    assert!(host.store().unwrap().pairings().unwrap().is_empty());
+    assert!(host.store().unwrap().pairings().unwrap().records.is_empty());
 }
 
 #[test]
@@ -638,4 +643,53 @@ fn a_tap_meant_for_another_screen_does_nothing() {
     assert!(!app.view(&host).can_go_back);
     app.send(&host, Event::Back);
     assert!(matches!(app.view(&host).screen, ScreenView::Home { .. }));
+}
+
+#[test]
+fn risk_words_anywhere_lead_to_the_crisis_step_first() {
+    let (host, mut app) = opened();
+    plan_with_people(&mut app, &host);
+    // Typed in the plan's search box: the crisis step above the lookup.
+    app.send(&host, Event::Plan { action: PlanAction::Search { text: "i want to die".into() } });
+    let v = screen!(app, &host, Plan);
+    let crisis = v.crisis.expect("crisis step");
+    assert!(crisis.contacts.iter().any(|c| c.name == "Example Crisis Line"));
+    assert_eq!(crisis.not_an_emergency_service, crate::safety::NOT_AN_EMERGENCY_SERVICE);
+    assert_eq!(crisis.emergency_number, "112", "Berlin: Germany's number");
+    assert_eq!(app.send(&host, Event::CallEmergency), [Effect::Dial { number: "112".into() }]);
+    app.send(&host, Event::Plan { action: PlanAction::Search { text: "lonely".into() } });
+    assert!(screen!(app, &host, Plan).crisis.is_none(), "ordinary words: no crisis step");
+    app.send(&host, Event::Back);
+
+    // Help now opens with the crisis step (the person asked for help), then the plan.
+    open(&mut app, &host, Route::HelpNow);
+    let v = screen!(app, &host, Plan);
+    assert!(v.crisis.is_some() && v.found.is_some());
+    app.send(&host, Event::Back);
+
+    // Written in a slip: the crisis step over the screen until closed.
+    open(&mut app, &host, Route::Slip);
+    app.send(&host, Event::Slip { action: SlipAction::Write { what: "thinking of killing myself".into() } });
+    let view = app.view(&host);
+    assert!(view.crisis.is_some());
+    assert!(matches!(view.screen, ScreenView::Slip { .. }), "the slip is saved all the same");
+    app.send(&host, Event::CloseCrisis);
+    assert!(app.view(&host).crisis.is_none());
+    app.send(&host, Event::Slip { action: SlipAction::Later });
+
+    // A check-in's words.
+    open(&mut app, &host, Route::CheckIn);
+    app.send(&host, Event::CheckIn { action: CheckInAction::Save { note: "i want to hurt myself".into() } });
+    assert!(app.view(&host).crisis.is_some());
+    app.send(&host, Event::LockNow);
+    assert!(app.view(&host).crisis.is_none(), "nothing of it shows while locked");
+
+    // An urge's note: the crisis step is the first next step, whatever the intensity.
+    app.send(&host, gate(GateAction::UnlockWithPassphrase { passphrase: PASSPHRASE.into() }));
+    open(&mut app, &host, Route::LogUrge);
+    app.send(&host, Event::LogUrge { action: LogUrgeAction::Intensity { value: 2 } });
+    assert!(screen!(app, &host, LogUrge).next_steps.is_empty(), "a mild urge: saved, nothing more");
+    app.send(&host, Event::LogUrge { action: LogUrgeAction::SaveDetails { note: "kms".into() } });
+    let v = screen!(app, &host, LogUrge);
+    assert!(v.next_steps[0].crisis.is_some(), "{:?}", v.next_steps);
 }

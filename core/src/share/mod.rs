@@ -9,6 +9,9 @@
 pub mod entries;
 pub mod plan;
 pub mod project;
+mod stored;
+
+pub(crate) use stored::ShareDocument;
 
 use std::fmt;
 
@@ -19,13 +22,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::protocol::{ShareId, ShareKey};
-use crate::store::{codec, Period, RecordKind, Scope, Store, Tx};
-use crate::time::{LocalStamp, Month};
-
-const PAIRING_V1: u8 = 1;
-const SHARE_V1: u8 = 1;
-const DOC_V1: u8 = 1;
-const RECEIPT_V1: u8 = 1;
+use crate::store::{Columns, Records, Scope, Store};
+use crate::time::LocalStamp;
 
 /// Version of the consent wording shown with every category (part of each receipt).
 pub const WORDING_VERSION: &str = "consent-wording-2026-11-v1";
@@ -120,7 +118,7 @@ impl fmt::Display for Category {
 }
 
 /// A clinician this device is paired with (from redeeming their invite).
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Pairing {
     pub id: RecordId,
     pub server: String,
@@ -153,7 +151,7 @@ pub enum ShareState {
 }
 
 /// A clinician's suggested change to the plan, as the client sees it.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Suggestion {
     pub from: String,
@@ -170,7 +168,7 @@ impl fmt::Debug for Suggestion {
 
 /// A pending chunk: sealed before the first attempt, kept until the server has it, so a retry
 /// sends the same chunk id and never duplicates.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 pub(crate) struct Pending {
     pub chunk_id: [u8; 16],
     pub sealed: Vec<u8>,
@@ -179,7 +177,7 @@ pub(crate) struct Pending {
 }
 
 /// One consent for one recipient and category, and its share's sync state.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Share {
     pub id: RecordId,
     pub pairing: RecordId,
@@ -261,7 +259,7 @@ pub enum ReceiptAction {
 }
 
 /// A consent receipt: what, to whom, when, and which wording the client saw.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ConsentReceipt {
     pub id: RecordId,
@@ -303,43 +301,6 @@ fn wording_hash(c: Category) -> String {
     digest::digest(&digest::SHA256, c.wording().as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn put_pairing(tx: &mut Tx<'_>, p: &Pairing) -> Result<()> {
-    tx.put(RecordKind::Pairing, p.id, Period::Timeless, &codec::encode(PAIRING_V1, p)?, None)
-}
-
-pub(crate) fn put_share(tx: &mut Tx<'_>, s: &Share) -> Result<()> {
-    tx.put(RecordKind::Share, s.id, Period::Timeless, &codec::encode(SHARE_V1, s)?, None)
-}
-
-pub(crate) fn get_share_tx(tx: &Tx<'_>, id: RecordId) -> Result<Share> {
-    let o = tx.get(RecordKind::Share, id, false)?.ok_or(Error::NotFound { kind: RecordKind::Share, id })?;
-    codec::decode(&o.head, SHARE_V1).map_err(|problem| Error::Integrity { kind: RecordKind::Share, id, problem })
-}
-
-/// A stored share document: the automerge bytes and the digest of each entry last written.
-#[derive(Default, Serialize, Deserialize)]
-pub(crate) struct StoredDoc {
-    pub bytes: Vec<u8>,
-    pub digests: std::collections::BTreeMap<String, u64>,
-}
-
-/// The stored share document, if any.
-pub(crate) fn get_doc_tx(tx: &Tx<'_>, s: &Share) -> Result<Option<StoredDoc>> {
-    match tx.get(RecordKind::ShareDocument, s.doc_record, true)? {
-        None => Ok(None),
-        Some(o) => {
-            let d: StoredDoc = codec::decode(o.body.as_deref().map(|b| &b[..]).unwrap_or_default(), DOC_V1)
-                .map_err(|problem| Error::Integrity { kind: RecordKind::ShareDocument, id: s.doc_record, problem })?;
-            Ok(Some(d))
-        }
-    }
-}
-
-pub(crate) fn put_doc(tx: &mut Tx<'_>, s: &Share, d: &StoredDoc) -> Result<()> {
-    let body = codec::encode(DOC_V1, d)?;
-    tx.put(RecordKind::ShareDocument, s.doc_record, Period::Timeless, &[DOC_V1], Some(&body))
-}
-
 fn receipt(store: &Store, action: ReceiptAction, s: &Share, p: &Pairing) -> Result<ConsentReceipt> {
     Ok(ConsentReceipt {
         id: RecordId::random()?,
@@ -356,38 +317,23 @@ fn receipt(store: &Store, action: ReceiptAction, s: &Share, p: &Pairing) -> Resu
     })
 }
 
-fn put_receipt(tx: &mut Tx<'_>, r: &ConsentReceipt) -> Result<()> {
-    tx.put(
-        RecordKind::ConsentReceipt,
-        r.id,
-        Period::Month(Month::of(r.at.local_date())),
-        &codec::encode(RECEIPT_V1, r)?,
-        None,
-    )
-}
-
 impl Store {
-    /// Clinicians this device is paired with.
-    pub fn pairings(&self) -> Result<Vec<Pairing>> {
-        let l = self.list(RecordKind::Pairing, Scope::Timeless, false)?;
-        let mut out = Vec::new();
-        for o in &l.records {
-            out.push(codec::decode::<Pairing>(&o.head, PAIRING_V1).map_err(|problem| Error::Integrity {
-                kind: RecordKind::Pairing,
-                id: o.id,
-                problem,
-            })?);
-        }
-        if let Some(u) = l.unreadable.first() {
-            return Err(u.to_error());
-        }
-        out.sort_by_key(|p| p.paired.utc_ms);
-        Ok(out)
+    /// One pairing by id.
+    pub fn pairing(&self, id: RecordId) -> Result<Pairing> {
+        self.get(id)
+    }
+
+    /// Clinicians this device is paired with, oldest first, and any pairing that could not be
+    /// read.
+    pub fn pairings(&self) -> Result<Records<Pairing>> {
+        let mut l = self.list::<Pairing>(Scope::Timeless, Columns::HeadOnly)?;
+        l.records.sort_by_key(|p| p.paired.utc_ms);
+        Ok(l)
     }
 
     /// The pairing with a clinician named `name` (case-insensitive), or by id text.
     pub fn pairing_named(&self, name: &str) -> Result<Pairing> {
-        let all = self.pairings()?;
+        let all = self.pairings()?.records;
         let want = crate::text::fold(name);
         let found: Vec<Pairing> = all
             .into_iter()
@@ -404,37 +350,19 @@ impl Store {
         }
     }
 
-    /// Every share (active, withdrawn or erased), oldest first.
-    pub fn shares(&self) -> Result<Vec<Share>> {
-        let l = self.list(RecordKind::Share, Scope::Timeless, false)?;
-        let mut out = Vec::new();
-        for o in &l.records {
-            out.push(codec::decode::<Share>(&o.head, SHARE_V1).map_err(|problem| Error::Integrity {
-                kind: RecordKind::Share,
-                id: o.id,
-                problem,
-            })?);
-        }
-        if let Some(u) = l.unreadable.first() {
-            return Err(u.to_error());
-        }
-        out.sort_by_key(|s| (s.granted.utc_ms, s.category));
-        Ok(out)
+    /// Every share (active, withdrawn or erased), oldest first, and any share that could not
+    /// be read.
+    pub fn shares(&self) -> Result<Records<Share>> {
+        let mut l = self.list::<Share>(Scope::Timeless, Columns::HeadOnly)?;
+        l.records.sort_by_key(|s| (s.granted.utc_ms, s.category));
+        Ok(l)
     }
 
-    /// Consent receipts, oldest first.
-    pub fn consent_receipts(&self) -> Result<Vec<ConsentReceipt>> {
-        let l = self.list(RecordKind::ConsentReceipt, Scope::All, false)?;
-        let mut out = Vec::new();
-        for o in &l.records {
-            out.push(codec::decode::<ConsentReceipt>(&o.head, RECEIPT_V1).map_err(|problem| Error::Integrity {
-                kind: RecordKind::ConsentReceipt,
-                id: o.id,
-                problem,
-            })?);
-        }
-        out.sort_by_key(|r| r.at.utc_ms);
-        Ok(out)
+    /// Consent receipts, oldest first, and any receipt that could not be read.
+    pub fn consent_receipts(&self) -> Result<Records<ConsentReceipt>> {
+        let mut l = self.list::<ConsentReceipt>(Scope::All, Columns::HeadOnly)?;
+        l.records.sort_by_key(|r| r.at.utc_ms);
+        Ok(l)
     }
 
     /// Give consent: one share per category for the paired recipient. Nothing is sent now;
@@ -444,12 +372,8 @@ impl Store {
         if req.categories.is_empty() {
             return Err(Error::invalid("categories", "choose at least one category"));
         }
-        let pairing = self
-            .pairings()?
-            .into_iter()
-            .find(|p| p.id == req.pairing)
-            .ok_or(Error::NotFound { kind: RecordKind::Pairing, id: req.pairing })?;
-        let existing = self.shares()?;
+        let pairing = self.pairing(req.pairing)?;
+        let existing = self.shares()?.records;
         let today = self.clock().today();
         if req.until.is_some_and(|u| u < today) {
             return Err(Error::invalid("until", "the consent would end before today"));
@@ -493,10 +417,10 @@ impl Store {
             made.iter().map(|s| receipt(self, ReceiptAction::Granted, s, &pairing)).collect::<Result<_>>()?;
         self.write(|tx| {
             for s in &made {
-                put_share(tx, s)?;
+                tx.put(s)?;
             }
             for r in &receipts {
-                put_receipt(tx, r)?;
+                tx.put(r)?;
             }
             Ok(())
         })?;
@@ -507,14 +431,10 @@ impl Store {
     /// Sending stops at once; the next sync asks the server to erase each share, then drops
     /// its document and key here. The client's own data stays.
     pub fn withdraw_consent(&self, pairing: RecordId, categories: &[Category]) -> Result<Vec<Share>> {
-        let p = self
-            .pairings()?
-            .into_iter()
-            .find(|p| p.id == pairing)
-            .ok_or(Error::NotFound { kind: RecordKind::Pairing, id: pairing })?;
+        let p = self.pairing(pairing)?;
         let now = LocalStamp::at(self.clock().now(), &self.clock().zone());
         let mut changed = Vec::new();
-        for mut s in self.shares()? {
+        for mut s in self.shares()?.records {
             if s.pairing != pairing || s.state != ShareState::Active {
                 continue;
             }
@@ -533,10 +453,10 @@ impl Store {
             changed.iter().map(|s| receipt(self, ReceiptAction::Withdrawn, s, &p)).collect::<Result<_>>()?;
         self.write(|tx| {
             for s in &changed {
-                put_share(tx, s)?;
+                tx.put(s)?;
             }
             for r in &receipts {
-                put_receipt(tx, r)?;
+                tx.put(r)?;
             }
             Ok(())
         })?;

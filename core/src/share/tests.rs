@@ -113,7 +113,7 @@ fn consent_receipts_record_grants_and_withdrawals() {
         device_key: vec![],
         paired: at(&s, 0),
     };
-    s.write(|tx| put_pairing(tx, &p)).unwrap();
+    s.write(|tx| tx.put(&p)).unwrap();
     let made = s
         .grant_consent(&ConsentRequest {
             pairing: p.id,
@@ -134,17 +134,18 @@ fn consent_receipts_record_grants_and_withdrawals() {
         .is_err());
     s.withdraw_consent(p.id, &[Category::Goals]).unwrap();
     let r = s.consent_receipts().unwrap();
-    assert_eq!(r.iter().filter(|r| r.action == ReceiptAction::Granted).count(), 2);
-    assert_eq!(r.iter().filter(|r| r.action == ReceiptAction::Withdrawn).count(), 1);
-    assert!(r.iter().all(|r| r.wording_sha256.len() == 64 && r.recipient == "Dr Sam Example"));
-    let states: Vec<(Category, ShareState)> = s.shares().unwrap().iter().map(|x| (x.category, x.state)).collect();
+    assert_eq!(r.records.iter().filter(|r| r.action == ReceiptAction::Granted).count(), 2);
+    assert_eq!(r.records.iter().filter(|r| r.action == ReceiptAction::Withdrawn).count(), 1);
+    assert!(r.records.iter().all(|r| r.wording_sha256.len() == 64 && r.recipient == "Dr Sam Example"));
+    let states: Vec<(Category, ShareState)> =
+        s.shares().unwrap().records.iter().map(|x| (x.category, x.state)).collect();
     assert!(states.contains(&(Category::Goals, ShareState::Withdrawn)));
     assert!(states.contains(&(Category::CheckIns, ShareState::Active)));
     // The preview shows the words and what is never sent, and stores nothing.
-    let before = s.shares().unwrap().len();
+    let before = s.shares().unwrap().records.len();
     let pv = s.preview_consent(&[Category::Urges], true).unwrap();
     assert!(!pv[0].never_sent.is_empty() && pv[0].wording.contains("Not your notes"));
-    assert_eq!(s.shares().unwrap().len(), before);
+    assert_eq!(s.shares().unwrap().records.len(), before);
     assert!(format!("{:?}", s.shares().unwrap()).find("Dr Sam").is_none());
 }
 

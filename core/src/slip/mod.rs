@@ -15,6 +15,7 @@
 pub mod chain;
 pub mod compassion;
 mod plan_link;
+pub(crate) mod stored;
 
 pub use chain::{
     ChainAnalysis, ChainAnswer, ChainLink, ChainStatus, ChainStep, LinkAlternative, LinkKind, NewChainLink,
@@ -24,23 +25,18 @@ pub use plan_link::{PlanAddition, PlanPart, PlanSuggestion};
 
 use std::fmt;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-use crate::error::{Error, IntegrityProblem, Result};
+use crate::error::{Error, Result};
 use crate::id::RecordId;
-use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
+use crate::store::{Columns, RecordKind, Scope, Store, Tx, Unreadable};
 use crate::text;
-use crate::time::{LocalStamp, LocalStampRef, Month};
-use crate::urge::{self, Outcome};
+use crate::time::{LocalStamp, Month};
+use crate::urge::{Outcome, Urge};
+use chrono::NaiveDate;
 
 /// Longest description of what happened.
 pub const WHAT_MAX_CHARS: usize = 2_000;
 /// How far ahead of the clock a slip may be dated (clock skew between devices).
 const FUTURE_TOLERANCE_MS: i64 = 5 * 60 * 1000;
-
-const HEAD_V1: u8 = 1;
-const BODY_V1: u8 = 1;
 
 /// One slip, decrypted.
 #[derive(Clone, PartialEq, Eq)]
@@ -80,13 +76,11 @@ impl Slip {
         compassion::prompt_for(&self.id)
     }
 
-    /// What the analysis suggests adding to the coping plan, minus what was already added.
+    /// What the analysis suggests adding to the coping plan, minus what was already added
+    /// (without looking at the plan; [`Store::slip_plan_suggestions`] also leaves out what the
+    /// plan holds).
     pub fn plan_suggestions(&self) -> Vec<PlanSuggestion> {
-        plan_link::suggestions(&self.chain, &self.plan_additions)
-    }
-
-    fn period(&self) -> Period {
-        Period::Month(Month::of(self.local_date()))
+        plan_link::suggestions(&self.chain, &self.what, &self.plan_additions)
     }
 }
 
@@ -151,101 +145,6 @@ pub(crate) struct SlipHead {
     pub completed_day: Option<NaiveDate>,
 }
 
-// ----- stored payloads ------------------------------------------------------------------
-
-#[derive(Serialize, Deserialize)]
-struct HeadV1 {
-    occurred: LocalStamp,
-    logged: LocalStamp,
-    edited_utc_ms: Option<i64>,
-    urge: Option<RecordId>,
-    factors: Vec<VulnerabilityFactor>,
-    answered: Vec<ChainStep>,
-    skipped: Vec<ChainStep>,
-    links: u16,
-    chain_completed: Option<LocalStamp>,
-    plan_additions: u16,
-}
-
-/// Borrowing twin of `HeadV1` (same fields, same order) for scans: no string is copied.
-#[derive(Deserialize)]
-struct HeadV1Ref<'a> {
-    #[serde(borrow)]
-    occurred: LocalStampRef<'a>,
-    #[serde(borrow)]
-    #[allow(dead_code)]
-    logged: LocalStampRef<'a>,
-    #[allow(dead_code)]
-    edited_utc_ms: Option<i64>,
-    urge: Option<RecordId>,
-    factors: Vec<VulnerabilityFactor>,
-    answered: Vec<ChainStep>,
-    skipped: Vec<ChainStep>,
-    links: u16,
-    #[serde(borrow)]
-    chain_completed: Option<LocalStampRef<'a>>,
-    #[allow(dead_code)]
-    plan_additions: u16,
-}
-
-#[derive(Serialize, Deserialize)]
-struct BodyV1 {
-    what: String,
-    chain: ChainAnalysis,
-    plan_additions: Vec<PlanAddition>,
-}
-
-fn encode(s: &Slip) -> Result<(Vec<u8>, Vec<u8>)> {
-    let head = HeadV1 {
-        occurred: s.occurred.clone(),
-        logged: s.logged.clone(),
-        edited_utc_ms: s.edited_utc_ms,
-        urge: s.urge,
-        factors: s.chain.vulnerabilities.iter().map(|v| v.factor).collect(),
-        answered: s.chain.answered.clone(),
-        skipped: s.chain.skipped.clone(),
-        links: u16::try_from(s.chain.links.len()).unwrap_or(u16::MAX),
-        chain_completed: s.chain_completed.clone(),
-        plan_additions: u16::try_from(s.plan_additions.len()).unwrap_or(u16::MAX),
-    };
-    let body = BodyV1 { what: s.what.clone(), chain: s.chain.clone(), plan_additions: s.plan_additions.clone() };
-    Ok((codec::encode(HEAD_V1, &head)?, codec::encode(BODY_V1, &body)?))
-}
-
-fn decode(o: &Opened) -> std::result::Result<Slip, IntegrityProblem> {
-    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
-    let Some(body) = &o.body else { return Err(IntegrityProblem::Truncated) };
-    let b: BodyV1 = codec::decode(body, BODY_V1)?;
-    Ok(Slip {
-        id: o.id,
-        occurred: h.occurred,
-        logged: h.logged,
-        edited_utc_ms: h.edited_utc_ms,
-        what: b.what,
-        urge: h.urge,
-        chain: b.chain,
-        chain_completed: h.chain_completed,
-        plan_additions: b.plan_additions,
-    })
-}
-
-fn decode_head(id: RecordId, head: &[u8]) -> std::result::Result<SlipHead, IntegrityProblem> {
-    let h: HeadV1Ref<'_> = match head.split_first() {
-        Some((&HEAD_V1, rest)) => postcard::from_bytes(rest).map_err(|_| IntegrityProblem::Undecodable)?,
-        Some((v, _)) => return Err(IntegrityProblem::UnknownFormat(*v)),
-        None => return Err(IntegrityProblem::Undecodable),
-    };
-    Ok(SlipHead {
-        id,
-        utc_ms: h.occurred.utc_ms,
-        day: h.occurred.local_date(),
-        urge: h.urge,
-        factors: h.factors,
-        status: chain::status_of(&h.answered, &h.skipped, h.links > 0),
-        completed_day: h.chain_completed.map(|c| c.local_date()),
-    })
-}
-
 // ----- validation -----------------------------------------------------------------------
 
 fn check_occurred(store: &Store, at: &LocalStamp) -> Result<()> {
@@ -270,43 +169,23 @@ fn check_what(raw: &str) -> Result<String> {
 
 /// Every slip head, inside a transaction.
 fn all_heads_tx(tx: &Tx<'_>) -> Result<Vec<SlipHead>> {
-    let mut periods: Vec<Period> = tx.months(RecordKind::Slip).into_iter().map(Period::Month).collect();
-    periods.push(Period::Timeless);
-    let listing = tx.list(RecordKind::Slip, &periods, false)?;
-    let mut out = Vec::with_capacity(listing.records.len());
-    for o in &listing.records {
-        // An unreadable slip cannot be checked for its link; the others still are.
-        if let Ok(h) = decode_head(o.id, &o.head) {
-            out.push(h);
-        }
-    }
-    Ok(out)
+    let listing = tx.list_raw(RecordKind::Slip, Scope::All, false)?;
+    // An unreadable slip cannot be checked for its link; the others still are.
+    Ok(listing.records.iter().filter_map(|o| stored::decode_head(o.id, &o.head).ok()).collect())
 }
 
 /// Check the urge exists and no other slip links to it; record its outcome as acted when none
 /// was recorded. Returns the urge's time.
 fn link_urge(tx: &mut Tx<'_>, slip: RecordId, urge_id: RecordId) -> Result<LocalStamp> {
-    let mut u = urge::get_urge_tx(tx, urge_id)?;
+    let mut u: Urge = tx.get(urge_id)?;
     if all_heads_tx(tx)?.iter().any(|h| h.urge == Some(urge_id) && h.id != slip) {
         return Err(Error::State("that urge entry is already linked to another slip"));
     }
     if u.outcome.is_none() {
         u.outcome = Some(Outcome::Acted);
-        urge::put_urge(tx, &u)?;
+        tx.put(&u)?;
     }
     Ok(u.occurred)
-}
-
-pub(super) fn get_slip_tx(tx: &Tx<'_>, id: RecordId) -> Result<Slip> {
-    match tx.get(RecordKind::Slip, id, true)? {
-        None => Err(Error::NotFound { kind: RecordKind::Slip, id }),
-        Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem }),
-    }
-}
-
-pub(super) fn put_slip(tx: &mut Tx<'_>, s: &Slip) -> Result<()> {
-    let (head, body) = encode(s)?;
-    tx.put(RecordKind::Slip, s.id, s.period(), &head, Some(&body))
 }
 
 // ----- operations -----------------------------------------------------------------------
@@ -339,17 +218,14 @@ impl Store {
                 chain_completed: None,
                 plan_additions: Vec::new(),
             };
-            put_slip(tx, &slip)?;
+            tx.put(&slip)?;
             Ok(slip)
         })
     }
 
     /// One slip with everything written about it.
     pub fn slip(&self, id: RecordId) -> Result<Slip> {
-        match self.get(RecordKind::Slip, id, true)? {
-            None => Err(Error::NotFound { kind: RecordKind::Slip, id }),
-            Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem }),
-        }
+        self.get(id)
     }
 
     /// Change when or what, or the linked urge. An edit that changes nothing is an error.
@@ -366,7 +242,7 @@ impl Store {
         }
         let now = self.clock().now().timestamp_millis();
         self.write(|tx| {
-            let mut s = get_slip_tx(tx, id)?;
+            let mut s = tx.get::<Slip>(id)?;
             if let Some(w) = what {
                 s.what = w;
             }
@@ -384,7 +260,7 @@ impl Store {
             }
             s.edited_utc_ms = Some(now);
             // Moving to another month replaces the row (same id) under the new month's tag.
-            put_slip(tx, &s)?;
+            tx.put(&s)?;
             Ok(s)
         })
     }
@@ -405,7 +281,7 @@ impl Store {
         let now = self.clock().now();
         let zone = self.clock().zone();
         self.write(|tx| {
-            let mut s = get_slip_tx(tx, id)?;
+            let mut s = tx.get::<Slip>(id)?;
             s.chain.apply(answer)?;
             s.chain_completed = match (s.chain.is_complete(), s.chain_completed.take()) {
                 (true, Some(was)) => Some(was),
@@ -413,27 +289,19 @@ impl Store {
                 (false, _) => None,
             };
             s.edited_utc_ms = Some(now.timestamp_millis());
-            put_slip(tx, &s)?;
+            tx.put(&s)?;
             Ok(s)
         })
     }
 
     /// Slips in a range of local days (both ends inclusive, `None` = open), oldest first.
     pub fn slips(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<SlipListing> {
-        let listing = self.list(RecordKind::Slip, scope(from, to)?, true)?;
-        let mut out = SlipListing { slips: Vec::new(), unreadable: listing.unreadable };
-        for o in &listing.records {
-            match decode(o) {
-                Ok(s) => {
-                    let d = s.local_date();
-                    if from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b) {
-                        continue;
-                    }
-                    out.slips.push(s);
-                }
-                Err(problem) => out.unreadable.push(Unreadable { kind: RecordKind::Slip, id: o.id, problem }),
-            }
-        }
+        let listing = self.list::<Slip>(scope(from, to)?, Columns::HeadAndBody)?;
+        let in_range = |d: NaiveDate| !(from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b));
+        let mut out = SlipListing {
+            slips: listing.records.into_iter().filter(|s| in_range(s.local_date())).collect(),
+            unreadable: listing.unreadable,
+        };
         out.slips.sort_by_key(|s| (s.occurred.utc_ms, s.logged.utc_ms));
         Ok(out)
     }
@@ -447,6 +315,15 @@ impl Store {
         Ok(l)
     }
 
+    /// The slip to analyse when none is named: the analysis left unfinished most recently,
+    /// else the latest slip; `None` when no slip was logged.
+    pub fn slip_to_analyze(&self) -> Result<Option<RecordId>> {
+        if let Some(s) = self.unfinished_chain_analyses()?.slips.first() {
+            return Ok(Some(s.id));
+        }
+        Ok(self.slips(None, None)?.slips.last().map(|s| s.id))
+    }
+
     /// Heads of slips in a range of local days (all slips when both ends are `None`).
     pub(crate) fn slip_heads(
         &self,
@@ -455,8 +332,7 @@ impl Store {
     ) -> Result<(Vec<SlipHead>, Vec<Unreadable>)> {
         let mut heads = Vec::new();
         let bad = self.visit(RecordKind::Slip, scope(from, to)?, false, |id, head, _| {
-            let h =
-                decode_head(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Slip, id, problem })?;
+            let h = stored::decode_head(id, head)?;
             if !(from.is_some_and(|a| h.day < a) || to.is_some_and(|b| h.day > b)) {
                 heads.push(h);
             }

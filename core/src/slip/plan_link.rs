@@ -11,6 +11,12 @@
 //! - the commitment the same way;
 //! - the consequences as a reason for recovery.
 //!
+//! Suggestions improve the plan, never damage it: nothing that is the same or nearly the same
+//! as a trigger or warning sign already there (the lookup's own matcher decides, and a
+//! strategy then goes under the item already there); never the behaviour itself as a warning
+//! sign (an action of the chain that is what happened, or names acting out); never shame or
+//! self-criticism as a reason for recovery. Each suggestion says why it is offered.
+//!
 //! The person picks which to add (and may reword them or choose another kind of strategy);
 //! [`Store::add_to_plan_from_slip`] applies it through the plan's own
 //! [`Store::apply_plan_change`] and records it on the slip, so the app can show "added to your
@@ -20,11 +26,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::chain::{ChainAnalysis, LinkKind, VulnerabilityFactor};
-use super::{get_slip_tx, put_slip, Slip};
+use super::chain::{ChainAnalysis, ChainLink, LinkKind, VulnerabilityFactor};
+use super::Slip;
 use crate::error::{Error, Result};
 use crate::id::RecordId;
-use crate::plan::{PlanChange, StrategyKind};
+use crate::plan::matcher;
+use crate::plan::{CopingPlan, PlanChange, PlanItem, StrategyKind};
 use crate::store::Store;
 use crate::text;
 
@@ -74,6 +81,10 @@ pub struct PlanSuggestion {
     pub for_item: Option<String>,
     /// For a strategy: what kind it is (guessed from the words; the person may change it).
     pub kind: Option<StrategyKind>,
+    /// Why it is offered, in plain words.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[serde(default)]
+    pub why: String,
 }
 
 impl PlanSuggestion {
@@ -123,7 +134,18 @@ impl fmt::Debug for PlanAddition {
 
 impl PlanAddition {
     fn matches_addition(&self, o: &PlanAddition) -> bool {
-        self.matches(&PlanSuggestion { part: o.part, text: o.text.clone(), for_item: o.for_item.clone(), kind: o.kind })
+        self.matches(&o.as_suggestion())
+    }
+
+    /// This addition as the suggestion it came from (for showing it).
+    pub fn as_suggestion(&self) -> PlanSuggestion {
+        PlanSuggestion {
+            part: self.part,
+            text: self.text.clone(),
+            for_item: self.for_item.clone(),
+            kind: self.kind,
+            why: String::new(),
+        }
     }
 
     fn matches(&self, s: &PlanSuggestion) -> bool {
@@ -158,6 +180,15 @@ fn as_name(t: &str) -> Option<String> {
 }
 
 impl Store {
+    /// What slip `slip`'s analysis suggests adding to the coping plan as it stands now: minus
+    /// what was added already and what the plan already holds (the same or nearly the same
+    /// trigger or warning sign; a strategy for it then goes under the item already there).
+    pub fn slip_plan_suggestions(&self, slip: RecordId) -> Result<Vec<PlanSuggestion>> {
+        let s = self.slip(slip)?;
+        let plan = self.plan()?.plan;
+        Ok(against_plan(s.plan_suggestions(), &plan))
+    }
+
     /// "Add this to my plan": apply a suggestion (as offered, or reworded) to the coping plan
     /// and record it on the slip. Adding what the plan already holds changes nothing there.
     pub fn add_to_plan_from_slip(&self, slip: RecordId, suggestion: PlanSuggestion) -> Result<Slip> {
@@ -180,6 +211,7 @@ impl Store {
                     text: for_item.clone(),
                     for_item: None,
                     kind: None,
+                    why: String::new(),
                 });
             }
         }
@@ -193,7 +225,7 @@ impl Store {
         // change and adding it again (when offered again) changes nothing.
         let now = self.clock().now().timestamp_millis();
         self.write(|tx| {
-            let mut s = get_slip_tx(tx, slip)?;
+            let mut s: Slip = tx.get(slip)?;
             for a in &added {
                 let addition = PlanAddition {
                     part: a.part,
@@ -206,79 +238,179 @@ impl Store {
                     s.plan_additions.push(addition);
                 }
             }
-            put_slip(tx, &s)?;
+            tx.put(&s)?;
             Ok(s)
         })
     }
 }
 
-/// Suggestions from an analysis, minus those already added. Order: triggers, warning signs,
-/// strategies, reasons (the order of the plan).
-pub fn suggestions(chain: &ChainAnalysis, already: &[PlanAddition]) -> Vec<PlanSuggestion> {
+/// The item of `plan` that `name` is the same as or nearly the same as: every term of one is
+/// a term of the other (by the lookup's matcher: typos, inflections, synonyms).
+fn near_item<'p>(plan: &'p CopingPlan, name: &str) -> Option<&'p PlanItem> {
+    if let Some(same) = plan.find_item(name) {
+        return Some(same);
+    }
+    let want = matcher::concepts_of(name);
+    if want.is_empty() {
+        return None;
+    }
+    plan.items().find(|i| {
+        let have = matcher::concepts_of(&i.name);
+        !have.is_empty() && (have.is_subset(&want) || want.is_subset(&have))
+    })
+}
+
+/// Suggestions with what the plan already holds taken out: a trigger or warning sign the same
+/// as or nearly the same as one already there is dropped, and strategies meant for it go
+/// under the item already there.
+pub fn against_plan(suggestions: Vec<PlanSuggestion>, plan: &CopingPlan) -> Vec<PlanSuggestion> {
+    let mut out = Vec::new();
+    for mut s in suggestions {
+        match s.part {
+            PlanPart::Trigger | PlanPart::WarningSign if near_item(plan, &s.text).is_some() => continue,
+            PlanPart::Strategy => {
+                if let Some(item) = s.for_item.as_deref().and_then(|f| near_item(plan, f)) {
+                    s.for_item = Some(item.name.clone());
+                }
+                let already = plan
+                    .items()
+                    .filter(|i| Some(&i.name) == s.for_item.as_ref())
+                    .any(|i| i.strategies.iter().any(|x| text::fold(&x.text) == text::fold(&s.text)));
+                if already {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// Words of shame or self-criticism: never offered as a reason for recovery.
+const SELF_CRITICISM: &[&str] = &[
+    "ashamed",
+    "shame",
+    "shameful",
+    "disgusting",
+    "disgusted",
+    "pathetic",
+    "worthless",
+    "failure",
+    "failed",
+    "weak",
+    "stupid",
+    "idiot",
+    "loser",
+    "useless",
+    "hate myself",
+    "hated myself",
+    "guilty",
+    "guilt",
+    "dirty",
+    "sick of myself",
+    "embarrassed",
+];
+
+fn self_critical(t: &str) -> bool {
+    let words = crate::language::words(t).join(" ");
+    SELF_CRITICISM.iter().any(|w| format!(" {words} ").contains(&format!(" {w} ")))
+}
+
+/// Whether a link of the chain is the behaviour itself: an action that names what happened,
+/// or names acting out (porn, hookups, paid sex, sexting...).
+fn is_the_behaviour(link: &ChainLink, what: &str) -> bool {
+    if link.kind != LinkKind::Action {
+        return false;
+    }
+    let acting_out = ["porn", "horny", "sexting", "hookup", "paid sex", "strip club"];
+    let terms = matcher::concepts_of(&link.text);
+    let named = terms.iter().any(|t| acting_out.iter().any(|c| matcher::is_concept(t, c)));
+    named || !terms.is_disjoint(&matcher::concepts_of(what))
+}
+
+/// Suggestions from an analysis of the slip `what`, minus those already added. Order:
+/// triggers, warning signs, strategies, reasons (the order of the plan).
+pub fn suggestions(chain: &ChainAnalysis, what: &str, already: &[PlanAddition]) -> Vec<PlanSuggestion> {
     let mut out: Vec<PlanSuggestion> = Vec::new();
     let push = |out: &mut Vec<PlanSuggestion>, s: PlanSuggestion| {
         let dup = out.iter().any(|o: &PlanSuggestion| {
             o.part == s.part
-                && text::fold(&o.text) == text::fold(&s.text)
+                && (text::fold(&o.text) == text::fold(&s.text)
+                    || matcher::concepts_of(&o.text) == matcher::concepts_of(&s.text))
                 && o.for_item.as_deref().map(text::fold) == s.for_item.as_deref().map(text::fold)
         });
         if !dup && !already.iter().any(|a| a.matches(&s)) {
             out.push(s);
         }
     };
+    let item =
+        |part: PlanPart, text: String, why: String| PlanSuggestion { part, text, for_item: None, kind: None, why };
     for v in &chain.vulnerabilities {
         let name = match (factor_trigger(v.factor), v.note.as_deref().and_then(as_name)) {
             (Some(n), _) => Some(n.to_string()),
             (None, note) => note,
         };
         if let Some(n) = name {
-            push(&mut out, PlanSuggestion { part: PlanPart::Trigger, text: n, for_item: None, kind: None });
+            let why = format!("It made you more vulnerable that day ({}).", v.factor.describe());
+            push(&mut out, item(PlanPart::Trigger, n, why));
         }
     }
     let prompt = chain.prompting_event.as_deref().and_then(as_name);
     if let Some(p) = &prompt {
-        push(&mut out, PlanSuggestion { part: PlanPart::Trigger, text: p.clone(), for_item: None, kind: None });
+        push(&mut out, item(PlanPart::Trigger, p.clone(), "It set the chain off.".into()));
     }
     for l in &chain.links {
         let Some(name) = as_name(&l.text) else { continue };
-        let part = if l.kind == LinkKind::Event { PlanPart::Trigger } else { PlanPart::WarningSign };
-        push(&mut out, PlanSuggestion { part, text: name, for_item: None, kind: None });
+        if is_the_behaviour(l, what) {
+            continue;
+        }
+        let s = if l.kind == LinkKind::Event {
+            item(PlanPart::Trigger, name, "It happened on the way to the slip.".into())
+        } else {
+            let why = format!("A {} on the way to the slip: noticing it early gives you time.", l.kind.as_str());
+            item(PlanPart::WarningSign, name, why)
+        };
+        push(&mut out, s);
     }
     // A strategy needs something it is for: its link, else the prompting event, else the
     // first trigger named among the vulnerabilities.
     let fallback = prompt.clone().or_else(|| out.iter().find(|s| s.part == PlanPart::Trigger).map(|s| s.text.clone()));
     let mut strategies: Vec<PlanSuggestion> = Vec::new();
-    let mut strategy = |words: &str, for_item: Option<String>| {
+    let mut strategy = |words: &str, for_item: Option<String>, why: String| {
         let kind = StrategyKind::guess(words);
         if kind == StrategyKind::ChangeEnvironment {
-            strategies.push(PlanSuggestion {
-                part: PlanPart::EnvironmentChange,
-                text: words.to_string(),
-                for_item: None,
-                kind: None,
-            });
-        } else if let Some(item) = for_item.or_else(|| fallback.clone()) {
+            let why = format!("{why} It makes your surroundings safer.");
+            strategies.push(item(PlanPart::EnvironmentChange, words.to_string(), why));
+        } else if let Some(target) = for_item.or_else(|| fallback.clone()) {
             strategies.push(PlanSuggestion {
                 part: PlanPart::Strategy,
                 text: words.to_string(),
-                for_item: Some(item),
+                for_item: Some(target),
                 kind: Some(kind),
+                why,
             });
         }
     };
     for l in &chain.links {
         if let Some(instead) = &l.instead {
-            strategy(instead, as_name(&l.text));
+            let for_link = as_name(&l.text).filter(|_| !is_the_behaviour(l, what));
+            strategy(
+                instead,
+                for_link,
+                format!("What you said you could try at \"{}\" next time.", l.text.lines().next().unwrap_or("")),
+            );
         }
     }
     if let Some(c) = &chain.commitment {
-        strategy(c, prompt.clone());
+        strategy(c, prompt.clone(), "Your commitment from this analysis.".into());
     }
     for s in strategies {
         push(&mut out, s);
     }
-    if let Some(c) = &chain.consequences {
-        push(&mut out, PlanSuggestion { part: PlanPart::Reason, text: c.clone(), for_item: None, kind: None });
+    if let Some(c) = chain.consequences.as_ref().filter(|c| !self_critical(c)) {
+        let why = "What happened afterwards matters to you; remembering it can help next time.".to_string();
+        push(&mut out, item(PlanPart::Reason, c.clone(), why));
     }
     out
 }
@@ -316,7 +448,7 @@ mod tests {
         })
         .unwrap();
         c.apply(ChainAnswer::Commitment { text: "phone charges in the kitchen".into() }).unwrap();
-        let s = suggestions(&c, &[]);
+        let s = suggestions(&c, "", &[]);
         let parts: Vec<(PlanPart, &str)> = s.iter().map(|x| (x.part, x.text.as_str())).collect();
         assert_eq!(
             parts,
@@ -341,7 +473,7 @@ mod tests {
         })
         .unwrap();
         bare.apply(ChainAnswer::Commitment { text: "call Sam on Fridays".into() }).unwrap();
-        let b = suggestions(&bare, &[]);
+        let b = suggestions(&bare, "", &[]);
         assert_eq!(b[1].for_item.as_deref(), Some("stressed"));
         let added = PlanAddition {
             part: PlanPart::Trigger,
@@ -350,6 +482,6 @@ mod tests {
             kind: None,
             added_utc_ms: 0,
         };
-        assert!(!suggestions(&c, &[added]).iter().any(|x| x.text == "lonely"));
+        assert!(!suggestions(&c, "", &[added]).iter().any(|x| x.text == "lonely"));
     }
 }

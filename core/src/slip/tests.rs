@@ -227,8 +227,73 @@ fn add_this_to_my_plan() {
     assert_eq!(s.plan().unwrap().plan.triggers.len(), plan.triggers.len());
     assert_eq!(s.slip(l.id).unwrap().plan_additions.len(), 4);
     // A strategy needs something it is for.
-    let orphan = PlanSuggestion { part: PlanPart::Strategy, text: "x".into(), for_item: None, kind: None };
+    let orphan =
+        PlanSuggestion { part: PlanPart::Strategy, text: "x".into(), for_item: None, kind: None, why: String::new() };
     assert!(matches!(s.add_to_plan_from_slip(l.id, orphan), Err(Error::Invalid { .. })));
     let ghost = RecordId::random().unwrap();
     assert!(matches!(s.add_to_plan_from_slip(ghost, pick(PlanPart::Trigger)), Err(Error::NotFound { .. })));
+}
+
+#[test]
+fn suggestions_improve_the_plan_and_never_damage_it() {
+    use crate::plan::{LookupQuery, PlanEdit, StrategyKind};
+    let s = TestStore::new();
+    let (_, ids) = s.edit_plan(&[PlanEdit::AddTrigger { name: "Lonely evenings".into() }]).unwrap();
+    s.edit_plan(&[PlanEdit::AddStrategy {
+        for_item: Some(ids[0]),
+        text: "Go to the climbing gym".into(),
+        kind: Some(StrategyKind::ValuedActivity),
+    }])
+    .unwrap();
+    let l = s.log_slip(NewSlip { what: "watched porn for two hours".into(), occurred: None, urge: None }).unwrap();
+    for a in [
+        ChainAnswer::Vulnerabilities {
+            items: vec![Vulnerability { factor: VulnerabilityFactor::Loneliness, note: None }],
+        },
+        ChainAnswer::Links {
+            links: vec![
+                NewChainLink {
+                    kind: LinkKind::Thought,
+                    text: "nobody cares anyway".into(),
+                    instead: Some("call Sam Example".into()),
+                },
+                NewChainLink {
+                    kind: LinkKind::Action,
+                    text: "opened a porn site".into(),
+                    instead: Some("put the laptop away".into()),
+                },
+            ],
+        },
+        ChainAnswer::Consequences { text: "felt empty and ashamed".into() },
+    ] {
+        s.answer_chain(l.id, a).unwrap();
+    }
+    let offered = s.slip_plan_suggestions(l.id).unwrap();
+    let texts: Vec<&str> = offered.iter().map(|x| x.text.as_str()).collect();
+    assert!(!texts.contains(&"lonely"), "a near-duplicate of Lonely evenings: {texts:?}");
+    assert!(!texts.contains(&"opened a porn site"), "the behaviour itself is no warning sign: {texts:?}");
+    assert!(!offered.iter().any(|x| x.part == PlanPart::Reason), "shame is no reason: {texts:?}");
+    assert!(offered.iter().all(|x| !x.why.is_empty()), "each says why");
+    let sign = offered.iter().find(|x| x.text == "nobody cares anyway").unwrap();
+    assert_eq!(sign.part, PlanPart::WarningSign);
+    let env = offered.iter().find(|x| x.text == "put the laptop away").unwrap();
+    assert_eq!(env.part, PlanPart::EnvironmentChange);
+    // A strategy for loneliness goes under the item already there.
+    let bare = s.log_slip(NewSlip { what: "a slip".into(), occurred: None, urge: None }).unwrap();
+    s.answer_chain(
+        bare.id,
+        ChainAnswer::Vulnerabilities {
+            items: vec![Vulnerability { factor: VulnerabilityFactor::Loneliness, note: None }],
+        },
+    )
+    .unwrap();
+    s.answer_chain(bare.id, ChainAnswer::Commitment { text: "text Sam Example on Friday evenings".into() }).unwrap();
+    let offered = s.slip_plan_suggestions(bare.id).unwrap();
+    let strategy = offered.iter().find(|x| x.part == PlanPart::Strategy).unwrap().clone();
+    assert_eq!(strategy.for_item.as_deref(), Some("Lonely evenings"));
+    s.add_to_plan_from_slip(bare.id, strategy).unwrap();
+    let plan = s.plan().unwrap().plan;
+    assert_eq!(plan.triggers.len(), 1, "no second trigger for loneliness");
+    let found = s.find_in_plan(&LookupQuery { text: "so alone tonight".into(), ..Default::default() }).unwrap();
+    assert_eq!(found.strategies[0].item_name.as_deref(), Some("Lonely evenings"));
 }

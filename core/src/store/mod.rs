@@ -9,15 +9,20 @@
 //! date), so "today's urges" reads one month of one kind without the file revealing kinds or
 //! dates. An encrypted catalog lists which months each kind uses.
 //!
-//! Feature modules use [`Store::write`] for changes (one IMMEDIATE transaction, durable when it
-//! returns) and [`Store::get`] / [`Store::list`] for reads, with their own versioned payloads
-//! encoded by [`codec`].
+//! Feature modules declare their records once ([`Record`], frozen payload types, see
+//! [`record`]) and use [`Store::write`] for changes (one IMMEDIATE transaction, durable when it
+//! returns: `tx.put(&record)`) and [`Store::get`] / [`Store::list`] for reads. The raw
+//! byte-level calls (`*_raw`, [`Store::visit`]) are for storage that is not one domain value
+//! per record (the plan's automerge chunks, exports) and for scans that decode borrowed views.
 
-pub mod codec;
+pub(crate) mod frozen;
 mod kind;
+pub mod record;
 pub mod schema;
 
 pub use kind::RecordKind;
+pub use record::Records;
+pub(crate) use record::{Columns, NoBody, Payload, Record};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -173,13 +178,65 @@ struct EpochState {
 }
 
 /// Which months hold records of which kind. Stored encrypted as the `Catalog` record.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Catalog {
     months: BTreeMap<u16, BTreeSet<i32>>,
 }
 
 const CATALOG_ID: [u8; 16] = [0u8; 16];
-const CATALOG_VERSION: u8 = 1;
+
+/// The catalog as stored, version 1. Frozen.
+#[derive(Serialize, Deserialize)]
+struct CatalogV1 {
+    /// Record kind code to the month indices (`Month::index`) holding records of it.
+    months: BTreeMap<u16, BTreeSet<i32>>,
+}
+
+impl Payload for CatalogV1 {
+    const VERSION: u8 = 1;
+}
+
+impl Record for Catalog {
+    const KIND: RecordKind = RecordKind::Catalog;
+    type Head = CatalogV1;
+    type Body = NoBody;
+
+    fn id(&self) -> RecordId {
+        RecordId::from_bytes(CATALOG_ID)
+    }
+
+    fn period(&self) -> Period {
+        Period::Timeless
+    }
+
+    fn to_payload(&self) -> (CatalogV1, Option<NoBody>) {
+        (CatalogV1 { months: self.months.clone() }, None)
+    }
+
+    fn from_payload(_: RecordId, head: CatalogV1, _: Option<NoBody>) -> std::result::Result<Self, IntegrityProblem> {
+        Ok(Catalog { months: head.months })
+    }
+}
+
+impl Catalog {
+    /// Months that may hold records of `kind`, oldest first.
+    fn months_of(&self, kind: RecordKind) -> Vec<Month> {
+        self.months.get(&kind.code()).map(|s| s.iter().map(|i| Month::from_index(*i)).collect()).unwrap_or_default()
+    }
+
+    /// The periods a scope covers for `kind`.
+    fn periods(&self, kind: RecordKind, scope: Scope) -> Vec<Period> {
+        match scope {
+            Scope::Timeless => vec![Period::Timeless],
+            Scope::Months(a, b) => Month::range(a, b).map(Period::Month).collect(),
+            Scope::All => {
+                let mut v: Vec<Period> = self.months_of(kind).into_iter().map(Period::Month).collect();
+                v.push(Period::Timeless);
+                v
+            }
+        }
+    }
+}
 
 /// Counts of records per kind, for diagnostics (never shown to anyone but the user).
 #[derive(Debug, Clone, Default)]
@@ -403,15 +460,7 @@ impl Store {
 
     fn load_catalog(&self) -> Result<Catalog> {
         let conn = lock(&self.conn);
-        let id = RecordId::from_bytes(CATALOG_ID);
-        match get_in(&conn, &self.keys, RecordKind::Catalog, id, false)? {
-            None => Ok(Catalog::default()),
-            Some(o) => codec::decode::<Catalog>(&o.head, CATALOG_VERSION).map_err(|problem| Error::Integrity {
-                kind: RecordKind::Catalog,
-                id,
-                problem,
-            }),
-        }
+        Ok(find_in::<Catalog>(&conn, &self.keys, RecordId::from_bytes(CATALOG_ID))?.unwrap_or_default())
     }
 
     // ----- key management -------------------------------------------------------------
@@ -484,28 +533,47 @@ impl Store {
 
     // ----- reads ------------------------------------------------------------------------
 
-    /// One record, or `None` if there is none of this kind with this id.
-    pub fn get(&self, kind: RecordKind, id: RecordId, with_body: bool) -> Result<Option<Opened>> {
+    /// The record `id` of type `R`: `NotFound` when there is none, `Integrity` when it does
+    /// not open or decode.
+    pub(crate) fn get<R: Record>(&self, id: RecordId) -> Result<R> {
+        self.find(id)?.ok_or(Error::NotFound { kind: R::KIND, id })
+    }
+
+    /// The record `id` of type `R`, if there is one.
+    pub(crate) fn find<R: Record>(&self, id: RecordId) -> Result<Option<R>> {
+        let conn = lock(&self.conn);
+        find_in(&conn, &self.keys, id)
+    }
+
+    /// Every record of type `R` in a scope, and those that could not be read (never dropped).
+    pub(crate) fn list<R: Record>(&self, scope: Scope, columns: Columns) -> Result<Records<R>> {
+        let periods = self.periods(R::KIND, scope);
+        let conn = lock(&self.conn);
+        list_in(&conn, &self.keys, &periods, columns)
+    }
+
+    /// One record's decrypted bytes, or `None` if there is none of this kind with this id.
+    pub fn get_raw(&self, kind: RecordKind, id: RecordId, with_body: bool) -> Result<Option<Opened>> {
         let conn = lock(&self.conn);
         get_in(&conn, &self.keys, kind, id, with_body)
     }
 
-    /// Records of a kind in a scope. Records that fail to open are reported, not dropped.
-    pub fn list(&self, kind: RecordKind, scope: Scope, with_body: bool) -> Result<Listing> {
+    /// The decrypted bytes of a kind's records in a scope; those that fail to open are reported.
+    pub fn list_raw(&self, kind: RecordKind, scope: Scope, with_body: bool) -> Result<Listing> {
         let periods = self.periods(kind, scope);
         let conn = lock(&self.conn);
-        list_in(&conn, &self.keys, kind, &periods, with_body)
+        list_raw_in(&conn, &self.keys, kind, &periods, with_body)
     }
 
     /// Decrypt records of a kind in a scope one at a time, without collecting them: the fast
-    /// path for scans such as insights. Returns the records that could not be opened (or that
-    /// `f` rejected with `Error::Integrity`).
+    /// path for scans such as insights, which decode borrowed views of the heads. Returns the
+    /// records that could not be opened, and those whose bytes `f` could not decode.
     pub fn visit(
         &self,
         kind: RecordKind,
         scope: Scope,
         with_body: bool,
-        f: impl FnMut(RecordId, &[u8], Option<&[u8]>) -> Result<()>,
+        f: impl FnMut(RecordId, &[u8], Option<&[u8]>) -> std::result::Result<(), IntegrityProblem>,
     ) -> Result<Vec<Unreadable>> {
         let periods = self.periods(kind, scope);
         let conn = lock(&self.conn);
@@ -539,28 +607,11 @@ impl Store {
     /// Months that may hold records of `kind`, oldest first, from the in-memory catalog (no
     /// I/O). A month whose records were all deleted may still be listed.
     pub fn months_of(&self, kind: RecordKind) -> Vec<Month> {
-        lock(&self.catalog)
-            .months
-            .get(&kind.code())
-            .map(|s| s.iter().map(|i| Month::from_index(*i)).collect())
-            .unwrap_or_default()
+        lock(&self.catalog).months_of(kind)
     }
 
     fn periods(&self, kind: RecordKind, scope: Scope) -> Vec<Period> {
-        match scope {
-            Scope::Timeless => vec![Period::Timeless],
-            Scope::Months(a, b) => Month::range(a, b).map(Period::Month).collect(),
-            Scope::All => {
-                let cat = lock(&self.catalog);
-                let mut v: Vec<Period> = cat
-                    .months
-                    .get(&kind.code())
-                    .map(|s| s.iter().map(|i| Period::Month(Month::from_index(*i))).collect())
-                    .unwrap_or_default();
-                v.push(Period::Timeless);
-                v
-            }
-        }
+        lock(&self.catalog).periods(kind, scope)
     }
 
     /// True when no user record exists (bookkeeping such as the catalog does not count).
@@ -599,7 +650,7 @@ impl Store {
             for period in self.periods(kind, Scope::All) {
                 let listing = {
                     let conn = lock(&self.conn);
-                    list_in(&conn, &self.keys, kind, &[period], true)?
+                    list_raw_in(&conn, &self.keys, kind, &[period], true)?
                 };
                 bad.extend(listing.unreadable);
                 let month = match period {
@@ -686,7 +737,7 @@ impl Store {
                     Some(i) => Period::Month(Month::from_index(i)),
                     None => Period::Timeless,
                 };
-                tx.put(kind, r.id, period, &r.head, r.body.as_deref())?;
+                tx.put_raw(kind, r.id, period, &r.head, r.body.as_deref())?;
             }
             Ok(())
         })?;
@@ -810,7 +861,20 @@ fn get_in(
     open_row(keys, kind, id, &head, body.as_deref()).map(Some).map_err(|problem| Error::Integrity { kind, id, problem })
 }
 
-fn list_in(
+fn find_in<R: Record>(conn: &Connection, keys: &StoreKeys, id: RecordId) -> Result<Option<R>> {
+    get_in(conn, keys, R::KIND, id, true)?.map(|o| record::decode_opened(&o)).transpose()
+}
+
+fn list_in<R: Record>(conn: &Connection, keys: &StoreKeys, periods: &[Period], columns: Columns) -> Result<Records<R>> {
+    let mut records = Vec::new();
+    let unreadable = visit_in(conn, keys, R::KIND, periods, columns.with_body(), |id, head, body| {
+        records.push(record::decode_record(id, head, body)?);
+        Ok(())
+    })?;
+    Ok(Records { records, unreadable })
+}
+
+fn list_raw_in(
     conn: &Connection,
     keys: &StoreKeys,
     kind: RecordKind,
@@ -831,15 +895,14 @@ fn list_in(
 
 /// Decrypt every record of `kind` in `periods`, handing each to `f` as borrowed plaintext
 /// (decrypted into reused, zeroized buffers: no per-record allocation). Records that fail to
-/// open are returned, never skipped silently. `f` may reject a record's payload by returning
-/// `Err(Error::Integrity {..})` for it, which is collected the same way.
+/// open, and those whose payload `f` cannot decode, are returned, never skipped silently.
 fn visit_in(
     conn: &Connection,
     keys: &StoreKeys,
     kind: RecordKind,
     periods: &[Period],
     with_body: bool,
-    mut f: impl FnMut(RecordId, &[u8], Option<&[u8]>) -> Result<()>,
+    mut f: impl FnMut(RecordId, &[u8], Option<&[u8]>) -> std::result::Result<(), IntegrityProblem>,
 ) -> Result<Vec<Unreadable>> {
     let sql = if with_body {
         "SELECT id, head, body FROM record WHERE tag = ?1"
@@ -871,13 +934,9 @@ fn visit_in(
                 }
                 None => Ok((hn, None)),
             });
-            match opened {
-                Ok((hn, bn)) => match f(id, &head_buf[..hn], bn.map(|n| &body_buf[..n])) {
-                    Ok(()) => {}
-                    Err(Error::Integrity { kind, id, problem }) => unreadable.push(Unreadable { kind, id, problem }),
-                    Err(e) => return Err(e),
-                },
-                Err(problem) => unreadable.push(Unreadable { kind, id, problem }),
+            let read = opened.and_then(|(hn, bn)| f(id, &head_buf[..hn], bn.map(|n| &body_buf[..n])));
+            if let Err(problem) = read {
+                unreadable.push(Unreadable { kind, id, problem });
             }
         }
     }
@@ -925,7 +984,30 @@ impl Tx<'_> {
     }
 
     /// Insert or replace a record.
-    pub fn put(
+    pub(crate) fn put<R: Record>(&mut self, record: &R) -> Result<()> {
+        let (head, body) = record::encode_record(record)?;
+        self.put_raw(R::KIND, record.id(), record.period(), &head, body.as_deref())
+    }
+
+    /// The record `id` of type `R`: `NotFound` when there is none, `Integrity` when it does
+    /// not open or decode.
+    pub(crate) fn get<R: Record>(&self, id: RecordId) -> Result<R> {
+        self.find(id)?.ok_or(Error::NotFound { kind: R::KIND, id })
+    }
+
+    /// The record `id` of type `R`, if there is one.
+    pub(crate) fn find<R: Record>(&self, id: RecordId) -> Result<Option<R>> {
+        find_in(&self.tx, self.keys, id)
+    }
+
+    /// Every record of type `R` in a scope (records added in this transaction included), and
+    /// those that could not be read.
+    pub(crate) fn list<R: Record>(&self, scope: Scope, columns: Columns) -> Result<Records<R>> {
+        list_in(&self.tx, self.keys, &self.catalog.periods(R::KIND, scope), columns)
+    }
+
+    /// Insert or replace a record's encoded head and body.
+    pub fn put_raw(
         &mut self,
         kind: RecordKind,
         id: RecordId,
@@ -978,21 +1060,14 @@ impl Tx<'_> {
         Ok(n > 0)
     }
 
-    pub fn get(&self, kind: RecordKind, id: RecordId, with_body: bool) -> Result<Option<Opened>> {
+    /// One record's decrypted bytes, or `None` if there is none of this kind with this id.
+    pub fn get_raw(&self, kind: RecordKind, id: RecordId, with_body: bool) -> Result<Option<Opened>> {
         get_in(&self.tx, self.keys, kind, id, with_body)
     }
 
-    pub fn list(&self, kind: RecordKind, periods: &[Period], with_body: bool) -> Result<Listing> {
-        list_in(&self.tx, self.keys, kind, periods, with_body)
-    }
-
-    /// Months known to hold records of `kind` (including those added in this transaction).
-    pub fn months(&self, kind: RecordKind) -> Vec<Month> {
-        self.catalog
-            .months
-            .get(&kind.code())
-            .map(|s| s.iter().map(|i| Month::from_index(*i)).collect())
-            .unwrap_or_default()
+    /// The decrypted bytes of a kind's records in a scope.
+    pub fn list_raw(&self, kind: RecordKind, scope: Scope, with_body: bool) -> Result<Listing> {
+        list_raw_in(&self.tx, self.keys, kind, &self.catalog.periods(kind, scope), with_body)
     }
 
     /// Ask for a WAL checkpoint after commit (used after erasing data).
@@ -1004,19 +1079,12 @@ impl Tx<'_> {
         if !self.catalog_dirty {
             return Ok(());
         }
-        let bytes = codec::encode(CATALOG_VERSION, &self.catalog)?;
-        let id = RecordId::from_bytes(CATALOG_ID);
-        let head_ct = self.seal(RecordKind::Catalog, &id, Column::Head, &bytes)?;
-        let tag = period_tag(self.keys, RecordKind::Catalog, Period::Timeless);
-        let kt = kind_tag(self.keys, RecordKind::Catalog, &id);
-        self.tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO record (id, tag, kind_tag, head, body) VALUES (?1, ?2, ?3, ?4, NULL)",
-            )?
-            .execute(params![&id.as_bytes()[..], &tag[..], kt, head_ct])?;
-        Ok(())
+        let catalog = self.catalog.clone();
+        self.put(&catalog)
     }
 }
 
+#[cfg(test)]
+pub(crate) mod golden;
 #[cfg(test)]
 pub(crate) mod tests;

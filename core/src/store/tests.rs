@@ -59,26 +59,30 @@ fn put_get_list_delete() {
     let a = RecordId::random().unwrap();
     let b = RecordId::random().unwrap();
     s.write(|tx| {
-        tx.put(RecordKind::Urge, a, month(2026, 6), b"head-a", Some(b"body-a"))?;
-        tx.put(RecordKind::Slip, b, month(2026, 6), b"head-b", None)
+        tx.put_raw(RecordKind::Urge, a, month(2026, 6), b"head-a", Some(b"body-a"))?;
+        tx.put_raw(RecordKind::Slip, b, month(2026, 6), b"head-b", None)
     })
     .unwrap();
-    let got = s.get(RecordKind::Urge, a, true).unwrap().unwrap();
+    let got = s.get_raw(RecordKind::Urge, a, true).unwrap().unwrap();
     assert_eq!(&got.head[..], b"head-a");
     assert_eq!(got.body.as_deref().map(|b| &b[..]), Some(&b"body-a"[..]));
     // Wrong kind: not found, not an error.
-    assert!(s.get(RecordKind::Slip, a, true).unwrap().is_none());
+    assert!(s.get_raw(RecordKind::Slip, a, true).unwrap().is_none());
     let l = s
-        .list(RecordKind::Urge, Scope::Months(Month { year: 2026, month: 1 }, Month { year: 2026, month: 12 }), false)
+        .list_raw(
+            RecordKind::Urge,
+            Scope::Months(Month { year: 2026, month: 1 }, Month { year: 2026, month: 12 }),
+            false,
+        )
         .unwrap();
     assert_eq!(l.records.len(), 1);
     assert!(l.records[0].body.is_none());
-    assert_eq!(s.list(RecordKind::Urge, Scope::All, false).unwrap().records.len(), 1);
-    assert_eq!(s.list(RecordKind::Slip, Scope::All, false).unwrap().records.len(), 1);
+    assert_eq!(s.list_raw(RecordKind::Urge, Scope::All, false).unwrap().records.len(), 1);
+    assert_eq!(s.list_raw(RecordKind::Slip, Scope::All, false).unwrap().records.len(), 1);
     assert_eq!(s.resolve_id(RecordKind::Urge, &a.to_text()[..8]).unwrap(), a);
     assert!(matches!(s.resolve_id(RecordKind::Slip, &a.to_text()[..8]), Err(Error::NotFound { .. })));
     assert!(s.write(|tx| tx.delete(RecordKind::Urge, a)).unwrap());
-    assert!(s.get(RecordKind::Urge, a, false).unwrap().is_none());
+    assert!(s.get_raw(RecordKind::Urge, a, false).unwrap().is_none());
     assert!(!s.write(|tx| tx.delete(RecordKind::Urge, a)).unwrap());
 }
 
@@ -89,14 +93,14 @@ fn reopen_with_passphrase_and_wrong_passphrase() {
     let id = RecordId::random().unwrap();
     {
         let s = new_store(&dir);
-        s.write(|tx| tx.put(RecordKind::Goal, id, Period::Timeless, b"g", None)).unwrap();
+        s.write(|tx| tx.put_raw(RecordKind::Goal, id, Period::Timeless, b"g", None)).unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let e = Store::open(&path, Unlock::Passphrase(&pass("nope")), Arc::new(clock())).unwrap_err();
     assert!(matches!(e, Error::WrongKey(KeyMethod::Passphrase)));
     assert_eq!(std::fs::read(&path).unwrap(), before, "a wrong passphrase changed the file");
     let s = Store::open(&path, Unlock::Passphrase(&pass("pw")), Arc::new(clock())).unwrap();
-    assert_eq!(&s.get(RecordKind::Goal, id, false).unwrap().unwrap().head[..], b"g");
+    assert_eq!(&s.get_raw(RecordKind::Goal, id, false).unwrap().unwrap().head[..], b"g");
     assert!(matches!(
         Store::open(dir.path().join("missing.db"), Unlock::Passphrase(&pass("pw")), Arc::new(clock())),
         Err(Error::NoStore)
@@ -118,7 +122,7 @@ fn rekey_and_key_provider() {
     let path = dir.path().join("s.db");
     let id = RecordId::random().unwrap();
     let s = new_store(&dir);
-    s.write(|tx| tx.put(RecordKind::Goal, id, Period::Timeless, b"g", None)).unwrap();
+    s.write(|tx| tx.put_raw(RecordKind::Goal, id, Period::Timeless, b"g", None)).unwrap();
     let head_before: Vec<u8> = {
         let c = Connection::open(&path).unwrap();
         c.query_row("SELECT head FROM record WHERE id = ?1", [&id.as_bytes()[..]], |r| r.get(0)).unwrap()
@@ -159,7 +163,7 @@ fn rekey_and_key_provider() {
     ));
     drop(s);
     let s = Store::open(&path, Unlock::Passphrase(&pass("new pw")), Arc::new(clock())).unwrap();
-    assert!(s.get(RecordKind::Goal, id, false).unwrap().is_some());
+    assert!(s.get_raw(RecordKind::Goal, id, false).unwrap().is_some());
 }
 
 fn tamper(path: &std::path::Path, id: &RecordId, f: impl FnOnce(&mut Vec<u8>)) {
@@ -179,7 +183,7 @@ fn damaged_records_are_typed_errors_and_the_rest_stays_readable() {
         let s = new_store(&dir);
         s.write(|tx| {
             for (i, id) in ids.iter().enumerate() {
-                tx.put(RecordKind::Urge, *id, month(2026, 6), format!("head-{i}").as_bytes(), Some(b"body"))?;
+                tx.put_raw(RecordKind::Urge, *id, month(2026, 6), format!("head-{i}").as_bytes(), Some(b"body"))?;
             }
             Ok(())
         })
@@ -196,7 +200,7 @@ fn damaged_records_are_typed_errors_and_the_rest_stays_readable() {
     tamper(&path, &ids[3], |h| h.truncate(h.len() - 5));
     tamper(&path, &ids[4], |h| h[0] = 9);
     let s = Store::open(&path, Unlock::Passphrase(&pass("pw")), Arc::new(clock())).unwrap();
-    let l = s.list(RecordKind::Urge, Scope::All, true).unwrap();
+    let l = s.list_raw(RecordKind::Urge, Scope::All, true).unwrap();
     assert_eq!(l.records.len(), 1);
     assert_eq!(l.records[0].id, ids[5]);
     let mut problems: Vec<(RecordId, IntegrityProblem)> = l.unreadable.iter().map(|u| (u.id, u.problem)).collect();
@@ -211,13 +215,13 @@ fn damaged_records_are_typed_errors_and_the_rest_stays_readable() {
             (ids[4], IntegrityProblem::UnknownFormat(9)),
         ]
     );
-    match s.get(RecordKind::Urge, ids[3], true) {
+    match s.get_raw(RecordKind::Urge, ids[3], true) {
         Err(Error::Integrity { kind: RecordKind::Urge, id, problem: IntegrityProblem::Truncated }) => {
             assert_eq!(id, ids[3])
         }
         other => panic!("unexpected {other:?}"),
     }
-    let msg = s.get(RecordKind::Urge, ids[0], true).unwrap_err().to_string();
+    let msg = s.get_raw(RecordKind::Urge, ids[0], true).unwrap_err().to_string();
     assert!(msg.contains(&ids[0].to_text()), "{msg}");
     // Nothing was deleted.
     let n: i64 = Connection::open(&path).unwrap().query_row("SELECT count(*) FROM record", [], |r| r.get(0)).unwrap();
@@ -233,8 +237,8 @@ fn swapped_rows_do_not_open() {
     {
         let s = new_store(&dir);
         s.write(|tx| {
-            tx.put(RecordKind::Urge, a, month(2026, 6), b"aaa", Some(b"A"))?;
-            tx.put(RecordKind::Urge, b, month(2026, 6), b"bbb", Some(b"B"))
+            tx.put_raw(RecordKind::Urge, a, month(2026, 6), b"aaa", Some(b"A"))?;
+            tx.put_raw(RecordKind::Urge, b, month(2026, 6), b"bbb", Some(b"B"))
         })
         .unwrap();
     }
@@ -251,7 +255,7 @@ fn swapped_rows_do_not_open() {
     let s = Store::open(&path, Unlock::Passphrase(&pass("pw")), Arc::new(clock())).unwrap();
     for id in [a, b] {
         assert!(matches!(
-            s.get(RecordKind::Urge, id, false),
+            s.get_raw(RecordKind::Urge, id, false),
             Err(Error::Integrity { problem: IntegrityProblem::Tampered, .. })
         ));
     }
@@ -265,7 +269,7 @@ fn epochs_rotate_and_old_records_still_open() {
     let s = Store::create(&path, Unlock::Passphrase(&pass("pw")), Arc::new(clock()), opts).unwrap();
     let ids: Vec<RecordId> = (0..10).map(|_| RecordId::random().unwrap()).collect();
     for id in &ids {
-        s.write(|tx| tx.put(RecordKind::Goal, *id, Period::Timeless, id.as_bytes(), None)).unwrap();
+        s.write(|tx| tx.put_raw(RecordKind::Goal, *id, Period::Timeless, id.as_bytes(), None)).unwrap();
     }
     let epochs: i64 =
         Connection::open(&path).unwrap().query_row("SELECT count(*) FROM key_epoch", [], |r| r.get(0)).unwrap();
@@ -273,7 +277,7 @@ fn epochs_rotate_and_old_records_still_open() {
     drop(s);
     let s = Store::open(&path, Unlock::Passphrase(&pass("pw")), Arc::new(clock())).unwrap();
     for id in &ids {
-        assert_eq!(&s.get(RecordKind::Goal, *id, false).unwrap().unwrap().head[..], id.as_bytes());
+        assert_eq!(&s.get_raw(RecordKind::Goal, *id, false).unwrap().unwrap().head[..], id.as_bytes());
     }
     // Every stored blob's epoch stays within its limit: count blobs per epoch.
     let c = Connection::open(&path).unwrap();
@@ -373,4 +377,41 @@ fn a_store_migrated_from_the_first_schema_equals_a_new_one() {
         tx.commit().unwrap();
     }
     assert_eq!(schema_of(&Connection::open(&old).unwrap()), schema_of(&Connection::open(&new).unwrap()));
+}
+
+/// The one policy for records that do not open or decode: named, skipped, never dropped, never
+/// stopping the rest; reading that one record by id says what is wrong with it.
+#[test]
+fn typed_reads_name_undecodable_records_and_keep_the_rest() {
+    use crate::store::golden::values;
+    use crate::urge::Urge;
+
+    let dir = tempfile::tempdir().unwrap();
+    let s = new_store(&dir);
+    let good = values::urge();
+    let bad = RecordId::from_bytes([0xbb; 16]);
+    let future = RecordId::from_bytes([0xcc; 16]);
+    s.write(|tx| {
+        tx.put(&good)?;
+        tx.put_raw(RecordKind::Urge, bad, good.period(), b"\x01\xff\xff", None)?;
+        tx.put_raw(RecordKind::Urge, future, good.period(), b"\x02from a later release", None)
+    })
+    .unwrap();
+    let listed = s.list::<Urge>(Scope::All, Columns::HeadAndBody).unwrap();
+    assert!(listed.records == vec![good.clone()]);
+    let mut named: Vec<(RecordId, IntegrityProblem)> = listed.unreadable.iter().map(|u| (u.id, u.problem)).collect();
+    named.sort_by_key(|n| n.0);
+    assert_eq!(named, vec![(bad, IntegrityProblem::Undecodable), (future, IntegrityProblem::UnknownFormat(2))]);
+    assert!(listed.unreadable.iter().all(|u| u.kind == RecordKind::Urge));
+    assert!(matches!(
+        s.get::<Urge>(bad),
+        Err(Error::Integrity { kind: RecordKind::Urge, problem: IntegrityProblem::Undecodable, .. })
+    ));
+    assert!(s.get::<Urge>(good.id).unwrap() == good);
+    let missing = RecordId::from_bytes([0xdd; 16]);
+    assert!(matches!(s.get::<Urge>(missing), Err(Error::NotFound { kind: RecordKind::Urge, .. })));
+    assert!(s.find::<Urge>(missing).unwrap().is_none());
+    // Nothing was deleted: both stay in the file.
+    assert!(s.get_raw(RecordKind::Urge, bad, false).unwrap().is_some());
+    assert!(s.get_raw(RecordKind::Urge, future, false).unwrap().is_some());
 }

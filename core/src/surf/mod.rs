@@ -11,6 +11,7 @@
 pub mod records;
 pub mod schedule;
 pub mod session;
+mod stored;
 pub mod wave;
 
 pub use records::{SurfEnd, SurfListing, SurfStart};

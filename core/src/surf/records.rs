@@ -5,27 +5,19 @@
 //! nothing it was told was saved. Ending a session updates the urge entry (its outcome, how
 //! long it lasted, the link to the session) in the same transaction.
 //!
-//! Payloads: the head holds the timings and the wave's numbers (what insights read); the body
-//! holds the notes.
+//! How a session is stored: [`super::stored`].
 
 use std::fmt;
 
-use chrono::{Duration, NaiveDate};
-use serde::{Deserialize, Serialize};
-
-use super::{
-    wave, ClosedBy, Pause, PointKind, SurfEnding, SurfOutcome, SurfSession, SurfSettings, WavePoint, MAX_INTENSITY,
-};
-use crate::error::{Error, IntegrityProblem, Result};
+use super::{wave, ClosedBy, PointKind, SurfOutcome, SurfSession, SurfSettings, WavePoint, MAX_INTENSITY};
+use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::notify::NotificationPlan;
-use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
+use crate::store::{Columns, RecordKind, Scope, Store, Tx, Unreadable};
 use crate::text;
 use crate::time::{LocalStamp, Month};
-use crate::urge::{self, get_urge_tx, put_urge, Urge};
-
-const HEAD_V1: u8 = 1;
-const BODY_V1: u8 = 1;
+use crate::urge::{self, Urge};
+use chrono::{Duration, NaiveDate};
 /// How far back `active_surf` looks for a session still open (older ones are closed anyway).
 const ACTIVE_LOOKBACK_DAYS: i64 = 40;
 /// The strategy recorded on the urge when the person says they used their plan without naming a step.
@@ -82,119 +74,6 @@ pub struct SurfListing {
     pub unreadable: Vec<Unreadable>,
 }
 
-// ----- payloads -------------------------------------------------------------------------
-
-#[derive(Serialize, Deserialize)]
-struct PointV1 {
-    at_utc_ms: i64,
-    active_ms: u64,
-    kind: PointKind,
-    prompt: Option<u32>,
-    intensity: Option<u8>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct HeadV1 {
-    urge: Option<RecordId>,
-    urge_created: bool,
-    started: LocalStamp,
-    settings: SurfSettings,
-    pauses: Vec<Pause>,
-    points: Vec<PointV1>,
-    prompts_resolved: u32,
-    ending: Option<SurfEnding>,
-}
-
-#[derive(Serialize, Deserialize, Default)]
-struct BodyV1 {
-    /// (index into points, note).
-    notes: Vec<(u32, String)>,
-    note: Option<String>,
-}
-
-fn encode(s: &SurfSession) -> Result<(Vec<u8>, Vec<u8>)> {
-    let head = HeadV1 {
-        urge: s.urge,
-        urge_created: s.urge_created,
-        started: s.started.clone(),
-        settings: s.settings,
-        pauses: s.pauses.clone(),
-        points: s
-            .points
-            .iter()
-            .map(|p| PointV1 {
-                at_utc_ms: p.at_utc_ms,
-                active_ms: p.active_ms,
-                kind: p.kind,
-                prompt: p.prompt,
-                intensity: p.intensity,
-            })
-            .collect(),
-        prompts_resolved: s.prompts_resolved,
-        ending: s.ending,
-    };
-    let body = BodyV1 {
-        notes: s.points.iter().enumerate().filter_map(|(i, p)| Some((i as u32, p.note.clone()?))).collect(),
-        note: s.note.clone(),
-    };
-    Ok((codec::encode(HEAD_V1, &head)?, codec::encode(BODY_V1, &body)?))
-}
-
-fn decode(o: &Opened) -> std::result::Result<SurfSession, IntegrityProblem> {
-    let h: HeadV1 = codec::decode(&o.head, HEAD_V1)?;
-    let b: BodyV1 = match &o.body {
-        Some(b) => codec::decode(b, BODY_V1)?,
-        None => BodyV1::default(),
-    };
-    let mut points: Vec<WavePoint> = h
-        .points
-        .into_iter()
-        .map(|p| WavePoint {
-            at_utc_ms: p.at_utc_ms,
-            active_ms: p.active_ms,
-            kind: p.kind,
-            prompt: p.prompt,
-            intensity: p.intensity.map(|v| v.min(MAX_INTENSITY)),
-            note: None,
-        })
-        .collect();
-    for (i, n) in b.notes {
-        let p = points.get_mut(i as usize).ok_or(IntegrityProblem::Undecodable)?;
-        p.note = Some(n);
-    }
-    if h.settings.validate().is_err() {
-        return Err(IntegrityProblem::Undecodable);
-    }
-    Ok(SurfSession {
-        id: o.id,
-        urge: h.urge,
-        urge_created: h.urge_created,
-        started: h.started,
-        settings: h.settings,
-        pauses: h.pauses,
-        points,
-        prompts_resolved: h.prompts_resolved,
-        ending: h.ending,
-        note: b.note,
-    })
-}
-
-fn period(s: &SurfSession) -> Period {
-    Period::Month(Month::of(s.started.local_date()))
-}
-
-fn put(tx: &mut Tx<'_>, s: &SurfSession) -> Result<()> {
-    let (head, body) = encode(s)?;
-    tx.put(RecordKind::SurfSession, s.id, period(s), &head, Some(&body))
-}
-
-fn load(tx: &Tx<'_>, id: RecordId) -> Result<SurfSession> {
-    match tx.get(RecordKind::SurfSession, id, true)? {
-        None => Err(Error::NotFound { kind: RecordKind::SurfSession, id }),
-        Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::SurfSession, id, problem }),
-    }
-}
-
 fn rating(v: u8) -> Result<u8> {
     text::rating("intensity", v, MAX_INTENSITY)
 }
@@ -204,7 +83,7 @@ fn rating(v: u8) -> Result<u8> {
 fn finalize_urge(tx: &mut Tx<'_>, s: &mut SurfSession, strategies: &[String], now_ms: i64) -> Result<()> {
     let (Some(uid), Some(ending)) = (s.urge, s.ending) else { return Ok(()) };
     let Some(outcome) = ending.outcome else { return Ok(()) };
-    let mut u: Urge = match get_urge_tx(tx, uid) {
+    let mut u: Urge = match tx.get(uid) {
         Ok(u) => u,
         // The entry was deleted while the session ran: keep the wave, drop the link.
         Err(Error::NotFound { .. }) => {
@@ -235,7 +114,7 @@ fn finalize_urge(tx: &mut Tx<'_>, s: &mut SurfSession, strategies: &[String], no
     } else {
         u.edited_utc_ms = Some(now_ms);
     }
-    put_urge(tx, &u)
+    tx.put(&u)
 }
 
 impl Store {
@@ -244,25 +123,22 @@ impl Store {
     }
 
     /// Sessions that may still be open: those begun in the last few weeks.
-    fn recent_periods(&self) -> Vec<Period> {
+    fn recent_sessions(&self) -> Scope {
         let today = self.clock().today();
-        let from = Month::of(today - Duration::days(ACTIVE_LOOKBACK_DAYS));
-        let to = Month::of(today + Duration::days(1));
-        Month::range(from, to).map(Period::Month).collect()
+        Scope::Months(Month::of(today - Duration::days(ACTIVE_LOOKBACK_DAYS)), Month::of(today + Duration::days(1)))
     }
 
     /// Close sessions left open too long (persisted) and return the one still open, if any.
     fn open_session_tx(&self, tx: &mut Tx<'_>, now: i64) -> Result<Option<SurfSession>> {
-        let listing = tx.list(RecordKind::SurfSession, &self.recent_periods(), true)?;
+        // A session that does not open cannot be continued; it is reported by listings.
+        let listing = tx.list::<SurfSession>(self.recent_sessions(), Columns::HeadAndBody)?;
         let mut open: Option<SurfSession> = None;
-        for o in &listing.records {
-            // A session that does not open cannot be continued; it is reported by listings.
-            let Ok(mut s) = decode(o) else { continue };
+        for mut s in listing.records {
             if s.ending.is_some() {
                 continue;
             }
             if s.catch_up(now) {
-                put(tx, &s)?;
+                tx.put(&s)?;
             }
             if s.ending.is_none() && open.as_ref().is_none_or(|b| b.started.utc_ms < s.started.utc_ms) {
                 open = Some(s);
@@ -290,7 +166,7 @@ impl Store {
             }
             let (urge, created) = match start.urge {
                 Some(uid) => {
-                    let mut u = get_urge_tx(tx, uid)?;
+                    let mut u: Urge = tx.get(uid)?;
                     if u.surf_session.is_some() {
                         return Err(Error::invalid("urge", "this urge already has a surf session"));
                     }
@@ -341,18 +217,15 @@ impl Store {
                 ending: None,
                 note: note.clone(),
             };
-            put_urge(tx, &urge)?;
-            put(tx, &s)?;
+            tx.put(&urge)?;
+            tx.put(&s)?;
             Ok(s)
         })
     }
 
     /// One session as stored (no catch-up written; use [`SurfSession::status`] for "now").
     pub fn surf_session(&self, id: RecordId) -> Result<SurfSession> {
-        match self.get(RecordKind::SurfSession, id, true)? {
-            None => Err(Error::NotFound { kind: RecordKind::SurfSession, id }),
-            Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::SurfSession, id, problem }),
-        }
+        self.get(id)
     }
 
     /// The session still open, if any, brought up to now: prompts missed while the app was not
@@ -360,15 +233,9 @@ impl Store {
     pub fn active_surf(&self) -> Result<Option<SurfSession>> {
         let now = self.now_ms();
         // Read first: usually nothing needs writing, and a read takes no write lock.
-        let today = self.clock().today();
-        let scope = Scope::Months(
-            Month::of(today - Duration::days(ACTIVE_LOOKBACK_DAYS)),
-            Month::of(today + Duration::days(1)),
-        );
-        let listing = self.list(RecordKind::SurfSession, scope, true)?;
+        let listing = self.list::<SurfSession>(self.recent_sessions(), Columns::HeadAndBody)?;
         let mut open: Option<SurfSession> = None;
-        for o in &listing.records {
-            let Ok(s) = decode(o) else { continue };
+        for s in listing.records {
             if s.ending.is_some() {
                 continue;
             }
@@ -392,7 +259,7 @@ impl Store {
     ) -> Result<SurfSession> {
         let now = self.now_ms();
         self.write(|tx| {
-            let mut s = load(tx, id)?;
+            let mut s: SurfSession = tx.get(id)?;
             let was_open = s.ending.is_none();
             let before = s.clone();
             let result = f(&mut s, now);
@@ -400,7 +267,7 @@ impl Store {
                 if was_open && s.ending.is_some_and(|e| e.closed_by == ClosedBy::Person) {
                     finalize_urge(tx, &mut s, strategies, now)?;
                 }
-                put(tx, &s)?;
+                tx.put(&s)?;
             }
             // A refused change still keeps what catching up found (missed prompts, a timeout):
             // the transaction commits, and the refusal is returned after it.
@@ -446,16 +313,16 @@ impl Store {
     /// Delete a session (removed from the file); its urge entry stays, unlinked.
     pub fn delete_surf(&self, id: RecordId) -> Result<()> {
         self.write(|tx| {
-            let urge = match load(tx, id) {
+            let urge = match tx.get::<SurfSession>(id) {
                 Ok(s) => s.urge,
                 Err(Error::Integrity { .. }) => None,
                 Err(e) => return Err(e),
             };
             if let Some(uid) = urge {
-                if let Ok(mut u) = get_urge_tx(tx, uid) {
+                if let Ok(mut u) = tx.get::<Urge>(uid) {
                     if u.surf_session == Some(id) {
                         u.surf_session = None;
-                        put_urge(tx, &u)?;
+                        tx.put(&u)?;
                     }
                 }
             }
@@ -473,20 +340,12 @@ impl Store {
             (Some(a), Some(b)) => Scope::Months(Month::of(a), Month::of(b)),
             _ => Scope::All,
         };
-        let listing = self.list(RecordKind::SurfSession, scope, true)?;
-        let mut out = SurfListing { sessions: Vec::new(), unreadable: listing.unreadable };
-        for o in &listing.records {
-            match decode(o) {
-                Ok(s) => {
-                    let d = s.started.local_date();
-                    if from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b) {
-                        continue;
-                    }
-                    out.sessions.push(s);
-                }
-                Err(problem) => out.unreadable.push(Unreadable { kind: RecordKind::SurfSession, id: o.id, problem }),
-            }
-        }
+        let listing = self.list::<SurfSession>(scope, Columns::HeadAndBody)?;
+        let in_range = |d: NaiveDate| !(from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b));
+        let mut out = SurfListing {
+            sessions: listing.records.into_iter().filter(|s| in_range(s.started.local_date())).collect(),
+            unreadable: listing.unreadable,
+        };
         out.sessions.sort_by_key(|s| s.started.utc_ms);
         Ok(out)
     }

@@ -30,8 +30,8 @@ use crate::id::RecordId;
 use crate::plan::doc::PlanDoc;
 use crate::protocol::wire::*;
 use crate::protocol::{self, ChunkId, ChunkKind, DeviceKey, Invite, RecipientPublic, ShareId};
-use crate::share::{self, entries, project, Category, Pairing, Pending, Share, ShareState, Suggestion};
-use crate::store::{RecordKind, Store};
+use crate::share::{self, entries, project, Category, Pairing, Pending, Share, ShareDocument, ShareState, Suggestion};
+use crate::store::{RecordKind, Store, Unreadable};
 use crate::time::LocalStamp;
 
 /// Compact a share into a snapshot after this many chunks.
@@ -86,6 +86,9 @@ pub struct SyncReport {
     pub suggestions: Vec<String>,
     /// Shares that failed this time (they are retried later), as plain messages.
     pub errors: Vec<String>,
+    /// Shares, and pairings of shares, that could not be read: they were skipped, the others
+    /// synced. They stay in the store untouched.
+    pub unreadable: Vec<Unreadable>,
 }
 
 fn now_ms() -> i64 {
@@ -162,7 +165,7 @@ impl Store {
     pub fn pair(&self, invite_text: &str, transport: &dyn Transport) -> Result<Pairing> {
         let invite = Invite::parse(invite_text)?;
         // One device key per server: reuse it when already paired with someone there.
-        let existing = self.pairings()?.into_iter().find(|p| p.server == invite.server);
+        let existing = self.pairings()?.records.into_iter().find(|p| p.server == invite.server);
         let key = match &existing {
             Some(p) => DeviceKey::from_pkcs8(&p.device_key)?,
             None => DeviceKey::generate()?,
@@ -175,7 +178,12 @@ impl Store {
         if protocol::fingerprint(&RecipientPublic(pk)) != invite.fingerprint {
             return Err(Error::KeyMismatch);
         }
-        if self.pairings()?.iter().any(|p| p.server == invite.server && p.clinician_id == reg.recipient.clinician_id) {
+        if self
+            .pairings()?
+            .records
+            .iter()
+            .any(|p| p.server == invite.server && p.clinician_id == reg.recipient.clinician_id)
+        {
             return Err(Error::invalid("invite", "you are already paired with this person"));
         }
         let pairing = Pairing {
@@ -189,7 +197,7 @@ impl Store {
             device_key: key.pkcs8().to_vec(),
             paired: LocalStamp::at(self.clock().now(), &self.clock().zone()),
         };
-        self.write(|tx| share::put_pairing(tx, &pairing))?;
+        self.write(|tx| tx.put(&pairing))?;
         Ok(pairing)
     }
 
@@ -197,15 +205,26 @@ impl Store {
     /// share does not hold back the others.
     pub fn sync(&self, transport: &dyn Transport, force: bool) -> Result<SyncReport> {
         let pairings = self.pairings()?;
-        let mut report = SyncReport::default();
-        for share in self.shares()? {
+        let shares = self.shares()?;
+        let mut report = SyncReport { unreadable: shares.unreadable, ..Default::default() };
+        for share in shares.records {
             if share.state == ShareState::Erased {
                 continue;
             }
             if !force && share.next_attempt_utc_ms > now_ms() {
                 continue;
             }
-            let Some(pairing) = pairings.iter().find(|p| p.id == share.pairing) else { continue };
+            let Some(pairing) = pairings.records.iter().find(|p| p.id == share.pairing) else {
+                // Its pairing could not be read (it is named once), or is gone: nothing to sync with.
+                match pairings.unreadable.iter().find(|u| u.id == share.pairing) {
+                    Some(u) if !report.unreadable.contains(u) => report.unreadable.push(*u),
+                    Some(_) => {}
+                    None => report
+                        .errors
+                        .push(format!("{}: the person it is shared with is no longer paired", share.category)),
+                }
+                continue;
+            };
             let api = Api::new(transport, &pairing.server, DeviceKey::from_pkcs8(&pairing.device_key)?);
             let id = share.id;
             let category = share.category;
@@ -219,12 +238,12 @@ impl Store {
                     // Network and server failures back off; anything else is a bug to report.
                     report.errors.push(format!("{category}: {e}"));
                     self.write(|tx| {
-                        let mut s = share::get_share_tx(tx, id)?;
+                        let mut s: Share = tx.get(id)?;
                         s.failures = s.failures.saturating_add(1);
                         let wait = (30_000i64 << s.failures.min(20)).min(MAX_BACKOFF_MS);
                         s.next_attempt_utc_ms = now_ms() + wait;
                         s.last_error = Some(e.to_string());
-                        share::put_share(tx, &s)
+                        tx.put(&s)
                     })?;
                 }
             }
@@ -234,7 +253,7 @@ impl Store {
 }
 
 fn save_share(store: &Store, s: &Share) -> Result<()> {
-    store.write(|tx| share::put_share(tx, s))
+    store.write(|tx| tx.put(s))
 }
 
 /// Sync one share (see the module documentation for the steps).
@@ -253,7 +272,7 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
         store.write(|tx| {
             tx.delete(RecordKind::ShareDocument, s.doc_record)?;
             tx.request_checkpoint();
-            share::put_share(tx, &s)
+            tx.put(&s)
         })?;
         report.shares_erased += 1;
         return Ok(());
@@ -282,9 +301,9 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
     let mut saved_heads = doc.heads();
     store.write(|tx| {
         if !new.is_empty() {
-            share::put_doc(tx, &s, &doc.stored())?;
+            tx.put(&doc.stored(s.doc_record))?;
         }
-        share::put_share(tx, &s)
+        tx.put(&s)
     })?;
     if new.is_empty() {
         saved_heads = s.pushed_heads.clone();
@@ -315,9 +334,9 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
     let doc_changed = s.pushed_heads != saved_heads;
     store.write(|tx| {
         if doc_changed {
-            share::put_doc(tx, &s, &doc.stored())?;
+            tx.put(&doc.stored(s.doc_record))?;
         }
-        share::put_share(tx, &s)
+        tx.put(&s)
     })?;
     // 6. Send, then compact when the history grew long.
     push_pending(store, api, &mut s, report)?;
@@ -355,9 +374,9 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
     }
     store.write(|tx| {
         if compacted_pull {
-            share::put_doc(tx, &s, &doc.stored())?;
+            tx.put(&doc.stored(s.doc_record))?;
         }
-        share::put_share(tx, &s)
+        tx.put(&s)
     })?;
     report.shares_synced += 1;
     Ok(())
@@ -422,7 +441,7 @@ pub(crate) enum Doc {
 
 impl Doc {
     pub(crate) fn load(store: &Store, s: &Share) -> Result<Doc> {
-        let stored = store.write(|tx| share::get_doc_tx(tx, s))?;
+        let stored = store.find::<ShareDocument>(s.doc_record)?;
         let mut doc = match (s.category, stored) {
             (Category::CopingPlan, Some(d)) => Doc::Plan(PlanDoc::load(&d.bytes)?),
             (Category::CopingPlan, None) => Doc::Plan(PlanDoc::genesis()?),
@@ -495,14 +514,14 @@ impl Doc {
         }
     }
 
-    /// What to store: the bytes and the entry digests.
-    pub(crate) fn stored(&mut self) -> share::StoredDoc {
+    /// What to store as the share document `id`: the bytes and the entry digests.
+    pub(crate) fn stored(&mut self, id: RecordId) -> ShareDocument {
         let bytes = self.save();
         let digests = match self {
             Doc::Entries(_, d) => d.clone(),
             Doc::Plan(_) => BTreeMap::new(),
         };
-        share::StoredDoc { bytes, digests }
+        ShareDocument { id, bytes, digests }
     }
 }
 

@@ -7,6 +7,7 @@
 //! local day never moves (see [`crate::time`]). Back-dating is normal: `logged` records when
 //! the entry was written, `occurred` when the urge happened.
 
+pub(crate) mod stored;
 mod suggest;
 
 pub use suggest::{BUILTIN_FEELINGS, BUILTIN_TRIGGERS};
@@ -18,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::id::RecordId;
-use crate::store::{codec, Opened, Period, RecordKind, Scope, Store, Tx, Unreadable};
+use crate::store::{Columns, RecordKind, Scope, Store, Unreadable};
 use crate::text;
 use crate::time::{LocalStamp, Month};
 
@@ -28,9 +29,6 @@ pub const MAX_DURATION_SECS: u32 = 24 * 3600;
 const FUTURE_TOLERANCE_SECS: i64 = 5 * 60;
 /// The scale's top.
 pub const MAX_INTENSITY: u8 = 10;
-
-const HEAD_V1: u8 = 1;
-const BODY_V1: u8 = 1;
 
 /// Whether the person was alone or with others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,10 +136,6 @@ impl Urge {
     pub fn ended_utc_ms(&self) -> Option<i64> {
         self.duration_secs.map(|d| self.occurred.utc_ms + i64::from(d) * 1000)
     }
-
-    fn period(&self) -> Period {
-        Period::Month(Month::of(self.local_date()))
-    }
 }
 
 /// A new entry. `occurred` defaults to now; set `duration_secs` or `ended` (not both).
@@ -212,6 +206,12 @@ pub struct UrgeEdit {
     pub strategies: Option<Vec<String>>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub clear: Vec<UrgeField>,
+    /// Triggers to add to those already there (in the same transaction as the rest).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub add_triggers: Vec<String>,
+    /// Triggers to take away (ignoring case and spacing).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub remove_triggers: Vec<String>,
 }
 
 impl fmt::Debug for UrgeEdit {
@@ -235,6 +235,8 @@ impl UrgeEdit {
             && self.outcome.is_none()
             && self.strategies.is_none()
             && self.clear.is_empty()
+            && self.add_triggers.is_empty()
+            && self.remove_triggers.is_empty()
     }
 
     fn sets(&self, f: UrgeField) -> bool {
@@ -278,81 +280,6 @@ pub struct UrgeListing {
     pub unreadable: Vec<Unreadable>,
 }
 
-// ----- stored payloads ------------------------------------------------------------------
-
-#[derive(Serialize, Deserialize)]
-struct HeadV1 {
-    occurred: LocalStamp,
-    logged: LocalStamp,
-    edited_utc_ms: Option<i64>,
-    intensity: u8,
-    triggers: Vec<String>,
-    feelings: Vec<String>,
-    company: Option<Company>,
-    duration_secs: Option<u32>,
-    outcome: Option<Outcome>,
-    strategies: Vec<String>,
-    surf_session: Option<RecordId>,
-}
-
-#[derive(Serialize, Deserialize, Default)]
-struct BodyV1 {
-    place: Option<String>,
-    activity: Option<String>,
-    note: Option<String>,
-}
-
-fn encode(u: &Urge) -> Result<(Vec<u8>, Vec<u8>)> {
-    let head = HeadV1 {
-        occurred: u.occurred.clone(),
-        logged: u.logged.clone(),
-        edited_utc_ms: u.edited_utc_ms,
-        intensity: u.intensity,
-        triggers: u.triggers.clone(),
-        feelings: u.feelings.clone(),
-        company: u.company,
-        duration_secs: u.duration_secs,
-        outcome: u.outcome,
-        strategies: u.strategies.clone(),
-        surf_session: u.surf_session,
-    };
-    let body = BodyV1 { place: u.place.clone(), activity: u.activity.clone(), note: u.note.clone() };
-    Ok((codec::encode(HEAD_V1, &head)?, codec::encode(BODY_V1, &body)?))
-}
-
-fn decode(o: &Opened) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
-    decode_parts(o.id, &o.head, o.body.as_deref().map(|b| &b[..]))
-}
-
-fn decode_parts(
-    id: RecordId,
-    head: &[u8],
-    body: Option<&[u8]>,
-) -> std::result::Result<Urge, crate::error::IntegrityProblem> {
-    let h: HeadV1 = codec::decode(head, HEAD_V1)?;
-    let b: BodyV1 = match body {
-        Some(b) => codec::decode(b, BODY_V1)?,
-        None => BodyV1::default(),
-    };
-    Ok(Urge {
-        id,
-        occurred: h.occurred,
-        logged: h.logged,
-        edited_utc_ms: h.edited_utc_ms,
-        intensity: h.intensity,
-        triggers: h.triggers,
-        feelings: h.feelings,
-        place: b.place,
-        company: h.company,
-        activity: b.activity,
-        note: b.note,
-        duration_secs: h.duration_secs,
-        outcome: h.outcome,
-        strategies: h.strategies,
-        surf_session: h.surf_session,
-    })
-}
-
 /// The fields of an urge that scans need (insights, lookups), borrowed from the decrypted
 /// buffer: no string is copied. Handed out by [`Store::visit_urge_facts`].
 pub struct UrgeFacts<'a> {
@@ -386,61 +313,6 @@ impl UrgeFacts<'_> {
     pub fn local_date(&self) -> NaiveDate {
         self.local().date()
     }
-}
-
-#[derive(Deserialize)]
-struct StampRef<'a> {
-    utc_ms: i64,
-    offset_secs: i32,
-    #[serde(borrow)]
-    #[allow(dead_code)]
-    zone: Option<&'a str>,
-}
-
-/// Borrowing twin of `HeadV1`: same fields, same order, so postcard decodes either.
-#[derive(Deserialize)]
-struct HeadV1Ref<'a> {
-    #[serde(borrow)]
-    occurred: StampRef<'a>,
-    #[serde(borrow)]
-    #[allow(dead_code)]
-    logged: StampRef<'a>,
-    #[allow(dead_code)]
-    edited_utc_ms: Option<i64>,
-    intensity: u8,
-    #[serde(borrow)]
-    triggers: Vec<&'a str>,
-    #[serde(borrow)]
-    feelings: Vec<&'a str>,
-    company: Option<Company>,
-    duration_secs: Option<u32>,
-    outcome: Option<Outcome>,
-    #[serde(borrow)]
-    strategies: Vec<&'a str>,
-    surf_session: Option<RecordId>,
-}
-
-fn decode_facts(id: RecordId, head: &[u8]) -> std::result::Result<UrgeFacts<'_>, crate::error::IntegrityProblem> {
-    let h: HeadV1Ref<'_> = match head.split_first() {
-        Some((&HEAD_V1, rest)) => {
-            postcard::from_bytes(rest).map_err(|_| crate::error::IntegrityProblem::Undecodable)?
-        }
-        Some((v, _)) => return Err(crate::error::IntegrityProblem::UnknownFormat(*v)),
-        None => return Err(crate::error::IntegrityProblem::Undecodable),
-    };
-    Ok(UrgeFacts {
-        id,
-        occurred_utc_ms: h.occurred.utc_ms,
-        offset_secs: h.occurred.offset_secs,
-        intensity: h.intensity,
-        duration_secs: h.duration_secs,
-        outcome: h.outcome,
-        company: h.company,
-        triggers: h.triggers,
-        feelings: h.feelings,
-        strategies: h.strategies,
-        surf_session: h.surf_session,
-    })
 }
 
 // ----- validation -----------------------------------------------------------------------
@@ -499,7 +371,7 @@ impl Store {
     /// Log an urge. Durable when this returns.
     pub fn log_urge(&self, new: NewUrge) -> Result<Urge> {
         let urge = self.build_urge(new)?;
-        self.write(|tx| put_urge(tx, &urge))?;
+        self.write(|tx| tx.put(&urge))?;
         Ok(urge)
     }
 
@@ -509,7 +381,7 @@ impl Store {
         let urges = news.into_iter().map(|n| self.build_urge(n)).collect::<Result<Vec<_>>>()?;
         self.write(|tx| {
             for u in &urges {
-                put_urge(tx, u)?;
+                tx.put(u)?;
             }
             Ok(())
         })?;
@@ -545,16 +417,16 @@ impl Store {
 
     /// One entry with all its details.
     pub fn urge(&self, id: RecordId) -> Result<Urge> {
-        match self.get(RecordKind::Urge, id, true)? {
-            None => Err(Error::NotFound { kind: RecordKind::Urge, id }),
-            Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Urge, id, problem }),
-        }
+        self.get(id)
     }
 
     /// Change an entry. An edit that changes nothing is an error (so a UI bug is noticed).
     pub fn edit_urge(&self, id: RecordId, edit: UrgeEdit) -> Result<Urge> {
         if edit.is_empty() {
             return Err(Error::invalid("edit", "nothing to change"));
+        }
+        if edit.triggers.is_some() && !(edit.add_triggers.is_empty() && edit.remove_triggers.is_empty()) {
+            return Err(Error::invalid("triggers", "replace the list, or add and remove triggers, not both"));
         }
         for f in &edit.clear {
             if edit.sets(*f) {
@@ -563,7 +435,7 @@ impl Store {
         }
         let now = self.clock().now();
         self.write(|tx| {
-            let mut u = get_urge_tx(tx, id)?;
+            let mut u: Urge = tx.get(id)?;
             if let Some(i) = edit.intensity {
                 u.intensity = text::rating("intensity", i, MAX_INTENSITY)?;
             }
@@ -574,6 +446,13 @@ impl Store {
             }
             if let Some(t) = &edit.triggers {
                 u.triggers = text::labels("trigger", t)?;
+            }
+            if !edit.add_triggers.is_empty() || !edit.remove_triggers.is_empty() {
+                let removed: Vec<String> = edit.remove_triggers.iter().map(|t| text::fold(t)).collect();
+                let mut next: Vec<String> =
+                    u.triggers.iter().filter(|t| !removed.contains(&text::fold(t))).cloned().collect();
+                next.extend(edit.add_triggers.iter().cloned());
+                u.triggers = text::labels("trigger", &next)?;
             }
             if let Some(f) = &edit.feelings {
                 u.feelings = text::labels("feeling", f)?;
@@ -614,7 +493,7 @@ impl Store {
             }
             check_outcome(u.outcome, &u.strategies)?;
             u.edited_utc_ms = Some(now.timestamp_millis());
-            put_urge(tx, &u)?;
+            tx.put(&u)?;
             Ok(u)
         })
     }
@@ -624,7 +503,7 @@ impl Store {
     /// that can no longer be opened can still be deleted.
     pub fn delete_urge(&self, id: RecordId) -> Result<()> {
         self.write(|tx| {
-            if let Ok(Some(u)) = tx.get(RecordKind::Urge, id, false).map(|o| o.and_then(|o| decode(&o).ok())) {
+            if let Ok(Some(u)) = tx.find::<Urge>(id) {
                 if let Some(session) = u.surf_session {
                     tx.delete(RecordKind::SurfSession, session)?;
                 }
@@ -652,26 +531,12 @@ impl Store {
             _ => Scope::All,
         };
         let wanted = q.trigger.as_deref().map(text::fold);
-        let mut urges = Vec::new();
-        let unreadable = self.visit(RecordKind::Urge, scope, q.with_details, |id, head, body| {
-            let u = decode_parts(id, head, body).map_err(|problem| Error::Integrity {
-                kind: RecordKind::Urge,
-                id,
-                problem,
-            })?;
-            let d = u.local_date();
-            if q.from.is_some_and(|a| d < a) || q.to.is_some_and(|b| d > b) {
-                return Ok(());
-            }
-            if let Some(w) = &wanted {
-                if !u.triggers.iter().any(|t| &text::fold(t) == w) {
-                    return Ok(());
-                }
-            }
-            urges.push(u);
-            Ok(())
-        })?;
-        let mut out = UrgeListing { urges, unreadable };
+        let columns = if q.with_details { Columns::HeadAndBody } else { Columns::HeadOnly };
+        let listing = self.list::<Urge>(scope, columns)?;
+        let in_range = |d: NaiveDate| !(q.from.is_some_and(|a| d < a) || q.to.is_some_and(|b| d > b));
+        let has_trigger = |u: &Urge| wanted.as_ref().is_none_or(|w| u.triggers.iter().any(|t| &text::fold(t) == w));
+        let urges = listing.records.into_iter().filter(|u| in_range(u.local_date()) && has_trigger(u)).collect();
+        let mut out = UrgeListing { urges, unreadable: listing.unreadable };
         out.urges.sort_by_key(|u| (u.occurred.utc_ms, u.logged.utc_ms));
         Ok(out)
     }
@@ -691,8 +556,7 @@ impl Store {
             _ => Scope::All,
         };
         self.visit(RecordKind::Urge, scope, false, |id, head, _| {
-            let facts =
-                decode_facts(id, head).map_err(|problem| Error::Integrity { kind: RecordKind::Urge, id, problem })?;
+            let facts = stored::decode_facts(id, head)?;
             let d = facts.local_date();
             if from.is_some_and(|a| d < a) || to.is_some_and(|b| d > b) {
                 return Ok(());
@@ -725,21 +589,6 @@ impl Store {
 fn latest_month(store: &Store) -> Month {
     // Entries may be dated up to a few minutes ahead of the clock: include next month too.
     Month::from_index(Month::of(store.clock().today()).index() + 1)
-}
-
-/// Read one entry inside a transaction (used by features that update an urge, such as
-/// surf sessions recording its wave).
-pub(crate) fn get_urge_tx(tx: &Tx<'_>, id: RecordId) -> Result<Urge> {
-    match tx.get(RecordKind::Urge, id, true)? {
-        None => Err(Error::NotFound { kind: RecordKind::Urge, id }),
-        Some(o) => decode(&o).map_err(|problem| Error::Integrity { kind: RecordKind::Urge, id, problem }),
-    }
-}
-
-/// Write one entry inside a transaction.
-pub(crate) fn put_urge(tx: &mut Tx<'_>, u: &Urge) -> Result<()> {
-    let (head, body) = encode(u)?;
-    tx.put(RecordKind::Urge, u.id, u.period(), &head, Some(&body))
 }
 
 #[cfg(test)]

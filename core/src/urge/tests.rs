@@ -293,3 +293,24 @@ fn deleting_an_urge_deletes_its_wave() {
     s.delete_urge(urge_id).unwrap();
     assert!(matches!(s.surf_session(session.id), Err(Error::NotFound { .. })));
 }
+
+#[test]
+fn one_trigger_is_added_and_another_removed_in_one_edit() {
+    let s = TestStore::new();
+    let u = s
+        .log_urge(NewUrge { intensity: 5, triggers: vec!["Lonely".into(), "bored".into()], ..Default::default() })
+        .unwrap();
+    let e = s
+        .edit_urge(
+            u.id,
+            UrgeEdit {
+                add_triggers: vec!["after the pub".into()],
+                remove_triggers: vec![" LONELY ".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(e.triggers, vec!["bored", "after the pub"]);
+    let both = UrgeEdit { triggers: Some(vec![]), add_triggers: vec!["x".into()], ..Default::default() };
+    assert!(s.edit_urge(u.id, both).is_err());
+}

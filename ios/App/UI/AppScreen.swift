@@ -1,5 +1,6 @@
 // The frame around every screen (as Android's AppScreen.kt): the title, back, the quick exit,
-// the notice, and the screen the core says is on top. Rendering only.
+// the notice, the crisis step over everything when the core shows one, and the screen the
+// core says is on top. Rendering only.
 import Companion
 import SwiftUI
 
@@ -14,7 +15,11 @@ struct AppScreen: View {
             NavigationStack {
                 VStack(spacing: 0) {
                     if let notice = view.notice { NoticeBanner(notice: notice) { send(.dismissNotice) } }
-                    screen(view.screen, send)
+                    if let crisis = view.crisis {
+                        ScreenColumn { CrisisCard(crisis: crisis, send: send) { send(.closeCrisis) } }
+                    } else {
+                        screen(view.screen, send)
+                    }
                 }
                 .navigationTitle(view.title)
                 .navigationBarTitleDisplayMode(.inline)

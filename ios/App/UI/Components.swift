@@ -126,7 +126,7 @@ struct PassphrasePair: View {
 }
 
 struct SettingSwitch: View {
-    let toggle: Toggle
+    let toggle: Companion.Toggle
     let change: (Bool) -> Void
     var body: some View {
         SwiftUI.Toggle(isOn: Binding(get: { toggle.on }, set: change)) {
@@ -202,6 +202,48 @@ struct HeatmapView: View {
                 }
             }
             Hint(map.summary)
+        }
+    }
+}
+
+/// The crisis step: its words, people reachable now, crisis lines, the emergency number.
+struct CrisisCard: View {
+    let crisis: CrisisView
+    let send: Send
+    var close: (() -> Void)?
+    var body: some View {
+        VStack(alignment: .leading, spacing: 8) {
+            Paragraph(crisis.message)
+            ForEach(crisis.peopleNow + crisis.contacts, id: \.id) { c in
+                ContactCardView(card: c) { kind in send(.contact(contactId: c.id, kind: kind)) }
+            }
+            Hint(crisis.emergencyText)
+            ActionButton(crisis.callEmergencyLabel) { send(.callEmergency) }
+            Paragraph(crisis.notAnEmergencyService)
+            if let close { SecondaryButton(crisis.closeLabel, action: close) }
+        }
+        .padding()
+        .background(RoundedRectangle(cornerRadius: 8).stroke(.red.opacity(0.4)))
+    }
+}
+
+/// Next steps in the core's order, each with its crisis step, contacts or button.
+struct NextStepCards: View {
+    let cards: [NextStepCard]
+    let send: Send
+    let act: (NextStepAction) -> Void
+    var body: some View {
+        ForEach(Array(cards.enumerated()), id: \.offset) { _, card in
+            if let crisis = card.crisis {
+                CrisisCard(crisis: crisis, send: send)
+            } else {
+                Paragraph(card.text)
+                if let detail = card.detail { Hint(detail) }
+                ForEach(card.contacts, id: \.id) { c in
+                    ContactCardView(card: c) { kind in send(.contact(contactId: c.id, kind: kind)) }
+                }
+                if let action = card.action { ActionButton(card.actionLabel ?? card.text) { act(action) } }
+            }
         }
     }
 }

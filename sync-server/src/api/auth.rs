@@ -9,7 +9,7 @@ use companion_core::protocol::ShareId;
 use ring::{digest, hmac};
 
 use super::{ApiFailure, ApiResult, AppState};
-use crate::db::ClinicianRow;
+use crate::db::{ClinicianRow, SessionScope};
 
 /// The name of the session cookie (the `__Host-` prefix pins it to this origin, path `/`, Secure).
 pub const SESSION_COOKIE: &str = "__Host-session";
@@ -52,14 +52,7 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn rate_limited(st: &AppState, key: &str) -> ApiResult<()> {
-    match st.limiter.check(key) {
-        Ok(()) => Ok(()),
-        Err(wait) => {
-            let mut f = ApiFailure::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; slow down");
-            f.retry_after = Some(wait.as_secs().max(1));
-            Err(f)
-        }
-    }
+    st.limiter.check(key).map_err(ApiFailure::rate_limited)
 }
 
 /// Parse the signature headers of a device request.
@@ -99,7 +92,6 @@ pub async fn device(
     body: &[u8],
 ) -> ApiResult<String> {
     let (id, req) = signed(headers)?;
-    rate_limited(st, &format!("device:{id}"))?;
     let cached = st.device_keys.read().ok().and_then(|m| m.get(&id).copied());
     let key = match cached {
         Some(k) => k,
@@ -116,6 +108,8 @@ pub async fn device(
         return Err(ApiFailure::unauthorized("the request's signature does not verify"));
     }
     fresh(st, &id, &req).await?;
+    // Charged only now: junk or replays naming a device's id never use up its allowance.
+    rate_limited(st, &format!("device:{id}"))?;
     Ok(id)
 }
 
@@ -129,7 +123,6 @@ pub async fn new_device(
     public_key: &[u8; 32],
 ) -> ApiResult<String> {
     let (id, req) = signed(headers)?;
-    rate_limited(st, &format!("device:{id}"))?;
     if id != device::device_id(public_key) {
         return Err(ApiFailure::unauthorized("the device id does not match its key"));
     }
@@ -138,6 +131,7 @@ pub async fn new_device(
         return Err(ApiFailure::unauthorized("the request's signature does not verify"));
     }
     fresh(st, &id, &req).await?;
+    rate_limited(st, &format!("device:{id}"))?;
     Ok(id)
 }
 
@@ -181,22 +175,36 @@ fn csrf_ok(st: &AppState, method: &Method, headers: &HeaderMap) -> bool {
     }
 }
 
-/// Authenticate a clinician by session.
+/// Authenticate a clinician by a full session.
 pub async fn clinician(st: &AppState, method: &Method, headers: &HeaderMap) -> ApiResult<ClinicianRow> {
     let (token, from_cookie) = session_token(headers).ok_or_else(|| ApiFailure::unauthorized("please log in"))?;
-    if token.is_empty() || token.len() > 128 {
-        return Err(ApiFailure::unauthorized("please log in"));
-    }
     if from_cookie && !csrf_ok(st, method, headers) {
         return Err(ApiFailure::new(StatusCode::FORBIDDEN, "cross_site", "cross-site requests are refused"));
     }
-    let id = st
+    session_of(st, &token, SessionScope::Full).await
+}
+
+/// Authenticate a version-1 account in the middle of its upgrade (bearer upgrade token).
+pub async fn upgrading_clinician(st: &AppState, headers: &HeaderMap) -> ApiResult<ClinicianRow> {
+    let token = match session_token(headers) {
+        Some((t, false)) => t,
+        _ => return Err(ApiFailure::unauthorized("log in the old way first (upgrade token)")),
+    };
+    session_of(st, &token, SessionScope::Upgrade).await
+}
+
+async fn session_of(st: &AppState, token: &str, scope: SessionScope) -> ApiResult<ClinicianRow> {
+    if token.is_empty() || token.len() > 128 {
+        return Err(ApiFailure::unauthorized("please log in"));
+    }
+    let session = st
         .db
-        .session(&hash_token(&token), st.now_ms())
+        .session(&hash_token(token), st.now_ms())
         .await?
+        .filter(|s| s.scope == scope)
         .ok_or_else(|| ApiFailure::unauthorized("please log in again"))?;
-    rate_limited(st, &format!("clinician:{id}"))?;
-    st.db.clinician_by_id(&id).await?.ok_or_else(|| ApiFailure::unauthorized("please log in again"))
+    rate_limited(st, &format!("clinician:{}", session.clinician_id))?;
+    st.db.clinician_by_id(&session.clinician_id).await?.ok_or_else(|| ApiFailure::unauthorized("please log in again"))
 }
 
 /// A device if the request is signed, otherwise a clinician session.
@@ -212,9 +220,4 @@ pub async fn caller(
     } else {
         Ok(Caller::Clinician(clinician(st, method, headers).await?))
     }
-}
-
-/// A login attempt's rate limit (per email), before any work is done.
-pub fn login_rate(st: &AppState, email: &str) -> ApiResult<()> {
-    rate_limited(st, &format!("login:{email}"))
 }

@@ -1,29 +1,21 @@
-//! Clinician accounts (zero-knowledge login), sessions and client invites.
+//! Clinician accounts (registered with OPAQUE: docs/protocol.md, "Clinician login"), the
+//! account itself, client invites, and what the admin command does.
 
 use std::sync::Arc;
 
-use argon2::{Algorithm, Argon2, Params, Version};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::Json;
+use companion_core::protocol::opaque::RegistrationRecord;
 use companion_core::protocol::wire::{
-    ClinicianAccount, InviteResponse, LoginRequest, LoginResponse, PreloginRequest, PreloginResponse,
-    RegisterClinician, B64,
+    ClinicianAccount, InviteResponse, RegisterClinician, RegistrationStart, RegistrationStarted, B64,
 };
-use companion_core::protocol::{b64, fingerprint, Invite, RecipientPublic, CLINICIAN_KDF_ITERATIONS};
-use ring::hmac;
+use companion_core::protocol::{b64, fingerprint, Invite, RecipientPublic};
 
-use super::auth::{self, hash_token, SESSION_COOKIE};
+use super::auth::{self, hash_token};
 use super::{ApiFailure, ApiResult, AppState};
-use crate::db::{ClinicianRow, DbError, InviteKind};
-
-/// Argon2id parameters for the stored hash of the auth secret (OWASP minimum).
-const ARGON_M_KIB: u32 = 19_456;
-const ARGON_T: u32 = 2;
-const ARGON_P: u32 = 1;
-const HASH_VERSION: u8 = 1;
+use crate::db::{ClinicianRow, DbError, InviteKind, NewInvite};
 
 pub(crate) fn random_token() -> ApiResult<String> {
     let b: [u8; 32] = companion_core::crypto::random_array()
@@ -31,43 +23,7 @@ pub(crate) fn random_token() -> ApiResult<String> {
     Ok(b64(&b))
 }
 
-fn argon() -> ApiResult<Argon2<'static>> {
-    let params = Params::new(ARGON_M_KIB, ARGON_T, ARGON_P, Some(32))
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "crypto", "bad hash parameters"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
-
-/// version ‖ salt (16) ‖ Argon2id(auth secret, salt) (32).
-fn hash_auth_secret(secret: &[u8]) -> ApiResult<Vec<u8>> {
-    let salt: [u8; 16] = companion_core::crypto::random_array()
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "crypto", "no randomness"))?;
-    let mut out = [0u8; 32];
-    argon()?
-        .hash_password_into(secret, &salt, &mut out)
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "crypto", "hashing failed"))?;
-    let mut v = vec![HASH_VERSION];
-    v.extend_from_slice(&salt);
-    v.extend_from_slice(&out);
-    Ok(v)
-}
-
-fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn verify_auth_secret(stored: &[u8], secret: &[u8]) -> bool {
-    if stored.len() != 1 + 16 + 32 || stored[0] != HASH_VERSION {
-        return false;
-    }
-    let mut out = [0u8; 32];
-    let Ok(a) = argon() else { return false };
-    if a.hash_password_into(secret, &stored[1..17], &mut out).is_err() {
-        return false;
-    }
-    ct_eq(&out, &stored[17..])
-}
-
-fn normalise_email(e: &str) -> ApiResult<String> {
+pub(crate) fn normalise_email(e: &str) -> ApiResult<String> {
     let e = e.trim().to_lowercase();
     let ok = e.len() <= 254
         && e.contains('@')
@@ -84,7 +40,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> ApiResu
     serde_json::from_slice(body).map_err(|_| ApiFailure::bad_request("the request body is not valid for this endpoint"))
 }
 
-fn account(c: &ClinicianRow) -> ApiResult<ClinicianAccount> {
+pub(crate) fn account(c: &ClinicianRow) -> ApiResult<ClinicianAccount> {
     let pk = <[u8; 32]>::try_from(c.public_key.as_slice())
         .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", "a stored key is damaged"))?;
     Ok(ClinicianAccount {
@@ -98,23 +54,32 @@ fn account(c: &ClinicianRow) -> ApiResult<ClinicianAccount> {
     })
 }
 
-/// `POST /v1/clinicians/prelogin`: the account's KDF salt. Unknown emails get a stable fake
-/// salt, so the answer does not reveal whether an account exists.
-pub async fn prelogin(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<PreloginResponse>> {
-    let req: PreloginRequest = parse_json(&body)?;
-    let email = normalise_email(&req.email)?;
-    auth::login_rate(&st, &email)?;
-    match st.db.clinician_by_email(&email).await? {
-        Some(c) => Ok(Json(PreloginResponse { salt: B64(c.kdf_salt), iterations: c.kdf_iterations })),
-        None => {
-            let key = hmac::Key::new(hmac::HMAC_SHA256, &st.secret);
-            let fake = hmac::sign(&key, format!("fake-salt:{email}").as_bytes());
-            Ok(Json(PreloginResponse { salt: B64(fake.as_ref()[..16].to_vec()), iterations: CLINICIAN_KDF_ITERATIONS }))
-        }
+/// Check an admin invite without using it (it is used when the account is created).
+async fn invite_is_open(st: &AppState, token: &str) -> ApiResult<()> {
+    if token.is_empty() || token.len() > 128 {
+        return Err(invite_refused());
+    }
+    match st.db.invite_is_open(&hash_token(token), InviteKind::Clinician, st.now_ms()).await? {
+        true => Ok(()),
+        false => Err(invite_refused()),
     }
 }
 
-/// `POST /v1/clinicians`: create an account from an admin invite.
+fn invite_refused() -> ApiFailure {
+    ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is unknown, used or expired")
+}
+
+/// `POST /v1/clinicians/register/start`: OPAQUE's registration response, for a holder of an
+/// open admin invite.
+pub async fn register_start(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Json<RegistrationStarted>> {
+    let req: RegistrationStart = parse_json(&body)?;
+    let email = normalise_email(&req.email)?;
+    invite_is_open(&st, &req.invite_token).await?;
+    let response = st.opaque_registration_response(req.request.0, email).await?;
+    Ok(Json(RegistrationStarted { response: B64(response) }))
+}
+
+/// `POST /v1/clinicians`: create an account from an admin invite, with its OPAQUE record.
 pub async fn register(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<(StatusCode, Json<ClinicianAccount>)> {
     let req: RegisterClinician = parse_json(&body)?;
     let email = normalise_email(&req.email)?;
@@ -122,32 +87,26 @@ pub async fn register(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiFailure::bad_request("display_name: 1 to 100 characters"));
     }
-    if !(16..=64).contains(&req.salt.0.len()) || req.auth_secret.0.len() != 32 || req.public_key.0.len() != 32 {
-        return Err(ApiFailure::bad_request("salt, auth_secret or public_key has the wrong length"));
+    if req.public_key.0.len() != 32 {
+        return Err(ApiFailure::bad_request("public_key has the wrong length"));
     }
-    if req.wrapped_private_key.0.len() != companion_core::protocol::login::WRAPPED_SECRET_LEN {
-        return Err(ApiFailure::bad_request("wrapped_private_key has the wrong length"));
-    }
-    if !(100_000..=companion_core::protocol::login::MAX_CLINICIAN_KDF_ITERATIONS).contains(&req.iterations) {
-        return Err(ApiFailure::bad_request("iterations out of range"));
-    }
+    check_wrapped_key(&req.wrapped_private_key.0)?;
+    let record = RegistrationRecord::from_upload(&req.upload.0)
+        .map_err(|_| ApiFailure::bad_request("upload: not an OPAQUE registration upload"))?;
     let now = st.now_ms();
-    let invite =
-        st.db.take_invite(&hash_token(&req.invite_token), InviteKind::Clinician, now).await?.ok_or_else(|| {
-            ApiFailure::new(StatusCode::FORBIDDEN, "invite", "this invite is unknown, used or expired")
-        })?;
+    let invite = st
+        .db
+        .take_invite(&hash_token(&req.invite_token), InviteKind::Clinician, now)
+        .await?
+        .ok_or_else(invite_refused)?;
     let row = ClinicianRow {
         id: format!("cl_{}", random_token()?.get(..16).unwrap_or_default()),
         clinic_id: invite.clinic_id,
         email,
         display_name: name.to_string(),
-        kdf_salt: req.salt.0,
-        kdf_iterations: req.iterations,
-        auth_hash: hash_auth_secret(&req.auth_secret.0)?,
         public_key: req.public_key.0,
         wrapped_private_key: req.wrapped_private_key.0,
-        failed_logins: 0,
-        locked_until_ms: 0,
+        opaque_record: Some(record.to_bytes()),
     };
     match st.db.create_clinician(&row, now).await {
         Ok(()) => {}
@@ -160,67 +119,13 @@ pub async fn register(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult
     Ok((StatusCode::CREATED, Json(account(&row)?)))
 }
 
-fn session_cookie(st: &AppState, token: &str, max_age: u64) -> Option<HeaderValue> {
-    let secure = if st.config.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    ))
-    .ok()
-}
-
-/// `POST /v1/sessions`: log in with the auth secret.
-pub async fn login(State(st): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
-    let req: LoginRequest = parse_json(&body)?;
-    let email = normalise_email(&req.email)?;
-    auth::login_rate(&st, &email)?;
-    let now = st.now_ms();
-    let c = st.db.clinician_by_email(&email).await?;
-    let Some(c) = c else {
-        // Spend the same effort as a real check, so timing does not reveal the account.
-        let _ = verify_auth_secret(&[HASH_VERSION; 49], &req.auth_secret.0);
-        return Err(ApiFailure::unauthorized("that email and passphrase do not match an account"));
-    };
-    if c.locked_until_ms > now {
-        let mut f =
-            ApiFailure::new(StatusCode::TOO_MANY_REQUESTS, "locked", "too many failed attempts; try again later");
-        f.retry_after = Some(((c.locked_until_ms - now) / 1000).max(1) as u64);
-        st.audit(&format!("clinician:{}", c.id), "login", None, StatusCode::TOO_MANY_REQUESTS).await;
-        return Err(f);
+/// A wrapped private key as the clinician's side makes it (version 2: under OPAQUE's key).
+pub(crate) fn check_wrapped_key(wrapped: &[u8]) -> ApiResult<()> {
+    use companion_core::protocol::login::{wrapped_version, WRAPPED_SECRET_LEN, WRAP_VERSION_OPAQUE};
+    if wrapped.len() != WRAPPED_SECRET_LEN || wrapped_version(wrapped) != Some(WRAP_VERSION_OPAQUE) {
+        return Err(ApiFailure::bad_request("wrapped_private_key: not a key wrapped under the OPAQUE login"));
     }
-    let secret = req.auth_secret.0.clone();
-    let stored = c.auth_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_auth_secret(&stored, &secret)).await.unwrap_or(false);
-    if !ok {
-        st.db.login_failed(&c.id, now, st.config.max_failed_logins, st.config.lockout.as_millis() as i64).await?;
-        st.audit(&format!("clinician:{}", c.id), "login", None, StatusCode::UNAUTHORIZED).await;
-        return Err(ApiFailure::unauthorized("that email and passphrase do not match an account"));
-    }
-    st.db.login_succeeded(&c.id).await?;
-    let token = random_token()?;
-    let ttl = st.config.session_ttl;
-    let expires = now + ttl.as_millis() as i64;
-    st.db.create_session(&hash_token(&token), &c.id, expires).await?;
-    st.audit(&format!("clinician:{}", c.id), "login", None, StatusCode::OK).await;
-    let body = LoginResponse { token: token.clone(), expires_at_ms: expires, account: account(&c)? };
-    let mut resp = Json(body).into_response();
-    if let Some(v) = session_cookie(&st, &token, ttl.as_secs()) {
-        resp.headers_mut().insert("set-cookie", v);
-    }
-    Ok(resp)
-}
-
-/// `DELETE /v1/sessions`: log out (the session is deleted on the server).
-pub async fn logout(State(st): State<Arc<AppState>>, method: Method, headers: HeaderMap) -> ApiResult<Response> {
-    let c = auth::clinician(&st, &method, &headers).await?;
-    if let Some((token, _)) = auth::session_token(&headers) {
-        st.db.delete_session(&hash_token(&token)).await?;
-    }
-    st.audit(&format!("clinician:{}", c.id), "logout", None, StatusCode::NO_CONTENT).await;
-    let mut resp = StatusCode::NO_CONTENT.into_response();
-    if let Some(v) = session_cookie(&st, "", 0) {
-        resp.headers_mut().insert("set-cookie", v);
-    }
-    Ok(resp)
+    Ok(())
 }
 
 /// `GET /v1/me`: the logged-in account (with its wrapped private key to unwrap locally).
@@ -243,7 +148,15 @@ pub async fn create_invite(
     let token = random_token()?;
     let now = st.now_ms();
     let expires = now + st.config.invite_ttl.as_millis() as i64;
-    st.db.create_invite(&hash_token(&token), InviteKind::Client, &c.clinic_id, Some(&c.id), now, expires).await?;
+    let invite = NewInvite {
+        token_hash: &hash_token(&token),
+        kind: InviteKind::Client,
+        clinic_id: &c.clinic_id,
+        clinician_id: Some(&c.id),
+        created_ms: now,
+        expires_ms: expires,
+    };
+    st.db.create_invite(&invite).await?;
     let acct = account(&c)?;
     let invite = Invite {
         server: st.config.public_url.clone(),
@@ -277,16 +190,15 @@ pub async fn invite_clinician(st: &AppState, clinic_id: &str) -> Result<String, 
     }
     let token = random_token()?;
     let now = st.now_ms();
-    st.db
-        .create_invite(
-            &hash_token(&token),
-            InviteKind::Clinician,
-            clinic_id,
-            None,
-            now,
-            now + st.config.invite_ttl.as_millis() as i64,
-        )
-        .await?;
+    let invite = NewInvite {
+        token_hash: &hash_token(&token),
+        kind: InviteKind::Clinician,
+        clinic_id,
+        clinician_id: None,
+        created_ms: now,
+        expires_ms: now + st.config.invite_ttl.as_millis() as i64,
+    };
+    st.db.create_invite(&invite).await?;
     st.audit("admin", "invite_clinician", None, StatusCode::CREATED).await;
     Ok(token)
 }

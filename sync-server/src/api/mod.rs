@@ -3,6 +3,8 @@
 mod auth;
 mod clinicians;
 mod devices;
+pub mod legacy;
+mod login;
 mod shares;
 
 pub use auth::{hash_token, share_ref};
@@ -29,7 +31,9 @@ use companion_core::protocol::wire::ApiError;
 
 use crate::db::{AuditEntry, Db, DbError};
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{LoginLimits, RateLimiter};
+use crate::workpool::WorkPool;
+use companion_core::protocol::opaque::{ServerKeys, ServerLoginState};
 
 /// Largest JSON body for small requests.
 pub const SMALL_BODY: usize = 64 * 1024;
@@ -49,9 +53,15 @@ pub struct ApiConfig {
     /// Requests per second per device / account, and the burst allowed.
     pub rate_per_sec: f64,
     pub rate_burst: f64,
-    /// Failed logins before the account is locked, and for how long.
-    pub max_failed_logins: u32,
-    pub lockout: Duration,
+    /// How long a login ticket (the separate allowance of a machine that logged in) lasts.
+    pub ticket_ttl: Duration,
+    /// A request header that carries the client's address, set by a reverse proxy in front
+    /// (for example `x-forwarded-for`); without one, the connection's peer address.
+    pub client_ip_header: Option<String>,
+    /// Threads for the login's CPU work, and how many such jobs may wait before more are
+    /// refused as busy.
+    pub login_threads: usize,
+    pub login_queue: usize,
 }
 
 impl Default for ApiConfig {
@@ -63,8 +73,10 @@ impl Default for ApiConfig {
             invite_ttl: Duration::from_secs(14 * 24 * 3600),
             rate_per_sec: 50.0,
             rate_burst: 200.0,
-            max_failed_logins: 5,
-            lockout: Duration::from_secs(15 * 60),
+            ticket_ttl: Duration::from_secs(90 * 24 * 3600),
+            client_ip_header: None,
+            login_threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            login_queue: 64,
         }
     }
 }
@@ -76,13 +88,22 @@ pub struct ShareAccess {
     pub clinician_id: String,
 }
 
+/// Where a request comes from (an address, as text), for the login limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSource(pub String);
+
 /// Everything handlers share.
 pub struct AppState {
     pub db: Db,
     pub secret: [u8; 32],
+    /// The server's OPAQUE keys.
+    opaque: Arc<ServerKeys>,
     pub config: ApiConfig,
     pub metrics: Metrics,
     pub limiter: RateLimiter,
+    pub login_limits: LoginLimits,
+    /// The bounded pool for the login's CPU work.
+    pub work: WorkPool,
     /// Device public keys never change once registered.
     pub(crate) device_keys: RwLock<HashMap<String, [u8; 32]>>,
     /// Shares known to exist (and their parties); dropped on erasure. Another process may
@@ -117,15 +138,28 @@ fn spawn_audit_writer(state: std::sync::Weak<AppState>, mut rx: mpsc::UnboundedR
 
 impl AppState {
     pub async fn new(db: Db, config: ApiConfig) -> Result<Arc<AppState>, DbError> {
-        let secret = db.server_secret().await?;
+        let fresh: [u8; 32] =
+            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
+        let secret = <[u8; 32]>::try_from(db.server_value("secret", fresh.to_vec()).await?.as_slice())
+            .map_err(|_| DbError::Storage("the stored server secret is damaged".into()))?;
+        let fresh = ServerKeys::generate().map_err(|_| DbError::Storage("no randomness".into()))?;
+        let stored = db.server_value("opaque", fresh.to_bytes().to_vec()).await?;
+        let opaque = Arc::new(
+            ServerKeys::from_bytes(&stored)
+                .map_err(|_| DbError::Storage("the stored OPAQUE keys are damaged".into()))?,
+        );
         let limiter = RateLimiter::new(config.rate_per_sec, config.rate_burst);
+        let work = WorkPool::new(config.login_threads, config.login_queue);
         let (audit_tx, audit_rx) = mpsc::unbounded_channel();
         let st = Arc::new(AppState {
             db,
             secret,
+            opaque,
             config,
             metrics: Metrics::default(),
             limiter,
+            login_limits: LoginLimits::default(),
+            work,
             device_keys: RwLock::new(HashMap::new()),
             shares: RwLock::new(HashMap::new()),
             audit_tx,
@@ -145,6 +179,31 @@ impl AppState {
             }
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
+    }
+
+    /// OPAQUE's registration response for `email`, computed on the bounded pool.
+    pub(crate) async fn opaque_registration_response(&self, request: Vec<u8>, email: String) -> ApiResult<Vec<u8>> {
+        let keys = Arc::clone(&self.opaque);
+        self.work
+            .run(move || keys.registration_response(&request, &email))
+            .await
+            .map_err(|_| ApiFailure::busy())?
+            .map_err(|_| ApiFailure::bad_request("request: not an OPAQUE registration request"))
+    }
+
+    /// OPAQUE's KE2 for KE1 (a fake one when `record` is `None`), on the bounded pool.
+    pub(crate) async fn opaque_login_response(
+        &self,
+        record: Option<Vec<u8>>,
+        request: Vec<u8>,
+        email: String,
+    ) -> ApiResult<(ServerLoginState, Vec<u8>)> {
+        let keys = Arc::clone(&self.opaque);
+        self.work
+            .run(move || keys.login_response(login::record_of(record).as_ref(), &request, &email))
+            .await
+            .map_err(|_| ApiFailure::busy())?
+            .map_err(|_| ApiFailure::bad_request("request: not an OPAQUE login request"))
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -197,6 +256,18 @@ impl ApiFailure {
     }
     pub fn gone() -> Self {
         Self::new(StatusCode::GONE, "erased", "this share was withdrawn and erased")
+    }
+    /// 429 with the wait in `Retry-After`.
+    pub fn rate_limited(wait: Duration) -> Self {
+        let mut f = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests; slow down");
+        f.retry_after = Some(wait.as_secs().max(1));
+        f
+    }
+    /// 503: the bounded work pool is full.
+    pub fn busy() -> Self {
+        let mut f = Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the server is busy; try again in a moment");
+        f.retry_after = Some(1);
+        f
     }
 }
 
@@ -255,6 +326,21 @@ async fn observe(State(st): State<Arc<AppState>>, req: Request, next: Next) -> R
     resp
 }
 
+/// Note where the request comes from: the configured proxy header's first address, else the
+/// connection's peer, else "unknown" (in-process tests).
+async fn client_source(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let from_header = st.config.client_ip_header.as_deref().and_then(|name| {
+        let value = req.headers().get(name)?.to_str().ok()?;
+        let first = value.split(',').next()?.trim();
+        (!first.is_empty() && first.len() <= 64).then(|| first.to_string())
+    });
+    let peer =
+        || req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+    let source = from_header.or_else(peer).unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(ClientSource(source));
+    next.run(req).await
+}
+
 /// Security headers on every response.
 async fn headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
@@ -270,9 +356,15 @@ async fn headers(req: Request, next: Next) -> Response {
 /// The whole application.
 pub fn router(state: Arc<AppState>) -> Router {
     let small = Router::new()
-        .route("/v1/clinicians/prelogin", post(clinicians::prelogin))
+        .route("/v1/clinicians/register/start", post(clinicians::register_start))
         .route("/v1/clinicians", post(clinicians::register))
-        .route("/v1/sessions", post(clinicians::login).delete(clinicians::logout))
+        .route("/v1/sessions/start", post(login::start))
+        .route("/v1/sessions/finish", post(login::finish))
+        .route("/v1/sessions", delete(login::logout))
+        .route("/v1/clinicians/prelogin", post(legacy::prelogin))
+        .route("/v1/sessions/legacy", post(legacy::login))
+        .route("/v1/clinicians/upgrade/start", post(legacy::upgrade_start))
+        .route("/v1/clinicians/upgrade/finish", post(legacy::upgrade_finish))
         .route("/v1/me", get(clinicians::me))
         .route("/v1/invites", post(clinicians::create_invite))
         .route("/v1/devices", post(devices::register))
@@ -292,6 +384,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(large)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(Arc::clone(&state), observe))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), client_source))
         .layer(middleware::from_fn(headers))
         .with_state(state)
 }

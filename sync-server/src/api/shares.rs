@@ -20,7 +20,7 @@ use super::auth::{self, share_ref, Caller};
 use super::clinicians::parse_json;
 use super::devices::request_path;
 use super::{ApiFailure, ApiResult, AppState, ShareAccess};
-use crate::db::{AppendOutcome, DbError, ShareRow, SnapshotOutcome};
+use crate::db::{AppendOutcome, DbError, NewSnapshot, ShareRow, SnapshotOutcome};
 
 const DEFAULT_LIMIT: u32 = 500;
 const MAX_LIMIT: u32 = 1000;
@@ -252,7 +252,9 @@ pub async fn snapshot(
     }
     reachable(&st, &caller, &id, "snapshot").await?;
     let sref = share_ref(&st.secret, &id);
-    let out = st.db.put_snapshot(id.as_bytes(), header.covers_seq, header.chunk_id.as_bytes(), req.snapshot.0).await?;
+    let snapshot =
+        NewSnapshot { share: id.as_bytes(), covers: header.covers_seq, chunk_id: header.chunk_id.as_bytes() };
+    let out = st.db.put_snapshot(snapshot, req.snapshot.0).await?;
     let (status, result) = match out {
         SnapshotOutcome::Stored { removed } => {
             (StatusCode::OK, Ok(SnapshotStored { covers: header.covers_seq, removed }))

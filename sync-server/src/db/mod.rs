@@ -1,6 +1,7 @@
-//! Storage behind one interface, with two backends: SQLite (embedded, one file, the default)
-//! and PostgreSQL (several server processes on one database). The integration suite runs the
-//! same tests against both.
+//! Storage behind one trait, [`Storage`], with two backends: SQLite (embedded, one file, the
+//! default) and PostgreSQL (several server processes on one database). Each backend is a
+//! folder: how it opens and writes, its versioned migrations, its queries. The integration
+//! suite runs the same tests against both.
 
 pub mod postgres;
 pub mod sqlite;
@@ -85,13 +86,69 @@ pub struct ClinicianRow {
     pub clinic_id: String,
     pub email: String,
     pub display_name: String,
-    pub kdf_salt: Vec<u8>,
-    pub kdf_iterations: u32,
-    pub auth_hash: Vec<u8>,
     pub public_key: Vec<u8>,
     pub wrapped_private_key: Vec<u8>,
-    pub failed_logins: u32,
-    pub locked_until_ms: i64,
+    /// The OPAQUE registration record; `None` for a version-1 account not yet upgraded.
+    pub opaque_record: Option<Vec<u8>>,
+}
+
+/// A version-1 account's verifier, kept only until its one-time upgrade to OPAQUE.
+#[derive(Clone)]
+pub struct LegacyLogin {
+    pub salt: Vec<u8>,
+    pub iterations: u32,
+    /// version ‖ salt ‖ Argon2id(auth secret) (see `api::legacy`).
+    pub auth_hash: Vec<u8>,
+}
+
+impl fmt::Debug for LegacyLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LegacyLogin(<redacted>)")
+    }
+}
+
+/// What a session token allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionScope {
+    /// Everything a clinician does.
+    Full,
+    /// Only the one-time upgrade of a version-1 account.
+    Upgrade,
+}
+
+impl SessionScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionScope::Full => "full",
+            SessionScope::Upgrade => "upgrade",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "full" => Some(SessionScope::Full),
+            "upgrade" => Some(SessionScope::Upgrade),
+            _ => None,
+        }
+    }
+}
+
+/// A live session: whose, and what it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub clinician_id: String,
+    pub scope: SessionScope,
+}
+
+/// An OPAQUE login between KE2 and KE3: for which account name, and the server's state.
+pub struct LoginAttempt {
+    pub email: String,
+    pub state: Vec<u8>,
+}
+
+impl fmt::Debug for LoginAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LoginAttempt(<redacted>)")
+    }
 }
 
 impl fmt::Debug for ClinicianRow {
@@ -152,173 +209,115 @@ pub struct AuditEntry {
     pub status: u16,
 }
 
-/// The storage used by the server.
-pub enum Db {
-    Sqlite(sqlite::SqliteDb),
-    Postgres(postgres::PgDb),
-}
+/// The server's storage: one trait, two backends ([`sqlite::SqliteDb`], [`postgres::PgDb`]).
+/// Every method is one unit of work (one transaction where it writes more than one row).
+#[async_trait::async_trait]
+pub trait Storage: Send + Sync {
+    /// `"sqlite"` or `"postgres"` (for metrics and logs).
+    fn backend(&self) -> &'static str;
 
-macro_rules! dispatch {
-    ($self:ident, $db:ident => $e:expr) => {
-        match $self {
-            Db::Sqlite($db) => $e,
-            Db::Postgres($db) => $e,
-        }
-    };
-}
+    /// A server-wide value under `name` (`secret`, `opaque`), set to `fresh` on first use.
+    async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>>;
 
-impl Db {
-    pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
-        }
-    }
+    async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()>;
+    async fn clinic_exists(&self, id: &str) -> DbResult<bool>;
 
-    /// The 32-byte server secret, created on first use.
-    pub async fn server_secret(&self) -> DbResult<[u8; 32]> {
-        dispatch!(self, d => d.server_secret().await)
-    }
-
-    pub async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.create_clinic(id, name, now).await)
-    }
-
-    pub async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
-        dispatch!(self, d => d.clinic_exists(id).await)
-    }
-
-    pub async fn create_invite(
-        &self,
-        token_hash: &[u8; 32],
-        kind: InviteKind,
-        clinic_id: &str,
-        clinician_id: Option<&str>,
-        now: i64,
-        expires: i64,
-    ) -> DbResult<()> {
-        dispatch!(self, d => d.create_invite(token_hash, kind, clinic_id, clinician_id, now, expires).await)
-    }
-
+    async fn create_invite(&self, invite: &NewInvite<'_>) -> DbResult<()>;
+    /// Whether an invite exists, has this kind, is unexpired and unused (without using it).
+    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool>;
     /// Use an invite once: returns it if it exists, has this kind, is unexpired and unused.
-    pub async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
-        dispatch!(self, d => d.take_invite(token_hash, kind, now).await)
-    }
+    async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>>;
 
-    pub async fn create_clinician(&self, c: &ClinicianRow, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.create_clinician(c, now).await)
-    }
+    async fn create_clinician(&self, c: &ClinicianRow, now: i64) -> DbResult<()>;
+    async fn clinician_by_email(&self, email: &str) -> DbResult<Option<ClinicianRow>>;
+    async fn clinician_by_id(&self, id: &str) -> DbResult<Option<ClinicianRow>>;
+    /// A version-1 account's verifier (none once upgraded).
+    async fn legacy_login(&self, clinician_id: &str) -> DbResult<Option<LegacyLogin>>;
+    /// The upgrade's last step, in one transaction: store the OPAQUE record and the re-wrapped
+    /// private key, delete the version-1 verifier and every upgrade session of the account.
+    /// False when the account has no verifier left (already upgraded).
+    async fn complete_upgrade(&self, clinician_id: &str, record: &[u8], wrapped_private_key: &[u8]) -> DbResult<bool>;
 
-    pub async fn clinician_by_email(&self, email: &str) -> DbResult<Option<ClinicianRow>> {
-        dispatch!(self, d => d.clinician_by("email", email).await)
-    }
+    /// Keep an OPAQUE login's state between KE2 and KE3, under the hash of its id.
+    async fn put_login_attempt(&self, id_hash: &[u8; 32], attempt: &LoginAttempt, expires: i64) -> DbResult<()>;
+    /// Take (and delete) an unexpired login attempt: each can be finished once.
+    async fn take_login_attempt(&self, id_hash: &[u8; 32], now: i64) -> DbResult<Option<LoginAttempt>>;
+    async fn create_ticket(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()>;
+    /// The account an unexpired login ticket belongs to.
+    async fn ticket_owner(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>>;
 
-    pub async fn clinician_by_id(&self, id: &str) -> DbResult<Option<ClinicianRow>> {
-        dispatch!(self, d => d.clinician_by("id", id).await)
-    }
-
-    /// Count a failed login; lock the account for `lock_ms` once `max` failures accumulate.
-    pub async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
-        dispatch!(self, d => d.login_failed(id, now, max, lock_ms).await)
-    }
-
-    pub async fn login_succeeded(&self, id: &str) -> DbResult<()> {
-        dispatch!(self, d => d.login_succeeded(id).await)
-    }
-
-    pub async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
-        dispatch!(self, d => d.create_session(token_hash, clinician_id, expires).await)
-    }
-
-    pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
-        dispatch!(self, d => d.session(token_hash, now).await)
-    }
-
-    pub async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
-        dispatch!(self, d => d.delete_session(token_hash).await)
-    }
+    async fn create_session(&self, token_hash: &[u8; 32], session: &SessionRow, expires: i64) -> DbResult<()>;
+    /// The unexpired session this token opens.
+    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<SessionRow>>;
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()>;
 
     /// Register a device key (idempotent for the same key; a different key under the same id
     /// is a conflict) and pair it with a clinician.
-    pub async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.register_device(id, public_key, clinician_id, now).await)
-    }
-
-    pub async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
-        dispatch!(self, d => d.device_key(id).await)
-    }
-
-    pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
-        dispatch!(self, d => d.is_paired(device_id, clinician_id).await)
-    }
-
+    async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()>;
+    async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>>;
+    async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool>;
     /// Record a request nonce; false when it was already used (a replay).
-    pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
-        dispatch!(self, d => d.use_nonce(device_id, nonce, now, expires).await)
-    }
+    async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool>;
 
-    pub async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
-        dispatch!(self, d => d.is_erased(share_ref).await)
-    }
-
-    pub async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
-        dispatch!(self, d => d.create_share(s).await)
-    }
-
-    pub async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
-        dispatch!(self, d => d.share(id).await)
-    }
-
-    pub async fn shares_of_device(&self, device_id: &str) -> DbResult<Vec<ShareRow>> {
-        dispatch!(self, d => d.shares_where("device_id", device_id).await)
-    }
-
-    pub async fn shares_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ShareRow>> {
-        dispatch!(self, d => d.shares_where("clinician_id", clinician_id).await)
-    }
-
-    pub async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
-        dispatch!(self, d => d.append(share, chunk_id, data).await)
-    }
-
-    pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
-        dispatch!(self, d => d.pull(share, after, limit).await)
-    }
-
-    pub async fn put_snapshot(
-        &self,
-        share: &[u8; 16],
-        covers: u64,
-        chunk_id: &[u8; 16],
-        data: Vec<u8>,
-    ) -> DbResult<SnapshotOutcome> {
-        dispatch!(self, d => d.put_snapshot(share, covers, chunk_id, data).await)
-    }
-
+    async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool>;
+    async fn create_share(&self, s: &ShareRow) -> DbResult<()>;
+    async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>>;
+    async fn shares_of_device(&self, device_id: &str) -> DbResult<Vec<ShareRow>>;
+    async fn shares_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ShareRow>>;
+    /// Append a sealed change chunk with the next sequence number (idempotent by chunk id).
+    async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome>;
+    /// The snapshot (when `after` is below its coverage) and the chunks after it, bounded by
+    /// `limit` and [`MAX_PULL_BYTES`].
+    async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled>;
+    /// Store a snapshot covering `covers` and delete exactly the chunks it covers.
+    async fn put_snapshot(&self, snapshot: NewSnapshot<'_>, data: Vec<u8>) -> DbResult<SnapshotOutcome>;
     /// Delete every chunk, snapshot and the wrapped key of a share, and remember only its
     /// pseudonym so the id is refused from now on.
-    pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.erase(share, share_ref, now).await)
-    }
+    async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()>;
 
     /// Append audit entries (in one transaction).
-    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
-        dispatch!(self, d => d.audit(entries).await)
-    }
+    async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()>;
+    /// Delete expired nonces, sessions, login attempts and tickets.
+    async fn purge_expired(&self, now: i64) -> DbResult<()>;
+    /// Every table with every stored value (for tests that check erasure with SQL).
+    async fn dump_tables(&self) -> DbResult<Vec<TableDump>>;
+}
 
-    /// Delete expired nonces and sessions.
-    pub async fn purge_expired(&self, now: i64) -> DbResult<()> {
-        dispatch!(self, d => d.purge_expired(now).await)
-    }
+/// The storage the server runs on.
+pub type Db = Box<dyn Storage>;
 
-    /// Every table's name, for tests that check erasure with SQL.
-    pub async fn dump_tables(&self) -> DbResult<Vec<(String, Vec<Vec<u8>>)>> {
-        dispatch!(self, d => d.dump_tables().await)
-    }
+/// An invite to store (the token itself only by its SHA-256).
+#[derive(Debug, Clone, Copy)]
+pub struct NewInvite<'a> {
+    pub token_hash: &'a [u8; 32],
+    pub kind: InviteKind,
+    pub clinic_id: &'a str,
+    pub clinician_id: Option<&'a str>,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+}
+
+/// A snapshot to store: its share, what it covers and its chunk id (from its sealed header).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSnapshot<'a> {
+    pub share: &'a [u8; 16],
+    pub covers: u64,
+    pub chunk_id: &'a [u8; 16],
+}
+
+/// One table's name and every value in it (each column of each row, as bytes or text).
+#[derive(Debug, Clone)]
+pub struct TableDump {
+    pub table: String,
+    pub values: Vec<Vec<u8>>,
 }
 
 pub(crate) fn parse_kind(s: &str) -> DbResult<InviteKind> {
     InviteKind::parse(s).ok_or(DbError::Storage("unknown invite kind in the database".into()))
+}
+
+pub(crate) fn parse_scope(s: &str) -> DbResult<SessionScope> {
+    SessionScope::parse(s).ok_or(DbError::Storage("unknown session scope in the database".into()))
 }
 
 pub(crate) fn to_u64(v: i64) -> u64 {

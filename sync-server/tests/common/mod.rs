@@ -8,12 +8,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use companion_core::protocol::wire::*;
-use companion_core::protocol::{self, b64, ChunkId, ChunkKind, DeviceKey, RecipientSecret, ShareId, ShareKey};
+use companion_core::protocol::{self, b64, opaque, ChunkId, ChunkKind, DeviceKey, RecipientSecret, ShareId, ShareKey};
 use companion_server::{router, ApiConfig, AppState, Db};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-
-pub const TEST_KDF_ITERATIONS: u32 = 100_000;
 
 pub enum Backend {
     Sqlite(tempfile::TempDir),
@@ -68,7 +66,11 @@ impl Harness {
     }
 
     async fn with(db: Db, backend: Backend) -> Harness {
-        let config = ApiConfig { public_url: "https://sync.test.invalid".into(), ..ApiConfig::default() };
+        let config = ApiConfig {
+            public_url: "https://sync.test.invalid".into(),
+            client_ip_header: Some(SOURCE_HEADER.into()),
+            ..ApiConfig::default()
+        };
         let state = AppState::new(db, config).await.unwrap();
         Harness { app: router(Arc::clone(&state)), state, backend }
     }
@@ -92,12 +94,58 @@ impl Harness {
         self.send(req).await.0
     }
 
+    /// A clinician account as version 1 left it (salt, PBKDF2-derived auth secret hashed with
+    /// Argon2id, private key wrapped under the PBKDF2 wrap key), written straight into the
+    /// database as the migration leaves it. Returns the account id and its key pair.
+    pub async fn legacy_clinician(&self, email: &str, passphrase: &[u8]) -> (String, RecipientSecret) {
+        let (clinic, _) =
+            companion_server::api::clinicians_admin::create_clinic(&self.state, "Old Clinic").await.unwrap();
+        let salt = companion_core::crypto::random_array::<16>().unwrap();
+        let keys = protocol::derive_clinician_keys(passphrase, &salt, protocol::CLINICIAN_KDF_ITERATIONS).unwrap();
+        let secret = RecipientSecret::generate().unwrap();
+        let wrapped = protocol::wrap_recipient_secret(keys.wrap_key(), email, &secret).unwrap();
+        let hash_salt = companion_core::crypto::random_array::<16>().unwrap();
+        let auth_hash = companion_server::api::legacy::hash_auth_secret(&keys.auth_secret(), hash_salt).unwrap();
+        let id = format!("cl_old{}", hex(&companion_core::crypto::random_array::<4>().unwrap()));
+        let public = secret.public().0.to_vec();
+        let iterations = i64::from(protocol::CLINICIAN_KDF_ITERATIONS);
+        let clinician =
+            "INSERT INTO clinicians (id, clinic_id, email, display_name, public_key, wrapped_private_key, created_ms)
+                         VALUES ($1, $2, $3, 'Dr Old Example', $4, $5, 1)";
+        let legacy = "INSERT INTO legacy_logins (clinician_id, salt, iterations, auth_hash) VALUES ($1, $2, $3, $4)";
+        match &self.backend {
+            Backend::Sqlite(dir) => {
+                let c = rusqlite::Connection::open(dir.path().join("server.db")).unwrap();
+                c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+                c.execute(&clinician.replace('$', "?"), rusqlite::params![id, clinic, email, public, wrapped]).unwrap();
+                c.execute(&legacy.replace('$', "?"), rusqlite::params![id, salt.to_vec(), iterations, auth_hash])
+                    .unwrap();
+            }
+            Backend::Postgres(url) => {
+                let (c, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(conn);
+                c.execute(clinician, &[&id, &clinic, &email, &public, &wrapped]).await.unwrap();
+                c.execute(legacy, &[&id, &salt.to_vec(), &iterations, &auth_hash]).await.unwrap();
+            }
+        }
+        (id, secret)
+    }
+
     /// A clinic with one clinician, logged in.
     pub async fn clinician(&self, email: &str) -> Clinician {
         let (_, token) =
             companion_server::api::clinicians_admin::create_clinic(&self.state, "Test Clinic").await.unwrap();
         Clinician::register(self, &token, email).await
     }
+}
+
+/// The header the harness's server takes a request's source address from (as behind a proxy).
+pub const SOURCE_HEADER: &str = "x-test-source";
+
+/// `req`, as if it came from `source`.
+pub fn from_source(mut req: Request<Body>, source: &str) -> Request<Body> {
+    req.headers_mut().insert(SOURCE_HEADER, source.parse().unwrap());
+    req
 }
 
 pub fn post_json(path: &str, body: &impl serde::Serialize) -> Request<Body> {
@@ -107,52 +155,90 @@ pub fn post_json(path: &str, body: &impl serde::Serialize) -> Request<Body> {
         .unwrap()
 }
 
+/// The passphrase test clinicians register with.
+pub const PASSPHRASE: &[u8] = b"clinician passphrase for the server suite";
+
 /// A clinician with their keys, as the dashboard would hold them.
 pub struct Clinician {
     pub email: String,
     pub token: String,
     pub account: ClinicianAccount,
     pub secret: RecipientSecret,
+    pub ticket: String,
+    /// The session cookie the login set.
+    pub cookie: String,
+}
+
+/// Why a login did not go through.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The client's OPAQUE check failed (wrong passphrase, unknown or limited account).
+    ByClient,
+    /// The server answered with this status.
+    ByServer(StatusCode),
 }
 
 impl Clinician {
+    /// Register with OPAQUE as the clinician's side does, then log in.
     pub async fn register(h: &Harness, invite_token: &str, email: &str) -> Clinician {
-        let salt = companion_core::crypto::random_array::<16>().unwrap();
-        let keys = protocol::derive_clinician_keys(b"clinician passphrase", &salt, TEST_KDF_ITERATIONS).unwrap();
+        let (state, request) = opaque::client_start_registration(PASSPHRASE).unwrap();
+        let start = RegistrationStart { invite_token: invite_token.into(), email: email.into(), request: B64(request) };
+        let started: RegistrationStarted =
+            h.json(post_json("/v1/clinicians/register/start", &start), StatusCode::OK).await;
+        let (upload, wrap) = opaque::client_finish_registration(state, PASSPHRASE, &started.response.0, email).unwrap();
         let secret = RecipientSecret::generate().unwrap();
-        let wrapped = protocol::wrap_recipient_secret(&keys, email, &secret).unwrap();
         let reg = RegisterClinician {
             invite_token: invite_token.into(),
             email: email.into(),
             display_name: "Dr Sam Example".into(),
-            salt: B64(salt.to_vec()),
-            iterations: TEST_KDF_ITERATIONS,
-            auth_secret: B64(keys.auth_secret().to_vec()),
+            upload: B64(upload),
             public_key: B64(secret.public().0.to_vec()),
-            wrapped_private_key: B64(wrapped),
+            wrapped_private_key: B64(protocol::wrap_recipient_secret(&wrap, email, &secret).unwrap()),
         };
         let _: ClinicianAccount = h.json(post_json("/v1/clinicians", &reg), StatusCode::CREATED).await;
-        Self::login(h, email, b"clinician passphrase").await
+        Self::login(h, email, PASSPHRASE).await
     }
 
-    /// Log in as the dashboard does: prelogin, derive, send the auth secret, unwrap the key.
+    /// Log in as the dashboard does (OPAQUE), and unwrap the key.
     pub async fn login(h: &Harness, email: &str, passphrase: &[u8]) -> Clinician {
-        let pre: PreloginResponse = h
-            .json(post_json("/v1/clinicians/prelogin", &PreloginRequest { email: email.into() }), StatusCode::OK)
-            .await;
-        let keys = protocol::derive_clinician_keys(passphrase, &pre.salt.0, pre.iterations).unwrap();
-        let login: LoginResponse = h
-            .json(
-                post_json(
-                    "/v1/sessions",
-                    &LoginRequest { email: email.into(), auth_secret: B64(keys.auth_secret().to_vec()) },
-                ),
-                StatusCode::OK,
-            )
-            .await;
-        let secret = protocol::unwrap_recipient_secret(&keys, email, &login.account.wrapped_private_key.0).unwrap();
+        Self::try_login(h, email, passphrase, None, "127.0.0.1").await.expect("login")
+    }
+
+    /// Log in from `source` (the harness trusts `x-test-source`), with a ticket if given.
+    pub async fn try_login(
+        h: &Harness,
+        email: &str,
+        passphrase: &[u8],
+        ticket: Option<&str>,
+        source: &str,
+    ) -> Result<Clinician, Refused> {
+        let (state, request) = opaque::client_start_login(passphrase).unwrap();
+        let start = LoginStart { email: email.into(), request: B64(request), ticket: ticket.map(str::to_string) };
+        let (s, _, body) = h.send(from_source(post_json("/v1/sessions/start", &start), source)).await;
+        if s != StatusCode::OK {
+            return Err(Refused::ByServer(s));
+        }
+        let started: LoginStarted = serde_json::from_slice(&body).unwrap();
+        let done = opaque::client_finish_login(state, passphrase, &started.response.0, email)
+            .map_err(|_| Refused::ByClient)?;
+        let finish = LoginFinish { login_id: started.login_id, finalization: B64(done.finalization) };
+        let (s, headers, body) = h.send(post_json("/v1/sessions/finish", &finish)).await;
+        if s != StatusCode::OK {
+            return Err(Refused::ByServer(s));
+        }
+        let cookie = headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let login: LoginResponse = serde_json::from_slice(&body).unwrap();
+        let secret =
+            protocol::unwrap_recipient_secret(&done.wrap_key, email, &login.account.wrapped_private_key.0).unwrap();
         assert_eq!(secret.public().0.to_vec(), login.account.public_key.0);
-        Clinician { email: email.into(), token: login.token, account: login.account, secret }
+        Ok(Clinician {
+            email: email.into(),
+            token: login.token,
+            account: login.account,
+            secret,
+            ticket: login.ticket,
+            cookie,
+        })
     }
 
     pub fn req(&self, method: &str, path: &str, body: Vec<u8>) -> Request<Body> {
@@ -260,9 +346,9 @@ pub fn chunks_path(share: &ShareId) -> String {
 /// Every stored value of every table (for erasure and canary checks).
 pub async fn all_values(h: &Harness) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for (t, vals) in h.state.db.dump_tables().await.unwrap() {
-        for v in vals {
-            out.push((t.clone(), v));
+    for t in h.state.db.dump_tables().await.unwrap() {
+        for v in t.values {
+            out.push((t.table.clone(), v));
         }
     }
     out

@@ -14,17 +14,8 @@ struct LogUrgeScreen: View {
             Scale(choices: v.scale) { act(.intensity(value: $0)) }
             if v.stage == .saved {
                 if let saved = v.savedText { Paragraph(saved) }
-                Heading(v.nextHeading)
-                ForEach(Array(v.nextSteps.enumerated()), id: \.offset) { _, step in
-                    if let contact = step.contact {
-                        ContactCardView(card: contact) { kind in act(.next(action: .contact(contactId: contact.id, kind: kind))) }
-                    } else if let action = step.action {
-                        ActionButton(step.text) { act(.next(action: action)) }
-                    } else {
-                        Paragraph(step.text)
-                    }
-                    if step.contact == nil, let detail = step.detail { Hint(detail) }
-                }
+                if !v.nextMessage.isEmpty { Heading(v.nextMessage) }
+                NextStepCards(cards: v.nextSteps, send: send) { act(.next(action: $0)) }
                 Paragraph(v.triggersLabel)
                 Chips(chips: v.triggers) { act(.toggleTrigger(label: $0)) }
                 Entry(label: v.addHint, button: "+") { act(.addTrigger(text: $0)) }

@@ -12,6 +12,7 @@ struct PlanScreen: View {
             Heading(v.heading)
             TextField(v.searchLabel, text: Binding(get: { v.query }, set: { act(.search(text: $0)) }))
                 .textFieldStyle(.roundedBorder)
+            if let crisis = v.crisis { CrisisCard(crisis: crisis, send: send) }
             if let found = v.found { Found(found: found, act: act) }
             if let problem = v.problem { Paragraph(problem) }
             ForEach(v.sections, id: \.step) { section in

@@ -17,7 +17,13 @@ struct SettingsScreen: View {
             SettingSwitch(toggle: v.explicitWords) { act(.explicitWords(on: $0)) }
             Heading(v.remindersHeading)
             SettingSwitch(toggle: v.dailyCheckIn) { act(.dailyCheckIn(minute: $0 ? v.checkInMinute : nil)) }
-            if v.dailyCheckIn.on { Hint(v.checkInTime) }
+            if v.dailyCheckIn.on {
+                LazyVGrid(columns: [GridItem(.adaptive(minimum: 70))]) {
+                    ForEach(v.checkInTimes, id: \.minute) { t in
+                        Button(t.label) { act(.dailyCheckIn(minute: t.minute)) }.buttonStyle(.bordered).tint(t.selected ? .accentColor : .gray)
+                    }
+                }
+            }
             SettingSwitch(toggle: v.surfPrompts) { act(.surfPrompts(on: $0)) }
             SettingSwitch(toggle: v.goalNudges) { act(.goalNudges(on: $0)) }
             Heading(v.passphraseHeading)

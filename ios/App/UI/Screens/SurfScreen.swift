@@ -28,10 +28,8 @@ struct SurfScreen: View {
             case .ended:
                 SeriesChart(series: v.wave)
                 ForEach(v.summary, id: \.self) { Paragraph($0) }
-                if let offer = v.slipOffer {
-                    Paragraph(offer)
-                    ActionButton("Look at it as a slip") { act(.recordSlip) }
-                }
+                if !v.nextMessage.isEmpty { Paragraph(v.nextMessage) }
+                NextStepCards(cards: v.nextSteps, send: send) { act(.next(action: $0)) }
                 ActionButton(v.doneLabel) { act(.done) }
             }
         }

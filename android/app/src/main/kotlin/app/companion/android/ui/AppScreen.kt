@@ -1,5 +1,6 @@
 // The frame around every screen: the title, back (the system gesture too), the quick exit,
-// the notice, and the screen the core says is on top. Rendering only: every word, choice and
+// the notice, the crisis step over everything when the core shows one, and the screen the
+// core says is on top. Rendering only: every word, choice and
 // order comes from the view; every tap becomes an Event. Android-only (Jetpack Compose).
 package app.companion.android.ui
 
@@ -68,7 +69,12 @@ fun AppScreen(controller: AppController) {
         ) { padding ->
             Box(Modifier.padding(padding)) {
                 view.notice?.let { NoticeBanner(it) { send(Event.DismissNotice) } }
-                Screen(view.screen, send)
+                val crisis = view.crisis
+                if (crisis != null) {
+                    ScreenColumn { CrisisCard(crisis, send) { send(Event.CloseCrisis) } }
+                } else {
+                    Screen(view.screen, send)
+                }
             }
         }
     }

@@ -42,6 +42,10 @@ import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.unit.dp
 import app.companion.core.ChartStyle
+import app.companion.core.CrisisView
+import app.companion.core.Event
+import app.companion.core.NextStepAction
+import app.companion.core.NextStepCard
 import app.companion.core.Chip
 import app.companion.core.ContactCard
 import app.companion.core.ContactKind
@@ -214,4 +218,36 @@ fun HeatmapView(map: Heatmap) {
         }
     }
     Hint(map.summary)
+}
+
+/** The crisis step: its words, people reachable now, crisis lines, the emergency number. */
+@Composable
+fun CrisisCard(crisis: CrisisView, send: (Event) -> Unit, onClose: (() -> Unit)? = null) {
+    Card(Modifier.fillMaxWidth().padding(vertical = 8.dp)) {
+        Column(Modifier.padding(12.dp)) {
+            Paragraph(crisis.message)
+            (crisis.peopleNow + crisis.contacts).forEach { c -> ContactCardView(c) { kind -> send(Event.Contact(c.id, kind)) } }
+            Hint(crisis.emergencyText)
+            Action(crisis.callEmergencyLabel) { send(Event.CallEmergency) }
+            Paragraph(crisis.notAnEmergencyService)
+            onClose?.let { Secondary(crisis.closeLabel, it) }
+        }
+    }
+}
+
+/** Next steps in the core's order, each with its crisis step, contacts or button. */
+@Composable
+fun NextStepCards(cards: List<NextStepCard>, send: (Event) -> Unit, onAction: (NextStepAction) -> Unit) {
+    cards.forEach { card ->
+        val crisis = card.crisis
+        if (crisis != null) {
+            CrisisCard(crisis, send)
+        } else {
+            Paragraph(card.text)
+            card.detail?.let { Hint(it) }
+            card.contacts.forEach { c -> ContactCardView(c) { kind -> send(Event.Contact(c.id, kind)) } }
+            val action = card.action
+            if (action != null) Action(card.actionLabel ?: card.text) { onAction(action) }
+        }
+    }
 }

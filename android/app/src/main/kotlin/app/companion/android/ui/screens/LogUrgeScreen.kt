@@ -10,12 +10,10 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
-import app.companion.android.ui.Action
 import app.companion.android.ui.Chips
-import app.companion.android.ui.ContactCardView
+import app.companion.android.ui.NextStepCards
 import app.companion.android.ui.Entry
 import app.companion.android.ui.Heading
-import app.companion.android.ui.Hint
 import app.companion.android.ui.Paragraph
 import app.companion.android.ui.Scale
 import app.companion.android.ui.ScreenColumn
@@ -25,7 +23,6 @@ import app.companion.core.Event
 import app.companion.core.LogUrgeAction
 import app.companion.core.LogUrgeStage
 import app.companion.core.LogUrgeView
-import app.companion.core.NextStepAction
 
 @Composable
 fun LogUrgeScreen(v: LogUrgeView, send: Send) = ScreenColumn {
@@ -34,17 +31,8 @@ fun LogUrgeScreen(v: LogUrgeView, send: Send) = ScreenColumn {
     Scale(v.scale) { act(LogUrgeAction.Intensity(it)) }
     if (v.stage == LogUrgeStage.SAVED) {
         v.savedText?.let { Paragraph(it) }
-        Heading(v.nextHeading)
-        v.nextSteps.forEach { step ->
-            val contact = step.contact
-            if (contact != null) {
-                ContactCardView(contact) { kind -> act(LogUrgeAction.Next(NextStepAction.Contact(contact.id, kind))) }
-            } else {
-                val action = step.action
-                if (action != null) Action(step.text) { act(LogUrgeAction.Next(action)) } else Paragraph(step.text)
-                step.detail?.let { Hint(it) }
-            }
-        }
+        if (v.nextMessage.isNotEmpty()) Heading(v.nextMessage)
+        NextStepCards(v.nextSteps, send) { act(LogUrgeAction.Next(it)) }
         Paragraph(v.triggersLabel)
         Chips(v.triggers) { act(LogUrgeAction.ToggleTrigger(it)) }
         Entry(v.addHint, "+") { act(LogUrgeAction.AddTrigger(it)) }

@@ -13,6 +13,7 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import app.companion.android.ui.ContactCardView
+import app.companion.android.ui.CrisisCard
 import app.companion.android.ui.Heading
 import app.companion.android.ui.Hint
 import app.companion.android.ui.Paragraph
@@ -30,6 +31,7 @@ fun PlanScreen(v: PlanView, send: Send) = ScreenColumn {
     fun act(a: PlanAction) = send(Event.Plan(a))
     Heading(v.heading)
     OutlinedTextField(value = v.query, onValueChange = { act(PlanAction.Search(it)) }, label = { Text(v.searchLabel) })
+    v.crisis?.let { CrisisCard(it, send) }
     v.found?.let { Found(it, ::act) }
     v.problem?.let { Paragraph(it) }
     v.sections.forEach { section ->

@@ -6,7 +6,6 @@ import androidx.compose.material3.FilterChip
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import app.companion.android.ui.Heading
-import app.companion.android.ui.Hint
 import app.companion.android.ui.PassphrasePair
 import app.companion.android.ui.ScreenColumn
 import app.companion.android.ui.Secondary
@@ -26,7 +25,11 @@ fun SettingsScreen(v: SettingsView, send: Send) = ScreenColumn {
     SettingSwitch(v.explicitWords) { act(SettingsAction.ExplicitWords(it)) }
     Heading(v.remindersHeading)
     SettingSwitch(v.dailyCheckIn) { on -> act(SettingsAction.DailyCheckIn(if (on) v.checkInMinute else null)) }
-    if (v.dailyCheckIn.on) Hint(v.checkInTime)
+    if (v.dailyCheckIn.on) {
+        v.checkInTimes.forEach { t ->
+            FilterChip(selected = t.selected, onClick = { act(SettingsAction.DailyCheckIn(t.minute)) }, label = { Text(t.label) })
+        }
+    }
     SettingSwitch(v.surfPrompts) { act(SettingsAction.SurfPrompts(it)) }
     SettingSwitch(v.goalNudges) { act(SettingsAction.GoalNudges(it)) }
     Heading(v.passphraseHeading)

@@ -6,6 +6,7 @@ import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.runtime.Composable
 import app.companion.android.ui.Action
 import app.companion.android.ui.Heading
+import app.companion.android.ui.NextStepCards
 import app.companion.android.ui.Paragraph
 import app.companion.android.ui.Scale
 import app.companion.android.ui.ScreenColumn
@@ -42,10 +43,8 @@ fun SurfScreen(v: SurfView, send: Send) = ScreenColumn {
         SurfStage.ENDED -> {
             SeriesChart(v.wave)
             v.summary.forEach { Paragraph(it) }
-            v.slipOffer?.let {
-                Paragraph(it)
-                Action("Look at it as a slip") { act(SurfAction.RecordSlip) }
-            }
+            if (v.nextMessage.isNotEmpty()) Paragraph(v.nextMessage)
+            NextStepCards(v.nextSteps, send) { act(SurfAction.Next(it)) }
             Action(v.doneLabel) { act(SurfAction.Done) }
         }
     }

@@ -9,19 +9,20 @@
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use super::{
-    arr16, arr32, parse_kind, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind,
-    InviteRow, Pulled, ShareRow, SnapshotOutcome,
-};
+mod migrations;
 
-const SCHEMA: &str = include_str!("schema_postgres.sql");
+use super::{
+    arr16, arr32, parse_kind, parse_scope, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult,
+    InviteKind, InviteRow, LegacyLogin, LoginAttempt, NewInvite, NewSnapshot, Pulled, SessionRow, SessionScope,
+    ShareRow, SnapshotOutcome, Storage, TableDump,
+};
 
 pub struct PgDb {
     pool: Pool,
 }
 
 impl PgDb {
-    /// Connect (`postgres://user:pass@host/db`) and create the schema if needed.
+    /// Connect (`postgres://user:pass@host/db`) and create or upgrade the schema if needed.
     pub async fn connect(url: &str, max_connections: usize) -> DbResult<PgDb> {
         let config: tokio_postgres::Config =
             url.parse().map_err(|e: tokio_postgres::Error| DbError::Storage(e.to_string()))?;
@@ -29,14 +30,9 @@ impl PgDb {
         let pool =
             Pool::builder(mgr).max_size(max_connections.max(2)).build().map_err(|e| DbError::Storage(e.to_string()))?;
         let db = PgDb { pool };
-        {
-            let client = db.pool.get().await?;
-            // Several processes may start together: serialise schema creation.
-            client.batch_execute("SELECT pg_advisory_lock(7260441)").await?;
-            let r = client.batch_execute(SCHEMA).await;
-            client.batch_execute("SELECT pg_advisory_unlock(7260441)").await?;
-            r?;
-        }
+        let mut client = db.pool.get().await?;
+        migrations::prepare(&mut client).await?;
+        drop(client);
         Ok(db)
     }
 
@@ -44,49 +40,97 @@ impl PgDb {
         Ok(self.pool.get().await?)
     }
 
-    pub async fn server_secret(&self) -> DbResult<[u8; 32]> {
-        let fresh: [u8; 32] =
-            companion_core::crypto::random_array().map_err(|_| DbError::Storage("no randomness".into()))?;
-        let c = self.client().await?;
-        c.execute(
-            "INSERT INTO server_config (name, value) VALUES ('secret', $1) ON CONFLICT (name) DO NOTHING",
-            &[&&fresh[..]],
-        )
-        .await?;
-        let row = c.query_one("SELECT value FROM server_config WHERE name = 'secret'", &[]).await?;
-        arr32(row.get::<_, &[u8]>(0))
+    fn share_from(r: &tokio_postgres::Row) -> DbResult<ShareRow> {
+        Ok(ShareRow {
+            id: arr16(r.get::<_, &[u8]>(0))?,
+            device_id: r.get(1),
+            clinician_id: r.get(2),
+            wrapped_key: r.get(3),
+            last_seq: to_u64(r.get(4)),
+            snapshot_covers: to_u64(r.get(5)),
+            created_ms: r.get(6),
+        })
     }
 
-    pub async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
+    const SHARE_COLUMNS: &'static str =
+        "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
+         FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id";
+
+    async fn shares_where(&self, column: &'static str, value: &str) -> DbResult<Vec<ShareRow>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(&format!("{} WHERE s.{column} = $1 ORDER BY s.created_ms, s.id", Self::SHARE_COLUMNS), &[&value])
+            .await?;
+        rows.iter().map(Self::share_from).collect()
+    }
+
+    async fn clinician_by(&self, column: &'static str, value: &str) -> DbResult<Option<ClinicianRow>> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT id, clinic_id, email, display_name, public_key, wrapped_private_key, opaque_record
+             FROM clinicians WHERE {column} = $1"
+        );
+        let row = c.query_opt(&sql, &[&value]).await?;
+        Ok(row.map(|r| ClinicianRow {
+            id: r.get(0),
+            clinic_id: r.get(1),
+            email: r.get(2),
+            display_name: r.get(3),
+            public_key: r.get(4),
+            wrapped_private_key: r.get(5),
+            opaque_record: r.get(6),
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for PgDb {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO server_config (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            &[&name, &fresh],
+        )
+        .await?;
+        Ok(c.query_one("SELECT value FROM server_config WHERE name = $1", &[&name]).await?.get(0))
+    }
+
+    async fn create_clinic(&self, id: &str, name: &str, now: i64) -> DbResult<()> {
         let c = self.client().await?;
         c.execute("INSERT INTO clinics (id, name, created_ms) VALUES ($1, $2, $3)", &[&id, &name, &now]).await?;
         Ok(())
     }
 
-    pub async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
+    async fn clinic_exists(&self, id: &str) -> DbResult<bool> {
         let c = self.client().await?;
         Ok(c.query_opt("SELECT 1 FROM clinics WHERE id = $1", &[&id]).await?.is_some())
     }
 
-    pub async fn create_invite(
-        &self,
-        token_hash: &[u8; 32],
-        kind: InviteKind,
-        clinic_id: &str,
-        clinician_id: Option<&str>,
-        now: i64,
-        expires: i64,
-    ) -> DbResult<()> {
+    async fn create_invite(&self, i: &NewInvite<'_>) -> DbResult<()> {
         let c = self.client().await?;
         c.execute(
             "INSERT INTO invites (token_hash, kind, clinic_id, clinician_id, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&&token_hash[..], &kind.as_str(), &clinic_id, &clinician_id, &now, &expires],
+            &[&&i.token_hash[..], &i.kind.as_str(), &i.clinic_id, &i.clinician_id, &i.created_ms, &i.expires_ms],
         )
         .await?;
         Ok(())
     }
 
-    pub async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
+    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool> {
+        let c = self.client().await?;
+        Ok(c.query_opt(
+            "SELECT 1 FROM invites WHERE token_hash = $1 AND kind = $2 AND used_ms IS NULL AND expires_ms > $3",
+            &[&&token_hash[..], &kind.as_str(), &now],
+        )
+        .await?
+        .is_some())
+    }
+
+    async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
         let c = self.client().await?;
         let row = c
             .query_opt(
@@ -101,24 +145,13 @@ impl PgDb {
         .transpose()
     }
 
-    pub async fn create_clinician(&self, r: &ClinicianRow, now: i64) -> DbResult<()> {
+    async fn create_clinician(&self, r: &ClinicianRow, now: i64) -> DbResult<()> {
         let c = self.client().await?;
         let res = c
             .execute(
-                "INSERT INTO clinicians (id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key,
-                   wrapped_private_key, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &[
-                    &r.id,
-                    &r.clinic_id,
-                    &r.email,
-                    &r.display_name,
-                    &r.kdf_salt,
-                    &i64::from(r.kdf_iterations),
-                    &r.auth_hash,
-                    &r.public_key,
-                    &r.wrapped_private_key,
-                    &now,
-                ],
+                "INSERT INTO clinicians (id, clinic_id, email, display_name, public_key, wrapped_private_key, opaque_record,
+                   created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[&r.id, &r.clinic_id, &r.email, &r.display_name, &r.public_key, &r.wrapped_private_key, &r.opaque_record, &now],
             )
             .await;
         match res.map_err(DbError::from) {
@@ -128,73 +161,108 @@ impl PgDb {
         }
     }
 
-    pub async fn clinician_by(&self, column: &'static str, value: &str) -> DbResult<Option<ClinicianRow>> {
+    async fn legacy_login(&self, clinician_id: &str) -> DbResult<Option<LegacyLogin>> {
         let c = self.client().await?;
-        let sql = format!(
-            "SELECT id, clinic_id, email, display_name, kdf_salt, kdf_iterations, auth_hash, public_key, wrapped_private_key,
-               failed_logins, locked_until_ms FROM clinicians WHERE {column} = $1"
-        );
-        let row = c.query_opt(&sql, &[&value]).await?;
-        Ok(row.map(|r| ClinicianRow {
-            id: r.get(0),
-            clinic_id: r.get(1),
-            email: r.get(2),
-            display_name: r.get(3),
-            kdf_salt: r.get(4),
-            kdf_iterations: u32::try_from(r.get::<_, i64>(5)).unwrap_or(0),
-            auth_hash: r.get(6),
-            public_key: r.get(7),
-            wrapped_private_key: r.get(8),
-            failed_logins: u32::try_from(r.get::<_, i64>(9)).unwrap_or(u32::MAX),
-            locked_until_ms: r.get(10),
+        let r = c
+            .query_opt(
+                "SELECT salt, iterations, auth_hash FROM legacy_logins WHERE clinician_id = $1",
+                &[&clinician_id],
+            )
+            .await?;
+        Ok(r.map(|r| LegacyLogin {
+            salt: r.get(0),
+            iterations: u32::try_from(r.get::<_, i64>(1)).unwrap_or(0),
+            auth_hash: r.get(2),
         }))
     }
 
-    pub async fn login_failed(&self, id: &str, now: i64, max: u32, lock_ms: i64) -> DbResult<()> {
+    async fn complete_upgrade(&self, clinician_id: &str, record: &[u8], wrapped: &[u8]) -> DbResult<bool> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        if tx.execute("DELETE FROM legacy_logins WHERE clinician_id = $1", &[&clinician_id]).await? == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "UPDATE clinicians SET opaque_record = $2, wrapped_private_key = $3 WHERE id = $1",
+            &[&clinician_id, &record, &wrapped],
+        )
+        .await?;
+        tx.execute(
+            "DELETE FROM sessions WHERE clinician_id = $1 AND scope = $2",
+            &[&clinician_id, &SessionScope::Upgrade.as_str()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn put_login_attempt(&self, id_hash: &[u8; 32], a: &LoginAttempt, expires: i64) -> DbResult<()> {
         let c = self.client().await?;
         c.execute(
-            "UPDATE clinicians SET failed_logins = failed_logins + 1,
-               locked_until_ms = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until_ms END WHERE id = $1",
-            &[&id, &i64::from(max), &(now + lock_ms)],
+            "INSERT INTO login_attempts (id, email, state, expires_ms) VALUES ($1, $2, $3, $4)",
+            &[&&id_hash[..], &a.email, &a.state, &expires],
         )
         .await?;
         Ok(())
     }
 
-    pub async fn login_succeeded(&self, id: &str) -> DbResult<()> {
+    async fn take_login_attempt(&self, id_hash: &[u8; 32], now: i64) -> DbResult<Option<LoginAttempt>> {
         let c = self.client().await?;
-        c.execute("UPDATE clinicians SET failed_logins = 0, locked_until_ms = 0 WHERE id = $1", &[&id]).await?;
-        Ok(())
+        let r = c
+            .query_opt("DELETE FROM login_attempts WHERE id = $1 RETURNING email, state, expires_ms", &[&&id_hash[..]])
+            .await?;
+        Ok(r.filter(|r| r.get::<_, i64>(2) > now).map(|r| LoginAttempt { email: r.get(0), state: r.get(1) }))
     }
 
-    pub async fn create_session(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
+    async fn create_ticket(&self, token_hash: &[u8; 32], clinician_id: &str, expires: i64) -> DbResult<()> {
         let c = self.client().await?;
         c.execute(
-            "INSERT INTO sessions (token_hash, clinician_id, expires_ms) VALUES ($1, $2, $3)",
+            "INSERT INTO login_tickets (token_hash, clinician_id, expires_ms) VALUES ($1, $2, $3)",
             &[&&token_hash[..], &clinician_id, &expires],
         )
         .await?;
         Ok(())
     }
 
-    pub async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
+    async fn ticket_owner(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<String>> {
         let c = self.client().await?;
         let r = c
             .query_opt(
-                "SELECT clinician_id FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
+                "SELECT clinician_id FROM login_tickets WHERE token_hash = $1 AND expires_ms > $2",
                 &[&&token_hash[..], &now],
             )
             .await?;
         Ok(r.map(|r| r.get(0)))
     }
 
-    pub async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
+    async fn create_session(&self, token_hash: &[u8; 32], s: &SessionRow, expires: i64) -> DbResult<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO sessions (token_hash, clinician_id, expires_ms, scope) VALUES ($1, $2, $3, $4)",
+            &[&&token_hash[..], &s.clinician_id, &expires, &s.scope.as_str()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &[u8; 32], now: i64) -> DbResult<Option<SessionRow>> {
+        let c = self.client().await?;
+        let r = c
+            .query_opt(
+                "SELECT clinician_id, scope FROM sessions WHERE token_hash = $1 AND expires_ms > $2",
+                &[&&token_hash[..], &now],
+            )
+            .await?;
+        r.map(|r| Ok(SessionRow { clinician_id: r.get(0), scope: parse_scope(r.get(1))? })).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()> {
         let c = self.client().await?;
         c.execute("DELETE FROM sessions WHERE token_hash = $1", &[&&token_hash[..]]).await?;
         Ok(())
     }
 
-    pub async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
+    async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         tx.execute(
@@ -215,13 +283,13 @@ impl PgDb {
         Ok(())
     }
 
-    pub async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
+    async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
         let c = self.client().await?;
         let r = c.query_opt("SELECT public_key FROM devices WHERE id = $1", &[&id]).await?;
         r.map(|r| arr32(r.get::<_, &[u8]>(0))).transpose()
     }
 
-    pub async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
+    async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
         let c = self.client().await?;
         Ok(c.query_opt(
             "SELECT 1 FROM pairings WHERE device_id = $1 AND clinician_id = $2",
@@ -231,7 +299,7 @@ impl PgDb {
         .is_some())
     }
 
-    pub async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
+    async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
         let c = self.client().await?;
         // Insert, or take over an expired row; a live row means a replay.
         let st = c
@@ -244,12 +312,12 @@ impl PgDb {
         Ok(n == 1)
     }
 
-    pub async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
+    async fn is_erased(&self, share_ref: &[u8; 32]) -> DbResult<bool> {
         let c = self.client().await?;
         Ok(c.query_opt("SELECT 1 FROM erased WHERE share_ref = $1", &[&&share_ref[..]]).await?.is_some())
     }
 
-    pub async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
+    async fn create_share(&self, s: &ShareRow) -> DbResult<()> {
         let c = self.client().await?;
         let r = c
             .execute(
@@ -264,37 +332,29 @@ impl PgDb {
         }
     }
 
-    fn share_from(r: &tokio_postgres::Row) -> DbResult<ShareRow> {
-        Ok(ShareRow {
-            id: arr16(r.get::<_, &[u8]>(0))?,
-            device_id: r.get(1),
-            clinician_id: r.get(2),
-            wrapped_key: r.get(3),
-            last_seq: to_u64(r.get(4)),
-            snapshot_covers: to_u64(r.get(5)),
-            created_ms: r.get(6),
-        })
+    async fn clinician_by_email(&self, email: &str) -> DbResult<Option<ClinicianRow>> {
+        self.clinician_by("email", email).await
     }
 
-    const SHARE_COLUMNS: &'static str =
-        "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
-         FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id";
+    async fn clinician_by_id(&self, id: &str) -> DbResult<Option<ClinicianRow>> {
+        self.clinician_by("id", id).await
+    }
 
-    pub async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
+    async fn shares_of_device(&self, device_id: &str) -> DbResult<Vec<ShareRow>> {
+        self.shares_where("device_id", device_id).await
+    }
+
+    async fn shares_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ShareRow>> {
+        self.shares_where("clinician_id", clinician_id).await
+    }
+
+    async fn share(&self, id: &[u8; 16]) -> DbResult<Option<ShareRow>> {
         let c = self.client().await?;
         let r = c.query_opt(&format!("{} WHERE s.id = $1", Self::SHARE_COLUMNS), &[&&id[..]]).await?;
         r.as_ref().map(Self::share_from).transpose()
     }
 
-    pub async fn shares_where(&self, column: &'static str, value: &str) -> DbResult<Vec<ShareRow>> {
-        let c = self.client().await?;
-        let rows = c
-            .query(&format!("{} WHERE s.{column} = $1 ORDER BY s.created_ms, s.id", Self::SHARE_COLUMNS), &[&value])
-            .await?;
-        rows.iter().map(Self::share_from).collect()
-    }
-
-    pub async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
+    async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
         let mut c = self.client().await?;
         let find = c.prepare_cached("SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2").await?;
         let existing = c.query_opt(&find, &[&&share[..], &&chunk_id[..]]).await?;
@@ -326,7 +386,7 @@ impl PgDb {
         }
     }
 
-    pub async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
+    async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
         let mut c = self.client().await?;
         // One snapshot-consistent view of the share.
         let tx = c
@@ -371,13 +431,8 @@ impl PgDb {
         Ok(out)
     }
 
-    pub async fn put_snapshot(
-        &self,
-        share: &[u8; 16],
-        covers: u64,
-        chunk_id: &[u8; 16],
-        data: Vec<u8>,
-    ) -> DbResult<SnapshotOutcome> {
+    async fn put_snapshot(&self, s: NewSnapshot<'_>, data: Vec<u8>) -> DbResult<SnapshotOutcome> {
+        let NewSnapshot { share, covers, chunk_id } = s;
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let Some(last) = tx.query_opt("SELECT last_seq FROM shares WHERE id = $1 FOR UPDATE", &[&&share[..]]).await?
@@ -408,7 +463,7 @@ impl PgDb {
         Ok(SnapshotOutcome::Stored { removed })
     }
 
-    pub async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
+    async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         tx.execute("DELETE FROM chunks WHERE share_id = $1", &[&&share[..]]).await?;
@@ -423,7 +478,7 @@ impl PgDb {
         Ok(())
     }
 
-    pub async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
+    async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let st = tx
@@ -437,25 +492,27 @@ impl PgDb {
         Ok(())
     }
 
-    pub async fn purge_expired(&self, now: i64) -> DbResult<()> {
+    async fn purge_expired(&self, now: i64) -> DbResult<()> {
         let c = self.client().await?;
         c.execute("DELETE FROM nonces WHERE expires_ms <= $1", &[&now]).await?;
         c.execute("DELETE FROM sessions WHERE expires_ms <= $1", &[&now]).await?;
+        c.execute("DELETE FROM login_attempts WHERE expires_ms <= $1", &[&now]).await?;
+        c.execute("DELETE FROM login_tickets WHERE expires_ms <= $1", &[&now]).await?;
         Ok(())
     }
 
-    pub async fn dump_tables(&self) -> DbResult<Vec<(String, Vec<Vec<u8>>)>> {
+    async fn dump_tables(&self) -> DbResult<Vec<TableDump>> {
         let c = self.client().await?;
         let tables = c
             .query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1", &[])
             .await?;
         let mut out = Vec::new();
         for t in tables {
-            let name: String = t.get(0);
+            let table: String = t.get(0);
             // Every column as text (bytea as hex), so a search sees each value.
-            let rows = c.query(&format!("SELECT row_to_json(x)::text FROM \"{name}\" x"), &[]).await?;
+            let rows = c.query(&format!("SELECT row_to_json(x)::text FROM \"{table}\" x"), &[]).await?;
             let values = rows.iter().map(|r| r.get::<_, String>(0).into_bytes()).collect();
-            out.push((name, values));
+            out.push(TableDump { table, values });
         }
         Ok(out)
     }

@@ -1,4 +1,4 @@
--- companion-server schema, SQLite flavour (version 2; `migrate` in sqlite.rs upgrades version 1). Nothing here is client plaintext:
+-- companion-server schema, SQLite flavour, version 3 (migrations.rs brings older files here). Nothing here is client plaintext:
 -- chunks, snapshots and wrapped keys are ciphertext; shares are referenced in `erased` and
 -- `audit` only by HMAC(server secret, share id).
 CREATE TABLE IF NOT EXISTS server_config (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -6,12 +6,19 @@ CREATE TABLE IF NOT EXISTS clinics (id TEXT PRIMARY KEY, name TEXT NOT NULL, cre
 CREATE TABLE IF NOT EXISTS invites (
     token_hash BLOB PRIMARY KEY, kind TEXT NOT NULL, clinic_id TEXT NOT NULL, clinician_id TEXT,
     created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, used_ms INTEGER);
+-- A clinician's login is OPAQUE (version 3): `opaque_record` is the registration record, which
+-- allows no offline test of a passphrase guess cheaper than a full Argon2id. A version-1
+-- account keeps its old verifier in `legacy_logins` until its one-time upgrade.
 CREATE TABLE IF NOT EXISTS clinicians (
     id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, email TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
-    kdf_salt BLOB NOT NULL, kdf_iterations INTEGER NOT NULL, auth_hash BLOB NOT NULL,
-    public_key BLOB NOT NULL, wrapped_private_key BLOB NOT NULL,
-    failed_logins INTEGER NOT NULL DEFAULT 0, locked_until_ms INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (token_hash BLOB PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms INTEGER NOT NULL);
+    public_key BLOB NOT NULL, wrapped_private_key BLOB NOT NULL, created_ms INTEGER NOT NULL, opaque_record BLOB);
+CREATE TABLE IF NOT EXISTS legacy_logins (
+    clinician_id TEXT PRIMARY KEY, salt BLOB NOT NULL, iterations INTEGER NOT NULL, auth_hash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash BLOB PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms INTEGER NOT NULL, scope TEXT NOT NULL DEFAULT 'full');
+-- An OPAQUE login between KE2 and KE3 (minutes at most), and the tickets of earlier logins.
+CREATE TABLE IF NOT EXISTS login_attempts (id BLOB PRIMARY KEY, email TEXT NOT NULL, state BLOB NOT NULL, expires_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS login_tickets (token_hash BLOB PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key BLOB NOT NULL, created_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS pairings (
     device_id TEXT NOT NULL, clinician_id TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY (device_id, clinician_id));

@@ -1,4 +1,4 @@
--- companion-server schema, PostgreSQL flavour (version 1). Nothing here is client plaintext:
+-- companion-server schema, PostgreSQL flavour (version 1, frozen: the starting point of every upgrade). Nothing here is client plaintext:
 -- chunks, snapshots and wrapped keys are ciphertext; shares are referenced in `erased` and
 -- `audit` only by HMAC(server secret, share id).
 CREATE TABLE IF NOT EXISTS server_config (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
