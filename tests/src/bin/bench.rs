@@ -4,6 +4,8 @@
 
 #[path = "../../benches/builds.rs"]
 mod builds;
+#[path = "../../benches/dashboard.rs"]
+mod dashboard;
 #[path = "../../benches/ffi.rs"]
 mod ffi;
 #[path = "../../benches/insights.rs"]
@@ -32,6 +34,7 @@ const BENCHES: &[Bench] = &[
     ("sync", sync::run),
     ("ffi", ffi::run),
     ("builds", builds::run),
+    ("dashboard", dashboard::run),
 ];
 
 fn main() {
