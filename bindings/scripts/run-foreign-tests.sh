@@ -70,6 +70,8 @@ clinic_invite="$("$target/debug/companion-server" --data-dir "$server_dir/data" 
 export COMPANION_CLINICIAN_BIN="$target/debug/companion-clinician"
 export COMPANION_CLINICIAN_EMAIL="dr.example@clinic.invalid"
 export COMPANION_CLINICIAN_PASSPHRASE="clinician passphrase for the foreign tests"
+# The clinician's login tickets (kept between runs, as on a clinician's machine), in the work dir.
+export COMPANION_CLINICIAN_STATE="$server_dir/clinician-state"
 "$COMPANION_CLINICIAN_BIN" register --invite "$clinic_invite" --name "Dr Sam Example" >/dev/null
 
 status=0

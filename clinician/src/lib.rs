@@ -5,6 +5,7 @@
 //!   entries), over the core's clinician reader;
 //! - [`report`] and [`overview`]: what the pages show, computed with the core's insights;
 //! - [`terminal`]: `companion-clinician read`;
+//! - [`tickets`]: login tickets kept between runs, so repeated commands are not first logins;
 //! - [`words`]: the words all of them use.
 
 #![forbid(unsafe_code)]
@@ -17,4 +18,5 @@ pub mod report;
 pub mod shared;
 pub mod suggest;
 pub mod terminal;
+pub mod tickets;
 pub mod words;

@@ -16,6 +16,7 @@ use companion_clinician::dashboard::{self, DashboardOptions};
 use companion_clinician::shared::{self, Session, SuggestionState};
 use companion_clinician::suggest::{self, Suggestion};
 use companion_clinician::terminal;
+use companion_clinician::tickets::TicketStore;
 use companion_core::clinician::Clinician;
 use companion_core::sync::http::HttpTransport;
 use companion_core::sync::Transport;
@@ -120,7 +121,19 @@ fn main() {
     let cli = Cli::parse();
     let net = transport();
     let email = || cli.email.clone().unwrap_or_else(|| fail("give --email (or COMPANION_CLINICIAN_EMAIL)"));
-    let session = || Session::login(net, &cli.server, &email(), &passphrase(false), None).unwrap_or_else(|e| fail(e));
+    let tickets = TicketStore::from_env();
+    let session = || {
+        let email = email();
+        let ticket = tickets.as_ref().and_then(|t| t.load(&cli.server, &email));
+        let s =
+            Session::login(net, &cli.server, &email, &passphrase(false), ticket.as_deref()).unwrap_or_else(|e| fail(e));
+        if let Some(t) = &tickets {
+            if let Err(e) = t.save(&cli.server, &email, s.ticket()) {
+                eprintln!("companion-clinician: could not keep the login ticket for next time ({e})");
+            }
+        }
+        s
+    };
     // Logged in, with every share read.
     let reader = || {
         let mut s = session();

@@ -172,3 +172,22 @@ fn clear_errors_for_bad_invites_and_unknown_names() {
     assert_eq!(wrong.status.code(), Some(1));
     assert!(!stderr(&wrong).contains("panicked"), "{}", stderr(&wrong));
 }
+
+/// A clinician before a session runs many commands in a row; each is a login. The server's
+/// per-account allowance (meant for guessers) must not turn them into "wrong passphrase": the
+/// ticket kept between runs gives each login from this machine its own allowance.
+#[test]
+fn many_commands_in_a_row_keep_logging_in() {
+    let server = TestServer::start();
+    let state = tempfile::tempdir().expect("tempdir");
+    let invite = server.clinician_invite();
+    clinician_ok(&server, &["register", "--invite", &invite, "--name", "Dr Example"]);
+    for i in 1..=15 {
+        let o = clinician_cmd(&server)
+            .env("COMPANION_CLINICIAN_STATE", state.path())
+            .arg("shares")
+            .output()
+            .expect("run companion-clinician");
+        assert!(o.status.success(), "command {i} of 15 refused: {}", stderr(&o));
+    }
+}

@@ -338,10 +338,21 @@ fn revocation_erases_the_share_and_nothing_more_is_sent() {
     assert!(!after.iter().any(|r| r.contains(&share_id)), "requests after revocation: {after:?}");
     // The local data stays.
     assert_eq!(s.urges(&Default::default()).unwrap().urges.len(), 2);
+    // On the server the erased share's id is left only in the erasure notice for its
+    // recipient (docs/protocol.md, "what the server learns"), and goes with it when the
+    // notice's period ends: then it is in no file at all.
+    let needle = shares[0].share_id();
+    let tables = server.block_on(server.state.db.dump_tables()).unwrap();
+    for t in &tables {
+        let holds = t.values.iter().any(|v| v.windows(needle.len()).any(|w| w == needle.as_bytes()));
+        assert_eq!(holds, t.table == "tombstones", "table {} and the erased share's id", t.table);
+    }
+    let far_future = i64::MAX;
+    let purged = server.block_on(server.state.db.purge_history(far_future, far_future)).unwrap();
+    assert_eq!(purged.tombstones, 1);
     let _ = server.stored_bytes();
     for f in companion_tests::files_under(server.dir.path()) {
         let b = std::fs::read(&f).unwrap();
-        let needle = shares[0].share_id();
         if let Some(pos) = b.windows(16).position(|w| w == needle.as_bytes()) {
             panic!("the erased share's id is still in {} at byte {pos} of {}", f.display(), b.len());
         }
