@@ -274,6 +274,8 @@ async fn admin(store: StoreArgs, cmd: Admin) -> Result<(), String> {
             println!("Deleted {} audit row(s) and {} tombstone(s).", purged.audit, purged.tombstones);
         }
     }
+    // The command's own audit entries are written before the process ends.
+    state.flush_audit().await;
     Ok(())
 }
 

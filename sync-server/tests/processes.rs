@@ -285,6 +285,25 @@ fn closed_within(mut s: TcpStream, wait: Duration, trickle: Option<u8>) -> bool 
     false
 }
 
+/// `serve` on SQLite in `dir` with every timeout `timeouts_secs` and the given metrics
+/// listener and connection cap.
+fn serve_args<'a>(
+    dir: &'a std::path::Path,
+    metrics: &'a str,
+    timeouts_secs: &'a str,
+    cap: Option<&'a str>,
+) -> Vec<&'a str> {
+    let mut args =
+        vec!["--data-dir", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0", "--metrics-listen", metrics];
+    for flag in ["--header-timeout-secs", "--body-timeout-secs", "--idle-timeout-secs"] {
+        args.extend([flag, timeouts_secs]);
+    }
+    if let Some(cap) = cap {
+        args.extend(["--max-connections", cap]);
+    }
+    args
+}
+
 fn connect(addr: &str) -> TcpStream {
     TcpStream::connect(addr).unwrap()
 }
@@ -297,21 +316,7 @@ fn connect(addr: &str) -> TcpStream {
 fn slow_and_idle_connections_are_closed_at_their_timeouts() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let server = start(&[
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--metrics-listen",
-        "off",
-        "--header-timeout-secs",
-        "1",
-        "--body-timeout-secs",
-        "1",
-        "--idle-timeout-secs",
-        "1",
-    ]);
+    let server = start(&serve_args(dir.path(), "off", "1", None));
     let addr = host_port(&server.base);
     let wait = Duration::from_secs(15);
     let slow = |first: &str| {
@@ -355,26 +360,7 @@ fn slow_and_idle_connections_are_closed_at_their_timeouts() {
 fn a_connection_flood_does_not_stop_healthz() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let server = start_with_fd_limit(
-        128,
-        &[
-            "--data-dir",
-            dir.path().to_str().unwrap(),
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--metrics-listen",
-            "127.0.0.1:0",
-            "--max-connections",
-            "64",
-            "--header-timeout-secs",
-            "600",
-            "--body-timeout-secs",
-            "600",
-            "--idle-timeout-secs",
-            "600",
-        ],
-    );
+    let server = start_with_fd_limit(128, &serve_args(dir.path(), "127.0.0.1:0", "600", Some("64")));
     let addr = host_port(&server.base);
     let wait = Duration::from_secs(10);
     let mut flood = Vec::new();
