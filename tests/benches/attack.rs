@@ -2,16 +2,18 @@
 //! to the same measurement without the attack, in the same run.
 //!
 //! The server runs as `companion-server serve` does (its connection layer with the default
-//! timeouts, a cap of 256 connections) on its own two-thread runtime, with SQLite. Measured in
+//! timeouts, a cap of 256 connections, 64 per source address) on its own two-thread runtime, with SQLite. Measured in
 //! each phase: `/healthz` on a fresh connection each time (as a load balancer's probe), and the
 //! real clinician's whole login with the ticket of the one before (OPAQUE, with the client's
 //! Argon2id). Phases:
 //!
 //! 1. quiet (the baseline);
-//! 2. a connection flood: 1,000 connections (four times the cap), half idle, half sending a
-//!    request head a byte a second (slowloris), each reopened as soon as the server closes it;
+//! 2. a connection flood from one address: 1,000 connections (four times the cap), half idle,
+//!    half sending a request head a byte a second (slowloris), each reopened as soon as the
+//!    server closes it;
 //! 3. a login flood: 64 attackers sending unauthenticated login starts for the clinician's
-//!    email as fast as they are answered, each from a new source address.
+//!    email as fast as they are answered, each naming a new source address (the server takes
+//!    the source from a proxy header here, as behind a load balancer).
 //!
 //! `cargo run --release -p companion-tests --bin bench -- attack [--quick]`
 
@@ -26,17 +28,20 @@ use companion_server::serve::{serve, ConnLimits, ConnStats};
 use companion_server::{open_db, router, ApiConfig, AppState};
 use companion_tests::stats::{fmt, percentile};
 use http_body_util::Full;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use companion_tests::server::{json_req, login, register_clinician, send, Http, EMAIL};
+use companion_tests::server::{json_req, login, register_clinician, Http, EMAIL};
 
 /// The header the bench's server takes a request's source from (as behind a proxy), so the
 /// login flood can come from many addresses, as a botnet's does.
 const SOURCE_HEADER: &str = "x-bench-source";
 const CAP: usize = 256;
+/// The attackers' own address (the probes and the clinician use 127.0.0.1).
+const ATTACKER: &str = "127.0.0.2";
 const FLOOD_CONNECTIONS: usize = 1000;
 const LOGIN_ATTACKERS: usize = 64;
 /// A probe that takes longer than this counts as unanswered.
@@ -126,6 +131,13 @@ async fn measure(target: &Target, http: &Http, ticket: &mut String, probes: usiz
     m
 }
 
+/// A connection to `addr` from the local address `from`.
+async fn connect_from(from: &str, addr: &str) -> std::io::Result<TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(format!("{from}:0").parse().map_err(std::io::Error::other)?)?;
+    socket.connect(addr.parse().map_err(std::io::Error::other)?).await
+}
+
 /// Keep `n` hostile connections open until `stop`: even ones idle, odd ones sending a request
 /// head a byte a second; each reopened when the server closes it.
 fn connection_flood(addr: &str, n: usize, stop: &Arc<AtomicBool>, opened: &Arc<AtomicU64>) {
@@ -133,7 +145,7 @@ fn connection_flood(addr: &str, n: usize, stop: &Arc<AtomicBool>, opened: &Arc<A
         let (addr, stop, opened) = (addr.to_string(), Arc::clone(stop), Arc::clone(opened));
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
-                let Ok(mut s) = TcpStream::connect(&addr).await else {
+                let Ok(mut s) = connect_from(ATTACKER, &addr).await else {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 };
@@ -160,8 +172,12 @@ fn connection_flood(addr: &str, n: usize, stop: &Arc<AtomicBool>, opened: &Arc<A
 }
 
 /// `LOGIN_ATTACKERS` tasks sending unauthenticated login starts for the clinician until
-/// `stop`, each from a new source; counts the answers.
-fn login_flood(base: &str, http: &Http, stop: &Arc<AtomicBool>, sent: &Arc<AtomicU64>, limited: &Arc<AtomicU64>) {
+/// `stop`, from the attacker's address, each naming a new source in the proxy header; counts
+/// the answers (a request the server dropped counts as refused).
+fn login_flood(base: &str, stop: &Arc<AtomicBool>, sent: &Arc<AtomicU64>, limited: &Arc<AtomicU64>) {
+    let mut connector = HttpConnector::new();
+    connector.set_local_address(ATTACKER.parse().ok());
+    let http: Http = Client::builder(TokioExecutor::new()).build(connector);
     for a in 0..LOGIN_ATTACKERS {
         let (base, http, stop, sent, limited) =
             (base.to_string(), http.clone(), Arc::clone(stop), Arc::clone(sent), Arc::clone(limited));
@@ -174,9 +190,9 @@ fn login_flood(base: &str, http: &Http, stop: &Arc<AtomicBool>, sent: &Arc<Atomi
                 let source = format!("10.{}.{}.{}", a, (n >> 8) & 0xff, n & 0xff);
                 let url = format!("{base}/v1/sessions/start");
                 let req = json_req("POST", &url, serde_json::to_vec(&body).expect("json"), &[(SOURCE_HEADER, source)]);
-                let (status, _) = send(&http, req).await;
+                let status = http.request(req).await.map(|r| r.status().as_u16()).unwrap_or(0);
                 sent.fetch_add(1, Ordering::Relaxed);
-                if status.as_u16() == 429 || status.as_u16() == 503 {
+                if matches!(status, 0 | 429 | 503) {
                     limited.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -222,7 +238,7 @@ pub fn run(args: &[String]) {
         println!("## Sync server under attack\n");
         println!(
             "Client, attackers and server in one process on loopback (2 shared cores); the server on its own \
-             2-thread runtime with its connection layer (cap {CAP}, header 10 s, body 60 s, idle 30 s) and SQLite. \
+             2-thread runtime with its connection layer (cap {CAP}, 64 per source address, header 10 s, body 60 s, idle 30 s) and SQLite. \
              Each phase: {probes} `/healthz` probes on fresh connections, 10 ms apart, then {logins} logins of the real \
              clinician, each with the ticket of the login before (OPAQUE with the client's Argon2id, m = 64 MiB). \
              A probe unanswered within {} s counts as unanswered.{}\n",
@@ -240,7 +256,7 @@ pub fn run(args: &[String]) {
         tokio::time::sleep(Duration::from_secs(2)).await;
         let flooded = measure(&target, &http, &mut ticket, probes, logins).await;
         stop.store(true, Ordering::Relaxed);
-        row(&format!("{FLOOD_CONNECTIONS} slow and idle connections, reopened when closed"), &flooded, Some(&quiet));
+        row(&format!("{FLOOD_CONNECTIONS} slow and idle connections from one address, reopened when closed"), &flooded, Some(&quiet));
         let flood_opened = opened.load(Ordering::Relaxed);
         let evicted = target.conns.evicted.load(Ordering::Relaxed);
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -248,15 +264,15 @@ pub fn run(args: &[String]) {
         let stop = Arc::new(AtomicBool::new(false));
         let (sent, limited) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
         let flood_started = Instant::now();
-        login_flood(&target.base, &http, &stop, &sent, &limited);
+        login_flood(&target.base, &stop, &sent, &limited);
         tokio::time::sleep(Duration::from_secs(2)).await;
         let login_flooded = measure(&target, &http, &mut ticket, probes, logins).await;
         stop.store(true, Ordering::Relaxed);
         let rate = sent.load(Ordering::Relaxed) as f64 / flood_started.elapsed().as_secs_f64();
         row(&format!("{LOGIN_ATTACKERS} unauthenticated login flooders"), &login_flooded, Some(&quiet));
         println!(
-            "\nThe connection flood opened {flood_opened} connections; the server evicted {evicted} at its cap. \
-             The login flood sent {rate:.0} login starts a second, {} of {} refused as limited (429) or busy (503).\n",
+            "\nThe connection flood opened {flood_opened} connections; the server evicted {evicted} at its caps. \
+             The login flood sent {rate:.0} login starts a second, {} of {} refused as limited (429), busy (503) or dropped.\n",
             limited.load(Ordering::Relaxed),
             sent.load(Ordering::Relaxed)
         );
