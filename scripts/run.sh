@@ -90,6 +90,7 @@ As the demo clinician (same terminal works):
   export COMPANION_CLINICIAN_PASSPHRASE="$COMPANION_CLINICIAN_PASSPHRASE"
   $BIN/companion-clinician shares
   $BIN/companion-clinician read                          # decrypted on your side only
+  $BIN/companion-clinician dashboard                     # the same, in your browser (127.0.0.1 only)
   $BIN/companion-clinician suggest --share SHARE --trigger lonely --strategy "Text a friend"
                                                          # SHARE: the coping plan's share, from "shares"
 

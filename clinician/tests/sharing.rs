@@ -88,9 +88,9 @@ fn pair_consent_sync_read_suggest_and_revoke() {
 
     // The clinician reads decrypted, readable summaries, and never the note.
     let read = clinician_ok(&server, &["read"]);
-    assert!(read.contains("Weekly summaries:"), "{read}");
+    assert!(read.contains("Weekly summaries (share "), "{read}");
     assert!(read.contains(": 1 urge, intensity 6.0 on average"), "{read}");
-    assert!(read.contains("Coping plan:") && read.contains("· Call a friend"), "{read}");
+    assert!(read.contains("Coping plan (share ") && read.contains("· Call a friend"), "{read}");
     assert!(!read.contains("a private note"), "{read}");
 
     // The clinician suggests a strategy for the plan; the client sees it, with who suggested it.
@@ -99,7 +99,7 @@ fn pair_consent_sync_read_suggest_and_revoke() {
         .as_array()
         .expect("array")
         .iter()
-        .find(|s| s["content"]["category"] == "coping-plan")
+        .find(|s| s["category"] == "coping-plan")
         .and_then(|s| s["share"].as_str())
         .expect("plan share")
         .to_string();
@@ -127,8 +127,8 @@ fn pair_consent_sync_read_suggest_and_revoke() {
     let quiet = ok(&dir, &["sync"]);
     assert!(quiet.contains("Synced 1 share (0 updates sent, 0 updates received)."), "{quiet}");
     let read = clinician_ok(&server, &["read"]);
-    assert!(!read.contains("Weekly summaries:"), "{read}");
-    assert!(read.contains("Coping plan:"), "{read}");
+    assert!(!read.contains("Weekly summaries"), "{read}");
+    assert!(read.contains("Coping plan (share "), "{read}");
 
     // Receipts keep the grant and the withdrawal, with the wording version seen.
     let receipts = json(&dir, &["share", "receipts"]);

@@ -3,7 +3,8 @@
 //! An export holds every record of the store in plaintext form, inside the chunked AEAD
 //! container of [`crate::crypto::stream`] under a key derived from an export passphrase
 //! (PBKDF2-HMAC-SHA256, fresh salt per export). Restoring re-encrypts every record under the
-//! new store's own keys; the export passphrase never becomes a store key.
+//! new store's own keys; the export passphrase never becomes a store key. Settings records,
+//! whose ids the store's keys derive, travel under ids of their own ([`crate::settings`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +43,8 @@ pub fn is_export_file(bytes: &[u8]) -> bool {
 impl Store {
     /// Export every record, encrypted with `passphrase`.
     pub fn export(&self, passphrase: &Passphrase, kdf: KdfCost) -> Result<ExportReport> {
-        let (records, unreadable) = self.dump()?;
+        let (mut records, unreadable) = self.dump()?;
+        crate::settings::to_portable(self, &mut records);
         let n = records.len();
         let payload =
             Payload { app_version: env!("CARGO_PKG_VERSION").to_string(), schema_version: schema::VERSION, records };
@@ -58,9 +60,18 @@ impl Store {
         self.restore_export(contents)
     }
 
-    /// Restore contents already opened with [`ExportContents::open`].
+    /// Whether a backup can be restored here: the journal holds nothing yet but settings
+    /// (which the backup's own replace), as on a new phone where the person already chose some.
+    pub fn can_restore(&self) -> Result<bool> {
+        self.is_empty_but(&crate::settings::journal_ids(self))
+    }
+
+    /// Restore contents already opened with [`ExportContents::open`] into a journal that
+    /// [can take it](Self::can_restore); `NotEmpty` otherwise.
     pub fn restore_export(&self, contents: ExportContents) -> Result<usize> {
-        self.restore(contents.records)
+        let mut records = contents.records;
+        crate::settings::from_portable(self, &mut records);
+        self.restore(records, &crate::settings::journal_ids(self))
     }
 }
 

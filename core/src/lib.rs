@@ -8,8 +8,9 @@
 //!   [`exercise`] (guided exercises), [`notify`] (what the app schedules as notifications),
 //!   [`plan`] (the coping plan and its lookup), [`export`] (backup and restore), and the
 //!   modules later issues add (slips, check-ins, goals, insights, consent, sync);
-//! - the apps: [`lock`] (the app lock's policy) and [`screens`] (every screen's state, words
-//!   and decisions, which the Android and iOS shells only render).
+//! - the apps: [`lock`] (the app lock's policy), [`settings`] (the app's stored settings) and
+//!   [`screens`] (every screen's state, words and decisions, which the Android and iOS shells
+//!   only render).
 //!
 //! No FFI code lives here: with the `uniffi` feature, core types derive UniFFI traits so the
 //! bindings crate can expose them without mirroring them by hand.
@@ -37,6 +38,7 @@ pub mod plan;
 pub mod protocol;
 pub mod safety;
 pub mod screens;
+pub mod settings;
 pub mod share;
 pub mod slip;
 pub mod store;

@@ -46,44 +46,20 @@ pub enum OnBackground {
     LockAfter { ms: u64 },
 }
 
-/// Tracks time in the background against the chosen lock time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Tracks time in the background against the chosen lock time (the person's setting, passed
+/// in by the caller: [`crate::settings::AppSettings::lock_after_secs`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LockTimer {
-    lock_after_secs: u32,
     backgrounded_at_ms: Option<i64>,
 }
 
-impl Default for LockTimer {
-    fn default() -> Self {
-        LockTimer { lock_after_secs: DEFAULT_LOCK_AFTER_SECS, backgrounded_at_ms: None }
-    }
-}
-
 impl LockTimer {
-    /// A timer locking after `lock_after_secs` in the background (one of
-    /// [`LOCK_AFTER_CHOICES`]).
-    pub fn new(lock_after_secs: u32) -> Result<LockTimer> {
-        check_lock_after(lock_after_secs)?;
-        Ok(LockTimer { lock_after_secs, backgrounded_at_ms: None })
-    }
-
-    pub fn lock_after_secs(&self) -> u32 {
-        self.lock_after_secs
-    }
-
-    /// Change the chosen time (takes effect the next time the app goes to the background).
-    pub fn set_lock_after(&mut self, secs: u32) -> Result<()> {
-        check_lock_after(secs)?;
-        self.lock_after_secs = secs;
-        Ok(())
-    }
-
     /// The app went to the background at `now_ms` (UTC milliseconds).
-    pub fn backgrounded(&mut self, now_ms: i64) -> OnBackground {
+    pub fn backgrounded(&mut self, now_ms: i64, lock_after_secs: u32) -> OnBackground {
         if self.backgrounded_at_ms.is_none() {
             self.backgrounded_at_ms = Some(now_ms);
         }
-        match self.remaining_ms(now_ms) {
+        match self.remaining_ms(now_ms, lock_after_secs) {
             Some(0) | None => OnBackground::LockNow,
             Some(ms) => OnBackground::LockAfter { ms },
         }
@@ -91,16 +67,16 @@ impl LockTimer {
 
     /// The app came back to the foreground at `now_ms`: whether it must lock first. A clock
     /// that went backwards counts as time up (a changed clock must not keep the app open).
-    pub fn foregrounded(&mut self, now_ms: i64) -> bool {
-        let due = self.due(now_ms);
+    pub fn foregrounded(&mut self, now_ms: i64, lock_after_secs: u32) -> bool {
+        let due = self.due(now_ms, lock_after_secs);
         self.backgrounded_at_ms = None;
         due
     }
 
     /// Whether the background time has run out at `now_ms` (for a lock timer firing while
     /// the app is still in the background).
-    pub fn due(&self, now_ms: i64) -> bool {
-        matches!(self.remaining_ms(now_ms), Some(0))
+    pub fn due(&self, now_ms: i64, lock_after_secs: u32) -> bool {
+        matches!(self.remaining_ms(now_ms, lock_after_secs), Some(0))
     }
 
     /// Forget the background time (the store was locked anyway).
@@ -108,18 +84,19 @@ impl LockTimer {
         self.backgrounded_at_ms = None;
     }
 
-    fn remaining_ms(&self, now_ms: i64) -> Option<u64> {
+    fn remaining_ms(&self, now_ms: i64, lock_after_secs: u32) -> Option<u64> {
         let since = self.backgrounded_at_ms?;
         let elapsed = now_ms - since;
         if elapsed < 0 {
             return Some(0);
         }
-        let limit = i64::from(self.lock_after_secs) * 1000;
+        let limit = i64::from(lock_after_secs) * 1000;
         Some(u64::try_from(limit - elapsed).unwrap_or(0))
     }
 }
 
-fn check_lock_after(secs: u32) -> Result<()> {
+/// A lock time the settings offer ([`LOCK_AFTER_CHOICES`]), else `Invalid` on "lock time".
+pub fn check_lock_after(secs: u32) -> Result<()> {
     if LOCK_AFTER_CHOICES.contains(&secs) {
         Ok(())
     } else {
@@ -173,37 +150,37 @@ mod tests {
 
     #[test]
     fn locks_after_the_chosen_time_in_the_background() {
-        let mut t = LockTimer::new(60).unwrap();
-        assert_eq!(t.backgrounded(1_000), OnBackground::LockAfter { ms: 60_000 });
-        assert!(!t.due(30_000));
-        assert!(t.due(61_000));
+        let mut t = LockTimer::default();
+        assert_eq!(t.backgrounded(1_000, 60), OnBackground::LockAfter { ms: 60_000 });
+        assert!(!t.due(30_000, 60));
+        assert!(t.due(61_000, 60));
         // Back within the minute: stays open, and the count starts again next time.
-        assert!(!t.foregrounded(50_000));
-        assert_eq!(t.backgrounded(100_000), OnBackground::LockAfter { ms: 60_000 });
-        assert!(t.foregrounded(160_001));
+        assert!(!t.foregrounded(50_000, 60));
+        assert_eq!(t.backgrounded(100_000, 60), OnBackground::LockAfter { ms: 60_000 });
+        assert!(t.foregrounded(160_001, 60));
     }
 
     #[test]
     fn zero_locks_at_once_and_a_clock_turned_back_locks() {
-        let mut t = LockTimer::new(0).unwrap();
-        assert_eq!(t.backgrounded(5_000), OnBackground::LockNow);
-        let mut t = LockTimer::new(300).unwrap();
-        t.backgrounded(100_000);
-        assert!(t.foregrounded(90_000), "the clock went backwards");
-        assert!(!t.foregrounded(90_000), "not in the background any more");
+        let mut t = LockTimer::default();
+        assert_eq!(t.backgrounded(5_000, 0), OnBackground::LockNow);
+        let mut t = LockTimer::default();
+        t.backgrounded(100_000, 300);
+        assert!(t.foregrounded(90_000, 300), "the clock went backwards");
+        assert!(!t.foregrounded(90_000, 300), "not in the background any more");
     }
 
     #[test]
     fn a_second_background_report_keeps_the_first_time() {
-        let mut t = LockTimer::new(30).unwrap();
-        t.backgrounded(0);
-        assert_eq!(t.backgrounded(20_000), OnBackground::LockAfter { ms: 10_000 });
+        let mut t = LockTimer::default();
+        t.backgrounded(0, 30);
+        assert_eq!(t.backgrounded(20_000, 30), OnBackground::LockAfter { ms: 10_000 });
     }
 
     #[test]
     fn only_offered_times_and_sound_passphrases() {
-        assert!(LockTimer::new(45).is_err());
-        assert!(LockTimer::default().set_lock_after(900).is_ok());
+        assert!(check_lock_after(45).is_err());
+        assert!(check_lock_after(900).is_ok());
         assert_eq!(lock_after_label(0), "As soon as I leave the app");
         assert_eq!(lock_after_label(300), "After 5 minutes");
         assert!(check_new_passphrase("short", "short").is_err());

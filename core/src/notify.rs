@@ -342,8 +342,7 @@ impl Record for NotificationSettings {
 }
 
 fn settings_id(store: &Store) -> RecordId {
-    // Derived with the store's key, so the id says nothing to someone reading the file.
-    RecordId::from_bytes(store.keys().tag(&[b"settings", b"notifications"]))
+    crate::settings::settings_id(store, crate::settings::NOTIFICATIONS)
 }
 
 impl Store {

@@ -17,7 +17,7 @@ use crate::slip::SlipHead;
 use crate::store::{RecordKind, Store, Unreadable};
 use crate::text;
 use crate::time::Month;
-use crate::urge::Outcome;
+use crate::urge::{Outcome, UrgeFacts};
 
 /// Days from 0001-01-01 (day 1 in chrono's count) to 1970-01-01.
 const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
@@ -250,6 +250,83 @@ fn month_days(m: Month) -> Option<(NaiveDate, NaiveDate)> {
     Some((first, last))
 }
 
+/// Urges as insights hold them, built one fact at a time (labels interned as they come).
+#[derive(Default)]
+pub(super) struct UrgeLoader {
+    pub urges: Vec<UrgeFact>,
+    pub ids: Vec<u32>,
+    pub triggers: Labels,
+    pub strategies: Labels,
+}
+
+impl UrgeLoader {
+    pub fn push(&mut self, u: &UrgeFacts<'_>) {
+        let UrgeLoader { urges, ids, triggers, strategies } = self;
+        let at = ids.len();
+        for s in &u.triggers {
+            let i = triggers.intern(s);
+            // One per group, even if an imported entry repeats a label in another case.
+            let g = triggers.group_of(i);
+            if !ids[at..].iter().any(|x| triggers.group_of(*x) == g) {
+                ids.push(i);
+            }
+        }
+        let n_triggers = ids.len() - at;
+        for s in &u.strategies {
+            let i = strategies.intern(s);
+            let g = strategies.group_of(i);
+            if !ids[at + n_triggers..].contains(&g) {
+                ids.push(g);
+            }
+        }
+        let n_strategies = ids.len() - at - n_triggers;
+        // Local day, weekday and hour where it happened, by arithmetic on its own offset.
+        let local_secs = u.occurred_utc_ms.div_euclid(1000) + i64::from(u.offset_secs);
+        let days = local_secs.div_euclid(86_400);
+        let Some(day) =
+            i32::try_from(days + UNIX_EPOCH_DAYS_FROM_CE).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+        else {
+            ids.truncate(at);
+            return;
+        };
+        urges.push(UrgeFact {
+            id: u.id,
+            utc_ms: u.occurred_utc_ms,
+            day,
+            // 1970-01-01 was a Thursday (3 days after a Monday).
+            weekday: (days + 3).rem_euclid(7) as u8,
+            hour: (local_secs.rem_euclid(86_400) / 3600) as u8,
+            intensity: u.intensity,
+            duration_secs: u.duration_secs,
+            outcome: u.outcome,
+            ids_at: at as u32,
+            n_triggers: n_triggers.min(usize::from(u8::MAX)) as u8,
+            n_strategies: n_strategies.min(usize::from(u8::MAX)) as u8,
+        });
+    }
+}
+
+/// The first local day and the earliest moment of any entry, when the whole history is at hand.
+pub(super) fn whole_history_start(
+    urges: &[UrgeFact],
+    slips: &[SlipHead],
+    check_ins: &[CheckInFact],
+) -> (Option<NaiveDate>, Option<i64>) {
+    let day = [urges.iter().map(|u| u.day).min(), slips.iter().map(|s| s.day).min(), check_ins.first().map(|c| c.day)]
+        .into_iter()
+        .flatten()
+        .min();
+    let ms = [
+        urges.iter().map(|u| u.utc_ms).min(),
+        slips.first().map(|s| s.utc_ms),
+        check_ins.iter().map(|c| c.first_ms).min(),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    (day, ms)
+}
+
 impl Store {
     /// The first local day and earliest moment of any entry, reading only the earliest month
     /// of urges and of check-ins (slips are all at hand). Used when less than the whole history
@@ -292,52 +369,8 @@ impl Store {
     pub fn insight_data(&self, scope: Option<DaySpan>) -> Result<InsightData> {
         let today = self.clock().today();
         let now_ms = self.clock().now().timestamp_millis();
-        let mut triggers = Labels::default();
-        let mut strategies = Labels::default();
-        let mut urges = Vec::new();
-        let mut ids: Vec<u32> = Vec::new();
-        let mut unreadable = self.visit_urge_facts(scope.map(|r| r.from), scope.map(|r| r.to), |u| {
-            let at = ids.len();
-            for s in &u.triggers {
-                let i = triggers.intern(s);
-                // One per group, even if an imported entry repeats a label in another case.
-                let g = triggers.group_of(i);
-                if !ids[at..].iter().any(|x| triggers.group_of(*x) == g) {
-                    ids.push(i);
-                }
-            }
-            let n_triggers = ids.len() - at;
-            for s in &u.strategies {
-                let i = strategies.intern(s);
-                let g = strategies.group_of(i);
-                if !ids[at + n_triggers..].contains(&g) {
-                    ids.push(g);
-                }
-            }
-            let n_strategies = ids.len() - at - n_triggers;
-            // Local day, weekday and hour where it happened, by arithmetic on its own offset.
-            let local_secs = u.occurred_utc_ms.div_euclid(1000) + i64::from(u.offset_secs);
-            let days = local_secs.div_euclid(86_400);
-            let Some(day) =
-                i32::try_from(days + UNIX_EPOCH_DAYS_FROM_CE).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
-            else {
-                return;
-            };
-            urges.push(UrgeFact {
-                id: u.id,
-                utc_ms: u.occurred_utc_ms,
-                day,
-                // 1970-01-01 was a Thursday (3 days after a Monday).
-                weekday: (days + 3).rem_euclid(7) as u8,
-                hour: (local_secs.rem_euclid(86_400) / 3600) as u8,
-                intensity: u.intensity,
-                duration_secs: u.duration_secs,
-                outcome: u.outcome,
-                ids_at: at as u32,
-                n_triggers: n_triggers.min(usize::from(u8::MAX)) as u8,
-                n_strategies: n_strategies.min(usize::from(u8::MAX)) as u8,
-            });
-        })?;
+        let mut loaded = UrgeLoader::default();
+        let mut unreadable = self.visit_urge_facts(scope.map(|r| r.from), scope.map(|r| r.to), |u| loaded.push(u))?;
         // Left in scan order: no computation depends on it (each orders what it needs, by time
         // and then id, so ties are deterministic).
 
@@ -349,28 +382,13 @@ impl Store {
         unreadable.extend(bad);
 
         let (first_day, first_ms) = if scope.is_none() {
-            let day = [
-                urges.iter().map(|u| u.day).min(),
-                slips.iter().map(|s| s.day).min(),
-                check_ins.first().map(|c| c.day),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            let ms = [
-                urges.iter().map(|u| u.utc_ms).min(),
-                slips.first().map(|s| s.utc_ms),
-                check_ins.iter().map(|c| c.first_ms).min(),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            (day, ms)
+            whole_history_start(&loaded.urges, &slips, &check_ins)
         } else {
             let (day, ms, bad) = self.earliest_entry(&slips)?;
             unreadable.extend(bad);
             (day, ms)
         };
+        let UrgeLoader { urges, ids, triggers, strategies } = loaded;
         Ok(InsightData {
             scope,
             today,

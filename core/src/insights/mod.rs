@@ -15,6 +15,7 @@
 
 mod acting;
 mod data;
+mod facts;
 mod links;
 mod slips;
 mod strategies;
@@ -29,9 +30,10 @@ mod tests;
 pub use acting::{ActingOutSummary, EventSource, IntervalStats, PeriodStats, Progress};
 pub(crate) use data::CheckInFact;
 pub use data::{DaySpan, InsightData, MAX_RANGE_DAYS};
+pub use facts::{CheckInFacts, SlipFacts};
 pub use links::{CheckInSummary, Correlation, MeasureLink, MIN_PAIRS};
 pub use slips::{FactorCount, SlipSummary};
-pub use strategies::{StrategyEffect, TriggerStrategies};
+pub use strategies::{by_trigger as strategies_by_trigger, StrategyEffect, TriggerStrategies};
 pub use summary::{PartsOfDay, SummaryOptions, TriggerCount, WeeklySummary, SUMMARY_FORMAT, SUMMARY_TRIGGERS};
 pub use urges::{week_start, DayCount, HourGrid, TriggerStat, UrgeSummary, WeekCount, Weekday, TOP_TRIGGERS};
 pub use windows::{RiskWindow, WeekTime, CHECK_IN_MESSAGE, LEAD_MINUTES, MAX_WINDOWS, MIN_CELL, MIN_URGES};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::data::DaySpan;
 use super::InsightReport;
 use crate::error::Result;
-use crate::plan::DayRange as PlanDays;
+use crate::plan::{DayRange as PlanDays, StrategyStats};
 use crate::store::Store;
 use crate::text;
 
@@ -41,17 +41,21 @@ impl Store {
     /// learning; see [`crate::plan`]).
     pub fn strategy_effectiveness(&self, r: DaySpan) -> Result<InsightReport<Vec<TriggerStrategies>>> {
         let stats = self.strategy_stats(PlanDays { from: Some(r.from), to: Some(r.to) })?;
-        let mut out: Vec<TriggerStrategies> = Vec::new();
-        for s in &stats.by_trigger {
-            let effect =
-                StrategyEffect { strategy: s.strategy.clone(), used: s.used, helped: s.helped, rate: s.rate() };
-            match out.last_mut() {
-                Some(t) if t.trigger.as_deref().map(text::fold) == s.trigger.as_deref().map(text::fold) => {
-                    t.strategies.push(effect)
-                }
-                _ => out.push(TriggerStrategies { trigger: s.trigger.clone(), strategies: vec![effect] }),
-            }
-        }
-        Ok(InsightReport { value: out, unreadable: stats.unreadable })
+        Ok(InsightReport { value: by_trigger(&stats), unreadable: stats.unreadable })
     }
+}
+
+/// The plan's per-(trigger, strategy) numbers grouped by trigger, in the plan's order.
+pub fn by_trigger(stats: &StrategyStats) -> Vec<TriggerStrategies> {
+    let mut out: Vec<TriggerStrategies> = Vec::new();
+    for s in &stats.by_trigger {
+        let effect = StrategyEffect { strategy: s.strategy.clone(), used: s.used, helped: s.helped, rate: s.rate() };
+        match out.last_mut() {
+            Some(t) if t.trigger.as_deref().map(text::fold) == s.trigger.as_deref().map(text::fold) => {
+                t.strategies.push(effect)
+            }
+            _ => out.push(TriggerStrategies { trigger: s.trigger.clone(), strategies: vec![effect] }),
+        }
+    }
+    out
 }

@@ -25,7 +25,7 @@ use crate::id::RecordId;
 use crate::store::{Columns, Scope, Store, Unreadable};
 use crate::text;
 use crate::time::LocalStamp;
-use crate::urge;
+use crate::urge::{self, UrgeFacts};
 use chrono::NaiveDate;
 
 /// One time the client used a plan strategy, picked in the app.
@@ -229,53 +229,12 @@ impl Store {
         }
         let mut tally = Tally::new(plan);
         let mut counted: HashSet<RecordId> = HashSet::new();
-        let (mut triggers, mut done): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        let mut scratch = UrgeScratch::default();
         // The fast scan of urge heads: nothing is copied per urge.
         bad.extend(self.visit_urge_facts(range.from, range.to, |f| {
-            let Some(outcome) = f.outcome else { return };
             let linked = by_urge.get(&f.id).map(Vec::as_slice).unwrap_or(&[]);
-            if f.strategies.is_empty() && linked.is_empty() {
-                return;
-            }
-            if !linked.is_empty() {
+            if count_urge(&mut tally, f, linked, &mut scratch) && !linked.is_empty() {
                 counted.insert(f.id);
-            }
-            let helped = !outcome.acted();
-            triggers.clear();
-            for t in &f.triggers {
-                let k = tally.trigger_by_label(t);
-                if !triggers.contains(&k) {
-                    triggers.push(k);
-                }
-            }
-            if triggers.is_empty() {
-                triggers.push(tally.unnamed());
-            }
-            done.clear();
-            // Linked uses first: they know the strategy's id (and so its current words), and
-            // the item it was picked for.
-            for l in linked {
-                let s = tally.strategy_by_id(l.strategy_id, &l.strategy_text);
-                if done.contains(&s) {
-                    continue;
-                }
-                done.push(s);
-                let mut ts = triggers.clone();
-                if let Some(k) = l.for_item.and_then(|i| tally.trigger_by_item(i, l.item_name.as_deref())) {
-                    ts.push(k);
-                }
-                tally.count(&ts, s, helped);
-            }
-            for name in &f.strategies {
-                // A name written by a linked use stands for that use's strategy, even if renamed.
-                let s = match linked.iter().find(|l| text::fold(&l.strategy_text) == text::fold(name)) {
-                    Some(l) => tally.strategy_by_id(l.strategy_id, &l.strategy_text),
-                    None => tally.strategy_by_words(name),
-                };
-                if !done.contains(&s) {
-                    done.push(s);
-                    tally.count(&triggers, s, helped);
-                }
             }
         })?);
         // Answered uses whose urge was not counted above.
@@ -302,6 +261,77 @@ impl Store {
         let plan = self.plan()?.plan;
         self.strategy_stats_for(&plan, range)
     }
+}
+
+/// Buffers reused from one urge to the next.
+#[derive(Default)]
+struct UrgeScratch {
+    triggers: Vec<u32>,
+    done: Vec<u32>,
+}
+
+/// Count one urge entry with an outcome: each of its strategies (and of the uses linked to it)
+/// once, for each of its triggers. Returns whether the urge counted at all.
+fn count_urge(tally: &mut Tally<'_>, f: &UrgeFacts<'_>, linked: &[&StrategyUse], scratch: &mut UrgeScratch) -> bool {
+    let Some(outcome) = f.outcome else { return false };
+    if f.strategies.is_empty() && linked.is_empty() {
+        return false;
+    }
+    let helped = !outcome.acted();
+    let UrgeScratch { triggers, done } = scratch;
+    triggers.clear();
+    for t in &f.triggers {
+        let k = tally.trigger_by_label(t);
+        if !triggers.contains(&k) {
+            triggers.push(k);
+        }
+    }
+    if triggers.is_empty() {
+        triggers.push(tally.unnamed());
+    }
+    done.clear();
+    // Linked uses first: they know the strategy's id (and so its current words), and
+    // the item it was picked for.
+    for l in linked {
+        let s = tally.strategy_by_id(l.strategy_id, &l.strategy_text);
+        if done.contains(&s) {
+            continue;
+        }
+        done.push(s);
+        let mut ts = triggers.clone();
+        if let Some(k) = l.for_item.and_then(|i| tally.trigger_by_item(i, l.item_name.as_deref())) {
+            ts.push(k);
+        }
+        tally.count(&ts, s, helped);
+    }
+    for name in &f.strategies {
+        // A name written by a linked use stands for that use's strategy, even if renamed.
+        let s = match linked.iter().find(|l| text::fold(&l.strategy_text) == text::fold(name)) {
+            Some(l) => tally.strategy_by_id(l.strategy_id, &l.strategy_text),
+            None => tally.strategy_by_words(name),
+        };
+        if !done.contains(&s) {
+            done.push(s);
+            tally.count(triggers, s, helped);
+        }
+    }
+    true
+}
+
+/// Effectiveness from urge entries alone, resolved against `plan`, for entries that do not
+/// come from this store (a clinician's copy of shared urges): the same counting as
+/// [`Store::strategy_stats`], without strategy uses (they are never shared). The caller picks
+/// the urges of the range.
+pub fn strategy_stats_of_urges<'a>(
+    plan: &CopingPlan,
+    urges: impl IntoIterator<Item = &'a UrgeFacts<'a>>,
+) -> StrategyStats {
+    let mut tally = Tally::new(plan);
+    let mut scratch = UrgeScratch::default();
+    for f in urges {
+        count_urge(&mut tally, f, &[], &mut scratch);
+    }
+    tally.finish()
 }
 
 fn add_strategy_to_urge(tx: &mut crate::store::Tx<'_>, urge_id: RecordId, words: &str) -> Result<()> {

@@ -38,7 +38,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use doc::{MAX_ENTRIES, MAX_STRATEGIES, REASON_MAX_CHARS};
-pub use learning::{DayRange, StrategyStat, StrategyStats, StrategyUse, UseContext};
+pub use learning::{strategy_stats_of_urges, DayRange, StrategyStat, StrategyStats, StrategyUse, UseContext};
 pub use lookup::{
     prior_mean, smoothed_score, ContactStep, Lookup, LookupQuery, MatchHow, MatchedItem, PlanIndex, RankedStrategy,
     StrategySource, HIGH_INTENSITY, PRIOR_FLOOR, PRIOR_STEP, PRIOR_STRENGTH, PRIOR_TOP, QUERY_MAX_CHARS,

@@ -25,8 +25,9 @@ use crate::clock::Clock;
 use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
 use crate::lock::{LockReason, LockTimer, OnBackground};
-use crate::notify::{NotificationPlan, ReminderSchedule, ReminderSettings, Wording};
+use crate::notify::{NotificationPlan, ReminderSchedule, Wording};
 use crate::safety::CrisisStep;
+use crate::settings::AppSettings;
 use crate::store::Store;
 use crate::sync::Transport;
 
@@ -78,24 +79,6 @@ pub struct Platform {
     /// Whether the key-store key that wraps this store's data key exists (biometric unlock
     /// was set up on this phone).
     pub device_key_enrolled: bool,
-}
-
-/// Choices the person made about the app itself.
-///
-/// Kept in memory for now, with the defaults below, until the typed record layer lets them
-/// be stored as their own frozen payload; the notification wording is already stored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AppSettings {
-    pub lock: LockTimer,
-    /// A neutral app name and icon, and neutral notification words.
-    pub discreet: bool,
-    pub reminders: ReminderSettings,
-}
-
-impl Default for AppSettings {
-    fn default() -> Self {
-        AppSettings { lock: LockTimer::default(), discreet: true, reminders: ReminderSettings::default() }
-    }
 }
 
 /// Where the person can go from a menu or a button.
@@ -330,6 +313,17 @@ pub struct AppView {
 pub const QUICK_EXIT_LABEL: &str = "Leave quickly";
 const DISCREET_NAME: &str = "Journal";
 const FULL_NAME: &str = "Recovery companion";
+/// Said when the stored settings could not be read on opening.
+pub(crate) const SETTINGS_UNREADABLE: &str = "Your app settings couldn't be read, so the usual ones are in use: discreet, locking after a minute, no reminders. Choose yours again in Settings.";
+
+/// The app's name as shown: neutral in discreet mode.
+pub(crate) fn app_name(discreet: bool) -> &'static str {
+    if discreet {
+        DISCREET_NAME
+    } else {
+        FULL_NAME
+    }
+}
 
 /// One screen on the navigation stack, with what it holds while open.
 pub(crate) enum Screen {
@@ -414,11 +408,45 @@ impl Reaction {
 pub(crate) struct Cx<'a> {
     pub store: &'a Store,
     pub host: &'a dyn Host,
+    /// The settings in force: as stored, read when the journal opens.
     pub settings: &'a mut AppSettings,
     pub platform: Platform,
 }
 
 impl Cx<'_> {
+    /// Change the settings: saved first, then in force (a refused or failed save changes
+    /// nothing).
+    pub fn change_settings(&mut self, change: impl FnOnce(&mut AppSettings)) -> Result<()> {
+        let mut next = *self.settings;
+        change(&mut next);
+        self.store.set_app_settings(&next)?;
+        *self.settings = next;
+        Ok(())
+    }
+
+    /// Read the stored settings into force. When they cannot be read, the defaults apply
+    /// (discreet, locking after a minute) and the error says so; the record stays as it is
+    /// until the next change replaces it.
+    pub fn load_settings(&mut self) -> Result<()> {
+        let loaded = self.store.app_settings();
+        *self.settings = loaded.as_ref().copied().unwrap_or_default();
+        loaded.map(|_| ())
+    }
+
+    /// Everything the platform holds that follows the settings, brought up to date: the app's
+    /// name and icon, the standing reminders, the notifications of a surf under way.
+    pub fn platform_effects(&self) -> Result<Vec<Effect>> {
+        let discreet = self.settings.discreet;
+        let mut effects = vec![
+            Effect::AppIdentity { discreet, name: app_name(discreet).into() },
+            Effect::Reminders { schedule: self.reminder_schedule()? },
+        ];
+        if let Some(plan) = super::surf::active_notifications(self)? {
+            effects.push(Effect::Notifications { plan });
+        }
+        Ok(effects)
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.host.clock().now()
     }
@@ -447,6 +475,8 @@ pub struct App {
     gate: Gate,
     stack: Vec<Screen>,
     settings: AppSettings,
+    /// Time in the background, against `settings.lock_after_secs`.
+    lock: LockTimer,
     platform: Platform,
     notice: Option<Notice>,
     crisis: Option<CrisisView>,
@@ -473,6 +503,7 @@ impl App {
             gate,
             stack: vec![Screen::Home],
             settings: AppSettings::default(),
+            lock: LockTimer::default(),
             platform,
             notice: None,
             crisis: None,
@@ -480,7 +511,7 @@ impl App {
         }
     }
 
-    /// The settings in force (for the bindings and tests).
+    /// The settings in force (the defaults until the journal is first opened).
     pub fn settings(&self) -> AppSettings {
         self.settings
     }
@@ -491,11 +522,7 @@ impl App {
     }
 
     fn app_name(&self) -> &'static str {
-        if self.settings.discreet {
-            DISCREET_NAME
-        } else {
-            FULL_NAME
-        }
+        app_name(self.settings.discreet)
     }
 
     /// Whether biometric unlock is offered on the lock screen.
@@ -616,21 +643,22 @@ impl App {
         if !matches!(self.gate, Gate::Open) {
             return Vec::new();
         }
-        match self.settings.lock.backgrounded(Self::now_ms(host)) {
+        match self.lock.backgrounded(Self::now_ms(host), self.settings.lock_after_secs) {
             OnBackground::LockNow => self.lock(host, LockReason::Background),
             OnBackground::LockAfter { ms } => vec![Effect::LockAfter { ms }],
         }
     }
 
     fn foregrounded(&mut self, host: &dyn Host) -> Vec<Effect> {
-        if matches!(self.gate, Gate::Open) && self.settings.lock.foregrounded(Self::now_ms(host)) {
+        if matches!(self.gate, Gate::Open) && self.lock.foregrounded(Self::now_ms(host), self.settings.lock_after_secs)
+        {
             self.lock(host, LockReason::Background);
         }
         self.offer_biometric_unlock()
     }
 
     fn lock_timer_fired(&mut self, host: &dyn Host) -> Vec<Effect> {
-        if matches!(self.gate, Gate::Open) && self.settings.lock.due(Self::now_ms(host)) {
+        if matches!(self.gate, Gate::Open) && self.lock.due(Self::now_ms(host), self.settings.lock_after_secs) {
             self.lock(host, LockReason::Background);
         }
         Vec::new()
@@ -641,7 +669,7 @@ impl App {
             return Vec::new();
         }
         host.lock();
-        self.settings.lock.reset();
+        self.lock.reset();
         self.notice = None;
         self.crisis = None;
         if reason == LockReason::QuickExit {
@@ -758,19 +786,23 @@ impl App {
         }
     }
 
-    /// Right after the journal opens: bring reminders, an unfinished surf's notifications and
-    /// the app's identity up to date, and sync what waits.
+    /// Right after the journal opens: put the stored settings in force, bring the app's
+    /// identity, reminders and an unfinished surf's notifications up to date, and sync what
+    /// waits.
     fn on_open(&mut self, host: &dyn Host) -> Vec<Effect> {
         let Some(store) = host.store() else { return Vec::new() };
-        let mut effects = vec![Effect::AppIdentity { discreet: self.settings.discreet, name: self.app_name().into() }];
         let platform = self.platform;
-        let cx = Cx { store: &store, host, settings: &mut self.settings, platform };
-        match cx.reminder_schedule() {
-            Ok(schedule) => effects.push(Effect::Reminders { schedule }),
-            Err(e) => self.notice = Some(Notice::problem(&e)),
-        }
-        if let Ok(Some(plan)) = super::surf::active_notifications(&cx) {
-            effects.push(Effect::Notifications { plan });
+        let mut cx = Cx { store: &store, host, settings: &mut self.settings, platform };
+        let loaded = cx.load_settings();
+        let mut effects = match cx.platform_effects() {
+            Ok(effects) => effects,
+            Err(e) => {
+                self.notice = Some(Notice::problem(&e));
+                vec![Effect::AppIdentity { discreet: self.settings.discreet, name: self.app_name().into() }]
+            }
+        };
+        if loaded.is_err() {
+            self.notice = Some(Notice::info(SETTINGS_UNREADABLE));
         }
         if super::sharing::has_active_shares(&store) {
             effects.push(Effect::SyncSoon);

@@ -1,7 +1,7 @@
 //! Backup and restore: an encrypted backup under a passphrase of its own, saved wherever the
 //! person chooses; a restore into a journal that holds nothing yet (a new phone).
 
-use super::app::{Cx, Effect, Reaction};
+use super::app::{Cx, Effect, Reaction, SETTINGS_UNREADABLE};
 use super::common::{count, Notice};
 use crate::crypto::{KdfCost, Passphrase};
 use crate::error::{Error, Result};
@@ -87,7 +87,7 @@ impl BackupScreen {
             passphrase_label: "Backup passphrase".into(),
             confirmation_label: "The same passphrase again".into(),
             export_label: "Make a backup".into(),
-            can_restore: cx.store.is_empty()?,
+            can_restore: cx.store.can_restore()?,
             restore_text: "Moving to a new phone? Restore your backup here before adding anything new.".into(),
             choose_file_label: "Choose a backup file".into(),
             restore_label: "Restore".into(),
@@ -127,8 +127,21 @@ impl BackupScreen {
                 let n = cx.store.import(bytes, &Passphrase::new(passphrase)?)?;
                 self.picked = None;
                 self.result = Some(format!("Restored {}.", count(n as i64, "entry", "entries")));
-                Ok(Reaction::notice(Notice::saved("Your journal is restored.")))
+                Ok(restored(cx))
             }
         }
+    }
+}
+
+/// After a restore: the backup's settings are in force, and what the platform holds follows
+/// them (the app's name, reminders, a surf's prompts).
+fn restored(cx: &mut Cx<'_>) -> Reaction {
+    let notice = match cx.load_settings() {
+        Ok(()) => Notice::saved("Your journal is restored, with its settings."),
+        Err(_) => Notice::info(format!("Your journal is restored. {SETTINGS_UNREADABLE}")),
+    };
+    match cx.platform_effects() {
+        Ok(effects) => Reaction { effects, ..Reaction::notice(notice) },
+        Err(e) => Reaction::notice(Notice::problem(&e)),
     }
 }

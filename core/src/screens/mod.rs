@@ -44,7 +44,5 @@ pub mod surf;
 #[cfg(test)]
 mod tests;
 
-pub use app::{
-    App, AppSettings, AppView, AuthPurpose, Biometrics, Effect, Event, Host, HostKey, Platform, Route, ScreenView,
-};
+pub use app::{App, AppView, AuthPurpose, Biometrics, Effect, Event, Host, HostKey, Platform, Route, ScreenView};
 pub use common::{ChartPoint, ChartStyle, Chip, Notice, NoticeKind, ScaleChoice, Series};

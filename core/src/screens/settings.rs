@@ -1,5 +1,7 @@
 //! Settings: the lock, biometric unlock, discreet mode, notification words, reminders, and
-//! changing the recovery passphrase.
+//! changing the recovery passphrase. Each change is saved before it takes effect: the lock
+//! time, discreet mode and reminders in the app's settings record ([`crate::settings`]), the
+//! words in the notification settings, biometric unlock and the passphrase as key slots.
 
 use super::app::{AuthPurpose, Biometrics, Cx, Effect, Reaction};
 use super::common::{minute_of_day, Notice};
@@ -149,7 +151,7 @@ impl SettingsScreen {
                 .map(|secs| LockChoice {
                     secs: *secs,
                     label: lock_after_label(*secs),
-                    selected: *secs == s.lock.lock_after_secs(),
+                    selected: *secs == s.lock_after_secs,
                 })
                 .collect(),
             biometrics: toggle(
@@ -211,7 +213,7 @@ impl SettingsScreen {
     pub fn act(&mut self, cx: &mut Cx<'_>, action: SettingsAction) -> Result<Reaction> {
         match action {
             SettingsAction::LockAfter { secs } => {
-                cx.settings.lock.set_lock_after(secs)?;
+                cx.change_settings(|s| s.lock_after_secs = secs)?;
                 Ok(Reaction::notice(Notice::saved(format!("Locks: {}.", lock_after_label(secs).to_lowercase()))))
             }
             SettingsAction::Biometrics { on: true } => {
@@ -229,8 +231,8 @@ impl SettingsScreen {
                     .with_effect(Effect::ForgetDeviceKey))
             }
             SettingsAction::Discreet { on } => {
-                cx.settings.discreet = on;
-                let name = if on { "Journal" } else { "Recovery companion" };
+                cx.change_settings(|s| s.discreet = on)?;
+                let name = super::app::app_name(on);
                 self.rescheduled(cx, Reaction::effect(Effect::AppIdentity { discreet: on, name: name.into() }))
             }
             SettingsAction::ExplicitWords { on } => {
@@ -241,18 +243,15 @@ impl SettingsScreen {
                 self.rescheduled(cx, Reaction::notice(Notice::saved("Saved.")))
             }
             SettingsAction::DailyCheckIn { minute } => {
-                if minute.is_some_and(|m| m >= 24 * 60) {
-                    return Err(Error::invalid("time", "choose a time of day"));
-                }
-                cx.settings.reminders.daily_check_in_minute = minute;
+                cx.change_settings(|s| s.reminders.daily_check_in_minute = minute)?;
                 self.rescheduled(cx, Reaction::default())
             }
             SettingsAction::SurfPrompts { on } => {
-                cx.settings.reminders.surf_prompts = on;
+                cx.change_settings(|s| s.reminders.surf_prompts = on)?;
                 self.rescheduled(cx, Reaction::default())
             }
             SettingsAction::GoalNudges { on } => {
-                cx.settings.reminders.goal_nudges = on;
+                cx.change_settings(|s| s.reminders.goal_nudges = on)?;
                 self.rescheduled(cx, Reaction::default())
             }
             SettingsAction::ChangePassphrase { passphrase, confirmation } => {

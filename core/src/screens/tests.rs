@@ -504,6 +504,73 @@ fn discreet_mode_names_the_app_neutrally_and_guards_the_words() {
     assert_eq!(schedule.unwrap().rules[0].title, "Reminder");
 }
 
+fn settings(app: &mut App, host: &TestHost, action: SettingsAction) -> Vec<Effect> {
+    app.send(host, Event::Settings { action })
+}
+
+fn unlock(app: &mut App, host: &TestHost) -> Vec<Effect> {
+    app.send(host, gate(GateAction::UnlockWithPassphrase { passphrase: PASSPHRASE.into() }))
+}
+
+fn reminders(effects: &[Effect]) -> Option<&crate::notify::ReminderSchedule> {
+    effects.iter().find_map(|e| if let Effect::Reminders { schedule } = e { Some(schedule) } else { None })
+}
+
+#[test]
+fn settings_are_stored_and_in_force_after_the_app_restarts() {
+    let (host, mut app) = opened();
+    open(&mut app, &host, Route::Settings);
+    settings(&mut app, &host, SettingsAction::LockAfter { secs: 300 });
+    settings(&mut app, &host, SettingsAction::Discreet { on: false });
+    settings(&mut app, &host, SettingsAction::DailyCheckIn { minute: Some(21 * 60) });
+    settings(&mut app, &host, SettingsAction::SurfPrompts { on: false });
+    settings(&mut app, &host, SettingsAction::LockAfter { secs: 45 });
+    assert_eq!(app.view(&host).notice.unwrap().kind, NoticeKind::Problem, "only offered times");
+    drop(app);
+
+    // The process is killed; a new one starts locked, with the defaults until it opens.
+    let mut app = App::new(&host, PHONE);
+    assert_eq!(app.view(&host).app_name, "Journal");
+    let fx = unlock(&mut app, &host);
+    assert!(fx.contains(&Effect::AppIdentity { discreet: false, name: "Recovery companion".into() }), "{fx:?}");
+    let rules = &reminders(&fx).expect("reminders re-armed").rules;
+    assert_eq!(rules.iter().map(|r| r.minute_of_day).collect::<Vec<_>>(), [21 * 60]);
+    assert_eq!(app.view(&host).app_name, "Recovery companion");
+    open(&mut app, &host, Route::Settings);
+    let v = screen!(app, &host, Settings);
+    assert_eq!(v.lock_choices.iter().filter(|c| c.selected).map(|c| c.secs).collect::<Vec<_>>(), [300]);
+    assert!(!v.discreet.on && !v.surf_prompts.on && v.daily_check_in.on);
+    assert_eq!(v.check_in_time, "21:00");
+    assert_eq!(app.send(&host, Event::WentToBackground), [Effect::LockAfter { ms: 300_000 }]);
+    // A surf started now schedules nothing: its prompts were turned off.
+    app.send(&host, Event::CameToForeground);
+    open(&mut app, &host, Route::Surf);
+    let fx = app.send(&host, Event::Surf { action: SurfAction::Start { intensity: 6 } });
+    let Some(Effect::Notifications { plan }) = fx.first() else { panic!("{fx:?}") };
+    assert!(plan.upcoming.is_empty());
+}
+
+#[test]
+fn unreadable_settings_fall_back_to_the_discreet_defaults_and_say_so() {
+    let (host, mut app) = opened();
+    open(&mut app, &host, Route::Settings);
+    settings(&mut app, &host, SettingsAction::Discreet { on: false });
+    let store = host.store().unwrap();
+    let id = crate::settings::settings_id(&store, crate::settings::APP);
+    store
+        .write(|tx| tx.put_raw(crate::store::RecordKind::Settings, id, crate::store::Period::Timeless, b"\x01", None))
+        .unwrap();
+    drop(store);
+    app.send(&host, Event::LockNow);
+    let fx = unlock(&mut app, &host);
+    assert!(fx.contains(&Effect::AppIdentity { discreet: true, name: "Journal".into() }), "{fx:?}");
+    assert_eq!(notice(&mut app, &host), SETTINGS_UNREADABLE);
+    // The Settings screen still works, and the next change replaces the damaged record.
+    assert!(screen!(app, &host, Settings).discreet.on);
+    settings(&mut app, &host, SettingsAction::LockAfter { secs: 0 });
+    assert_eq!(host.store().unwrap().app_settings().unwrap().lock_after_secs, 0);
+}
+
 #[test]
 fn the_app_locks_after_the_chosen_time_and_unlocks_with_either_key() {
     let (host, mut app) = opened();
@@ -608,6 +675,9 @@ fn pairing_shows_the_code_to_compare_and_fails_kindly_offline() {
 fn a_backup_is_saved_as_a_file_and_restores_into_a_new_journal() {
     let (host, mut app) = opened();
     host.store().unwrap().log_urge(crate::urge::NewUrge { intensity: 4, ..Default::default() }).unwrap();
+    open(&mut app, &host, Route::Settings);
+    settings(&mut app, &host, SettingsAction::Discreet { on: false });
+    settings(&mut app, &host, SettingsAction::DailyCheckIn { minute: Some(480) });
     open(&mut app, &host, Route::Backup);
     assert!(!screen!(app, &host, Backup).can_restore, "this journal has entries");
     let pass = b"backup passphrase one".to_vec();
@@ -619,6 +689,8 @@ fn a_backup_is_saved_as_a_file_and_restores_into_a_new_journal() {
     assert_eq!(suggested_name, "journal-2026-06-15.backup", "a neutral file name");
 
     let (host2, mut app2) = opened();
+    open(&mut app2, &host2, Route::Settings);
+    settings(&mut app2, &host2, SettingsAction::LockAfter { secs: 0 });
     open(&mut app2, &host2, Route::Backup);
     assert!(screen!(app2, &host2, Backup).can_restore);
     assert_eq!(
@@ -630,8 +702,13 @@ fn a_backup_is_saved_as_a_file_and_restores_into_a_new_journal() {
     app2.send(&host2, Event::Backup { action: BackupAction::FilePicked { bytes: bytes.clone() } });
     app2.send(&host2, Event::Backup { action: BackupAction::Restore { passphrase: b"wrong one entirely".to_vec() } });
     assert_eq!(app2.view(&host2).notice.unwrap().kind, NoticeKind::Problem);
-    app2.send(&host2, Event::Backup { action: BackupAction::Restore { passphrase: pass } });
-    assert_eq!(screen!(app2, &host2, Backup).result.as_deref(), Some("Restored 1 entry."));
+    let fx = app2.send(&host2, Event::Backup { action: BackupAction::Restore { passphrase: pass } });
+    assert_eq!(screen!(app2, &host2, Backup).result.as_deref(), Some("Restored 2 entries."));
+    // The backup's settings come with it, and the platform follows them at once.
+    assert!(fx.contains(&Effect::AppIdentity { discreet: false, name: "Recovery companion".into() }), "{fx:?}");
+    assert_eq!(reminders(&fx).unwrap().rules[0].minute_of_day, 480);
+    assert_eq!(app2.settings().reminders.daily_check_in_minute, Some(480));
+    assert_eq!(app2.settings().lock_after_secs, crate::lock::DEFAULT_LOCK_AFTER_SECS, "the backup's lock time");
 }
 
 #[test]

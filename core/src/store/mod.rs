@@ -616,9 +616,20 @@ impl Store {
 
     /// True when no user record exists (bookkeeping such as the catalog does not count).
     pub fn is_empty(&self) -> Result<bool> {
+        self.is_empty_but(&[])
+    }
+
+    /// True when no user record exists but those with the given ids (a journal's settings,
+    /// which a restore may replace).
+    pub fn is_empty_but(&self, ids: &[RecordId]) -> Result<bool> {
         let conn = lock(&self.conn);
         let n: i64 = conn.query_row("SELECT count(*) FROM record WHERE id != ?1", [&CATALOG_ID[..]], |r| r.get(0))?;
-        Ok(n == 0)
+        let mut allowed = 0i64;
+        for id in ids {
+            allowed += conn
+                .query_row("SELECT count(*) FROM record WHERE id = ?1", [&id.as_bytes()[..]], |r| r.get::<_, i64>(0))?;
+        }
+        Ok(n == allowed)
     }
 
     pub fn stats(&self) -> Result<StoreStats> {
@@ -720,9 +731,10 @@ impl Store {
     }
 
     /// Copy plaintext records (from an export) into this empty store, re-encrypting each with
-    /// this store's keys. All or nothing.
-    pub fn restore(&self, records: Vec<PlainRecord>) -> Result<usize> {
-        if !self.is_empty()? {
+    /// this store's keys. All or nothing. The store may already hold the records `replaceable`
+    /// names (its settings): a restored record with the same id replaces one.
+    pub fn restore(&self, records: Vec<PlainRecord>, replaceable: &[RecordId]) -> Result<usize> {
+        if !self.is_empty_but(replaceable)? {
             return Err(Error::NotEmpty);
         }
         let n = records.len();

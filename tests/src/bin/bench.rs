@@ -4,6 +4,10 @@
 
 #[path = "../../benches/attack.rs"]
 mod attack;
+#[path = "../../benches/builds.rs"]
+mod builds;
+#[path = "../../benches/dashboard.rs"]
+mod dashboard;
 #[path = "../../benches/ffi.rs"]
 mod ffi;
 #[path = "../../benches/insights.rs"]
@@ -32,6 +36,8 @@ const BENCHES: &[Bench] = &[
     ("attack", attack::run),
     ("sync", sync::run),
     ("ffi", ffi::run),
+    ("builds", builds::run),
+    ("dashboard", dashboard::run),
 ];
 
 fn main() {
