@@ -78,6 +78,11 @@ struct LimitArgs {
     /// on its client longest. Keep it below the process's file descriptor limit (`ulimit -n`).
     #[arg(long, env = "COMPANION_SERVER_MAX_CONNECTIONS", default_value_t = 512)]
     max_connections: usize,
+    /// Most connections from one address at once; at it, a new one from that address evicts
+    /// that address's longest-waiting connection. 0 for no limit: use 0 behind a proxy, where
+    /// every connection comes from the proxy.
+    #[arg(long, default_value_t = 64)]
+    max_connections_per_source: usize,
     /// Seconds a request head may take to arrive (and a TLS handshake).
     #[arg(long, default_value_t = 10)]
     header_timeout_secs: u64,
@@ -113,6 +118,7 @@ impl LimitArgs {
     fn connections(&self) -> ConnLimits {
         ConnLimits {
             max_connections: self.max_connections.max(1),
+            max_per_source: self.max_connections_per_source,
             header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
             body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
@@ -274,6 +280,8 @@ async fn admin(store: StoreArgs, cmd: Admin) -> Result<(), String> {
             println!("Deleted {} audit row(s) and {} tombstone(s).", purged.audit, purged.tombstones);
         }
     }
+    // The command's own audit entries are written before the process ends.
+    state.flush_audit().await;
     Ok(())
 }
 

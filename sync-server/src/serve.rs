@@ -6,6 +6,10 @@
 //!   keep-alive, a request head or body still arriving). Connections whose request the server
 //!   is working on are never evicted; only when every connection is such one does the accept
 //!   loop wait, leaving new connections in the kernel's backlog until one finishes;
+//! - a **per-source cap** ([`ConnLimits::max_per_source`]): a source address at its cap
+//!   evicts its own longest-waiting connection for a new one (or the new one is closed when all
+//!   of its connections are being answered), so one flooding address churns only its own
+//!   connections and cannot evict anyone else's;
 //! - a **header timeout**: from a request's first byte (or a connection's first byte, for a TLS
 //!   handshake) to its complete head;
 //! - a **body timeout**: from a request's complete head to the end of its body;
@@ -18,7 +22,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -38,6 +42,9 @@ use tower::ServiceExt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnLimits {
     pub max_connections: usize,
+    /// Most connections from one source address at once; 0 for no such limit (behind a proxy,
+    /// where every connection comes from the proxy's address).
+    pub max_per_source: usize,
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub idle_timeout: Duration,
@@ -50,6 +57,7 @@ impl Default for ConnLimits {
     fn default() -> Self {
         ConnLimits {
             max_connections: 512,
+            max_per_source: 64,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(30),
@@ -100,8 +108,9 @@ impl Phase {
     }
 }
 
-/// One connection's phase, since when, and the signal that closes it.
+/// One connection's source, phase, since when, and the signal that closes it.
 struct Conn {
+    source: IpAddr,
     phase: AtomicU8,
     since_ms: AtomicU64,
     close: Notify,
@@ -110,8 +119,9 @@ struct Conn {
 }
 
 impl Conn {
-    fn new(phase: Phase, clock: Instant) -> Conn {
+    fn new(source: IpAddr, phase: Phase, clock: Instant) -> Conn {
         let c = Conn {
+            source,
             phase: AtomicU8::new(phase as u8),
             since_ms: AtomicU64::new(0),
             close: Notify::new(),
@@ -186,9 +196,9 @@ impl Registry {
         self.conns.lock().map(|m| m.len()).unwrap_or(0)
     }
 
-    fn add(&self, phase: Phase) -> (u64, Arc<Conn>) {
+    fn add(&self, source: IpAddr, phase: Phase) -> (u64, Arc<Conn>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let conn = Arc::new(Conn::new(phase, self.clock));
+        let conn = Arc::new(Conn::new(source, phase, self.clock));
         if let Ok(mut m) = self.conns.lock() {
             m.insert(id, Arc::clone(&conn));
         }
@@ -206,11 +216,18 @@ impl Registry {
         self.room.notify_one();
     }
 
-    /// Close the connection that has waited on its client longest; false if none does.
-    fn evict_one(&self) -> bool {
+    /// Connections open from `source`.
+    fn connections_from(&self, source: IpAddr) -> usize {
+        self.conns.lock().map(|m| m.values().filter(|c| c.source == source).count()).unwrap_or(0)
+    }
+
+    /// Close the connection (from `source`, if given) that has waited on its client longest;
+    /// false if none does.
+    fn evict_one(&self, source: Option<IpAddr>) -> bool {
         let Ok(m) = self.conns.lock() else { return false };
         let oldest = m
             .values()
+            .filter(|c| source.is_none_or(|s| c.source == s))
             .filter(|c| c.waits_on_client() && !c.closing.load(Ordering::Acquire))
             .min_by_key(|c| c.since_ms.load(Ordering::Acquire));
         match oldest {
@@ -291,11 +308,13 @@ pub async fn serve(
                 continue;
             }
         };
-        if registry.len() >= limits.max_connections {
-            registry.evict_one();
+        if !make_room(&registry, peer.ip()) {
+            // Every connection of this source is being answered: this one waits for nothing.
+            drop(stream);
+            continue;
         }
         let phase = if acceptor.is_some() { Phase::Handshake } else { Phase::Idle };
-        let (id, conn) = registry.add(phase);
+        let (id, conn) = registry.add(peer.ip(), phase);
         let registered = Registered { registry: Arc::clone(&registry), id };
         let (app, acceptor) = (app.clone(), acceptor.clone());
         tokio::spawn(async move {
@@ -310,6 +329,20 @@ pub async fn serve(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     sweeper.abort();
+}
+
+/// Make room for a new connection from `source`: at the source's cap, evict its own
+/// longest-waiting connection (false if all of its connections are being answered); at the
+/// overall cap, the longest-waiting of all.
+fn make_room(registry: &Registry, source: IpAddr) -> bool {
+    let limits = &registry.limits;
+    if limits.max_per_source > 0 && registry.connections_from(source) >= limits.max_per_source {
+        return registry.evict_one(Some(source));
+    }
+    if registry.len() >= limits.max_connections {
+        registry.evict_one(None);
+    }
+    true
 }
 
 /// Accept a connection once there is room: below the cap, or a connection to evict.

@@ -285,6 +285,25 @@ fn closed_within(mut s: TcpStream, wait: Duration, trickle: Option<u8>) -> bool 
     false
 }
 
+/// `serve` on SQLite in `dir` with every timeout `timeouts_secs` and the given metrics
+/// listener and connection cap.
+fn serve_args<'a>(
+    dir: &'a std::path::Path,
+    metrics: &'a str,
+    timeouts_secs: &'a str,
+    cap: Option<&'a str>,
+) -> Vec<&'a str> {
+    let mut args =
+        vec!["--data-dir", dir.to_str().unwrap(), "serve", "--listen", "127.0.0.1:0", "--metrics-listen", metrics];
+    for flag in ["--header-timeout-secs", "--body-timeout-secs", "--idle-timeout-secs"] {
+        args.extend([flag, timeouts_secs]);
+    }
+    if let Some(cap) = cap {
+        args.extend(["--max-connections", cap]);
+    }
+    args
+}
+
 fn connect(addr: &str) -> TcpStream {
     TcpStream::connect(addr).unwrap()
 }
@@ -297,21 +316,7 @@ fn connect(addr: &str) -> TcpStream {
 fn slow_and_idle_connections_are_closed_at_their_timeouts() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let server = start(&[
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--metrics-listen",
-        "off",
-        "--header-timeout-secs",
-        "1",
-        "--body-timeout-secs",
-        "1",
-        "--idle-timeout-secs",
-        "1",
-    ]);
+    let server = start(&serve_args(dir.path(), "off", "1", None));
     let addr = host_port(&server.base);
     let wait = Duration::from_secs(15);
     let slow = |first: &str| {
@@ -355,26 +360,7 @@ fn slow_and_idle_connections_are_closed_at_their_timeouts() {
 fn a_connection_flood_does_not_stop_healthz() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let server = start_with_fd_limit(
-        128,
-        &[
-            "--data-dir",
-            dir.path().to_str().unwrap(),
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--metrics-listen",
-            "127.0.0.1:0",
-            "--max-connections",
-            "64",
-            "--header-timeout-secs",
-            "600",
-            "--body-timeout-secs",
-            "600",
-            "--idle-timeout-secs",
-            "600",
-        ],
-    );
+    let server = start_with_fd_limit(128, &serve_args(dir.path(), "127.0.0.1:0", "600", Some("64")));
     let addr = host_port(&server.base);
     let wait = Duration::from_secs(10);
     let mut flood = Vec::new();
@@ -423,4 +409,45 @@ fn admin_purge_reports_what_it_deleted() {
     assert_eq!(purge(&["--older-than-days", "0"]), "Deleted 0 audit row(s) and 0 tombstone(s).");
     let bad = run(&["--data-dir", data, "admin", "purge", "--older-than-days", "soon"]);
     assert!(!bad.status.success());
+}
+
+/// A client in the middle of sending its request while another address floods the server with
+/// five times the connection cap: the flood churns only the flooding address's own connections
+/// (its per-source cap), so the client's request still completes. With no per-source cap the
+/// flood evicts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_address_does_not_evict_anyone_else() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = serve_args(dir.path(), "off", "600", Some("64"));
+    args.extend(["--max-connections-per-source", "16"]);
+    let server = start(&args);
+    let addr: std::net::SocketAddr = host_port(&server.base).parse().unwrap();
+    // The real client (127.0.0.1) has sent half its request head.
+    let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+    client.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The flood, from 127.0.0.2.
+    let mut flood = Vec::new();
+    for _ in 0..320 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        if let Ok(Ok(mut s)) = tokio::time::timeout(Duration::from_secs(2), socket.connect(addr)).await {
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").await;
+            flood.push(s);
+        }
+    }
+    assert!(flood.len() > 64, "the flood opened only {} connections", flood.len());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The client finishes its request on the same connection and gets its answer.
+    client.write_all(b"Connection: close\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), client.read_to_end(&mut answer)).await;
+    assert!(matches!(read, Ok(Ok(_))), "{read:?}");
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "the client's connection was evicted: {}",
+        String::from_utf8_lossy(&answer)
+    );
+    drop(flood);
 }

@@ -146,16 +146,7 @@ async fn refusals_change_nothing(h: &Harness) {
     assert_eq!(h.status(other_clin.req("GET", &path, vec![])).await, StatusCode::FORBIDDEN);
     assert_eq!(h.status(other_clin.req("POST", &path, good.clone())).await, StatusCode::FORBIDDEN);
     // A share for a clinician the device is not paired with.
-    let id = ShareId::random().unwrap();
-    let wrapped = protocol::wrap_share_key(&other_clin.secret.public(), &id, &key).unwrap();
-    let cs = serde_json::to_vec(&CreateShare {
-        share_id: id,
-        recipient: other_clin.account.id.clone(),
-        wrapped_key: B64(wrapped),
-        recipient_may_append: false,
-    })
-    .unwrap();
-    assert_eq!(h.status(dev.req("POST", "/v1/shares", cs)).await, StatusCode::FORBIDDEN);
+    assert_eq!(h.status(create_share_req(&dev, &other_clin)).await, StatusCode::FORBIDDEN);
     // A replayed request: the same signed request twice.
     let signed = dev.key.sign_request("GET", &path, now_ms(), b"").unwrap();
     let mk = || {

@@ -17,16 +17,14 @@ use companion_core::protocol::device::{
     self, SignedRequest, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
 use companion_core::protocol::wire::*;
-use companion_core::protocol::{self, opaque, ChunkId, ChunkKind, DeviceKey, RecipientSecret, ShareId, ShareKey};
+use companion_core::protocol::{self, ChunkId, ChunkKind, DeviceKey, ShareId, ShareKey};
 use companion_server::{router, ApiConfig, AppState};
+use companion_tests::server::{json_req, register_clinician, send, Http};
 use companion_tests::stats::{fmt, percentile};
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::connect::HttpConnector;
+use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use tokio::sync::Semaphore;
-
-type Http = Client<HttpConnector, Full<Bytes>>;
 
 const DEVICES: usize = 1000;
 /// Requests in flight at once (a phone fleet never has all devices talking at the same instant).
@@ -34,20 +32,6 @@ const IN_FLIGHT: usize = 200;
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-async fn send(http: &Http, req: Request<Full<Bytes>>) -> (StatusCode, Bytes) {
-    let resp = http.request(req).await.expect("request");
-    let s = resp.status();
-    (s, resp.into_body().collect().await.expect("body").to_bytes())
-}
-
-fn json_req(method: &str, url: &str, body: Vec<u8>, headers: &[(&str, String)]) -> Request<Full<Bytes>> {
-    let mut b = Request::builder().method(method).uri(url).header("content-type", "application/json");
-    for (k, v) in headers {
-        b = b.header(*k, v.as_str());
-    }
-    b.body(Full::new(Bytes::from(body))).expect("request")
 }
 
 fn signed(key: &DeviceKey, method: &str, base: &str, path: &str, body: Vec<u8>) -> Request<Full<Bytes>> {
@@ -82,35 +66,7 @@ struct Work {
 /// Register a clinician, then `devices` devices each with one share; return each device's
 /// pre-built requests for `rounds` rounds of append + pull.
 async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, rounds: usize) -> Vec<Work> {
-    let (_, token) =
-        companion_server::api::clinicians_admin::create_clinic(state, "Bench Clinic").await.expect("clinic");
-    let email = "bench@clinic.invalid";
-    let pass = b"bench passphrase, not for real use";
-    let post = |path: &str, body: Vec<u8>| json_req("POST", &format!("{base}{path}"), body, &[]);
-    let (reg, request) = opaque::client_start_registration(pass).expect("opaque");
-    let start = RegistrationStart { invite_token: token.clone(), email: email.into(), request: B64(request) };
-    let (_, b) = send(http, post("/v1/clinicians/register/start", serde_json::to_vec(&start).expect("json"))).await;
-    let started: RegistrationStarted = serde_json::from_slice(&b).expect("registration response");
-    let (upload, wrap) = opaque::client_finish_registration(reg, pass, &started.response.0, email).expect("opaque");
-    let secret = RecipientSecret::generate().expect("key");
-    let reg = RegisterClinician {
-        invite_token: token,
-        email: email.into(),
-        display_name: "Dr Bench Example".into(),
-        upload: B64(upload),
-        public_key: B64(secret.public().0.to_vec()),
-        wrapped_private_key: B64(protocol::wrap_recipient_secret(&wrap, email, &secret).expect("wrap")),
-    };
-    let (s, _) = send(http, post("/v1/clinicians", serde_json::to_vec(&reg).expect("json"))).await;
-    assert_eq!(s, StatusCode::CREATED);
-    let (login, request) = opaque::client_start_login(pass).expect("opaque");
-    let start = LoginStart { email: email.into(), request: B64(request), ticket: None };
-    let (_, b) = send(http, post("/v1/sessions/start", serde_json::to_vec(&start).expect("json"))).await;
-    let started: LoginStarted = serde_json::from_slice(&b).expect("login response");
-    let done = opaque::client_finish_login(login, pass, &started.response.0, email).expect("login");
-    let finish = LoginFinish { login_id: started.login_id, finalization: B64(done.finalization) };
-    let (_, b) = send(http, post("/v1/sessions/finish", serde_json::to_vec(&finish).expect("json"))).await;
-    let session: LoginResponse = serde_json::from_slice(&b).expect("login");
+    let session = register_clinician(state, base, http).await;
     let bearer = [("authorization", format!("Bearer {}", session.token))];
     let sem = Arc::new(Semaphore::new(IN_FLIGHT));
     let mut tasks = Vec::new();

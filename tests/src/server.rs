@@ -1,9 +1,17 @@
 //! An in-process sync server on 127.0.0.1 (SQLite in a temp dir) for end-to-end tests and
-//! benchmarks, running on its own Tokio runtime thread.
+//! benchmarks, running on its own Tokio runtime thread; and the HTTP client side the server
+//! benchmarks share (a clinician registering and logging in with OPAQUE).
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
+use axum::http::{Request, StatusCode};
+use companion_core::protocol::wire::*;
+use companion_core::protocol::{self, opaque, RecipientSecret};
 use companion_server::{router, ApiConfig, AppState};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
 
 pub struct TestServer {
     pub base: String,
@@ -104,4 +112,67 @@ impl Drop for TestServer {
             rt.shutdown_background();
         }
     }
+}
+
+/// The benches' HTTP client.
+pub type Http = Client<HttpConnector, Full<Bytes>>;
+
+/// Send a request; its status and body.
+pub async fn send(http: &Http, req: Request<Full<Bytes>>) -> (StatusCode, Bytes) {
+    let resp = http.request(req).await.expect("request");
+    let s = resp.status();
+    (s, resp.into_body().collect().await.expect("body").to_bytes())
+}
+
+/// A JSON request with extra headers.
+pub fn json_req(method: &str, url: &str, body: Vec<u8>, headers: &[(&str, String)]) -> Request<Full<Bytes>> {
+    let mut b = Request::builder().method(method).uri(url).header("content-type", "application/json");
+    for (k, v) in headers {
+        b = b.header(*k, v.as_str());
+    }
+    b.body(Full::new(Bytes::from(body))).expect("request")
+}
+
+/// The bench clinician's email and passphrase (not for real use).
+pub const EMAIL: &str = "bench@clinic.invalid";
+pub const PASSPHRASE: &[u8] = b"bench passphrase, not for real use";
+
+/// Register the bench clinician in a new clinic and log in (OPAQUE, as the clinician's side
+/// does).
+pub async fn register_clinician(state: &Arc<AppState>, base: &str, http: &Http) -> LoginResponse {
+    let (_, token) =
+        companion_server::api::clinicians_admin::create_clinic(state, "Bench Clinic").await.expect("clinic");
+    let (email, pass) = (EMAIL, PASSPHRASE);
+    let post = |path: &str, body: Vec<u8>| json_req("POST", &format!("{base}{path}"), body, &[]);
+    let (reg, request) = opaque::client_start_registration(pass).expect("opaque");
+    let start = RegistrationStart { invite_token: token.clone(), email: email.into(), request: B64(request) };
+    let (_, b) = send(http, post("/v1/clinicians/register/start", serde_json::to_vec(&start).expect("json"))).await;
+    let started: RegistrationStarted = serde_json::from_slice(&b).expect("registration response");
+    let (upload, wrap) = opaque::client_finish_registration(reg, pass, &started.response.0, email).expect("opaque");
+    let secret = RecipientSecret::generate().expect("key");
+    let reg = RegisterClinician {
+        invite_token: token,
+        email: email.into(),
+        display_name: "Dr Bench Example".into(),
+        upload: B64(upload),
+        public_key: B64(secret.public().0.to_vec()),
+        wrapped_private_key: B64(protocol::wrap_recipient_secret(&wrap, email, &secret).expect("wrap")),
+    };
+    let (s, _) = send(http, post("/v1/clinicians", serde_json::to_vec(&reg).expect("json"))).await;
+    assert_eq!(s, StatusCode::CREATED);
+    login(base, http, None).await.expect("login")
+}
+
+/// The bench clinician's login, with the ticket of an earlier one if given; `None` when the
+/// server refused it.
+pub async fn login(base: &str, http: &Http, ticket: Option<&str>) -> Option<LoginResponse> {
+    let post = |path: &str, body: Vec<u8>| json_req("POST", &format!("{base}{path}"), body, &[]);
+    let (login, request) = opaque::client_start_login(PASSPHRASE).expect("opaque");
+    let start = LoginStart { email: EMAIL.into(), request: B64(request), ticket: ticket.map(str::to_string) };
+    let (_, b) = send(http, post("/v1/sessions/start", serde_json::to_vec(&start).expect("json"))).await;
+    let started: LoginStarted = serde_json::from_slice(&b).ok()?;
+    let done = opaque::client_finish_login(login, PASSPHRASE, &started.response.0, EMAIL).ok()?;
+    let finish = LoginFinish { login_id: started.login_id, finalization: B64(done.finalization) };
+    let (s, b) = send(http, post("/v1/sessions/finish", serde_json::to_vec(&finish).expect("json"))).await;
+    (s == StatusCode::OK).then(|| serde_json::from_slice(&b).ok()).flatten()
 }

@@ -9,7 +9,7 @@ use crate::protocol::login::{self, WrapKey};
 use crate::protocol::passphrase::check_passphrase_strength;
 use crate::protocol::server_url::check_server_url;
 use crate::protocol::wire::*;
-use crate::protocol::{self, opaque, RecipientSecret, CLINICIAN_KDF_ITERATIONS};
+use crate::protocol::{self, opaque, RecipientSecret};
 use crate::sync::Transport;
 
 /// The server's base address, checked.
@@ -180,13 +180,14 @@ impl<'a> Clinician<'a> {
     }
 
     /// Move a version-1 account to OPAQUE, once, keeping its key pair (and so every share):
-    /// log in the old way with this side's own fixed iteration count (never the server's),
-    /// unwrap the private key, register OPAQUE, re-wrap the key under OPAQUE's key; the server
-    /// then deletes the old verifier. Then log in with OPAQUE.
+    /// log in the old way, unwrap the private key, register OPAQUE, re-wrap the key under
+    /// OPAQUE's key; the server then deletes the old verifier. Then log in with OPAQUE.
     ///
-    /// The old way takes the account's salt from the server (its only copy): a server or relay
-    /// answering here gets what version 1 always gave, an auth secret that costs
-    /// [`CLINICIAN_KDF_ITERATIONS`] of PBKDF2 per guess, once. Run it only when asked to.
+    /// The old way takes the account's salt and iteration count from the server (its only
+    /// record of them; version 1 let each clinician's side choose the count), the count only
+    /// within this side's bounds ([`protocol::legacy_upgrade_iterations`]): a server or relay
+    /// answering here gets at most an auth secret that costs 100,000 iterations of PBKDF2 per
+    /// guess, once. Run it only when asked to.
     pub fn upgrade_legacy_login(
         transport: &'a dyn Transport,
         server: &str,
@@ -203,8 +204,9 @@ impl<'a> Clinician<'a> {
             Some(&PreloginRequest { email: email.clone() }),
             &[200],
         )?;
-        // `pre.iterations` is the server's word; this side's own count is the only one used.
-        let old = protocol::derive_clinician_keys(passphrase, &pre.salt.0, CLINICIAN_KDF_ITERATIONS)?;
+        // `pre.iterations` is the server's word: taken only within this side's own bounds.
+        let iterations = protocol::legacy_upgrade_iterations(pre.iterations);
+        let old = protocol::derive_clinician_keys(passphrase, &pre.salt.0, iterations)?;
         let legacy: LegacyLoginResponse = json(
             transport,
             "POST",

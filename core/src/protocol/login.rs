@@ -35,6 +35,24 @@ use super::{random_array, ProtocolError, RecipientSecret, PROTOCOL_VERSION};
 pub const CLINICIAN_KDF_ITERATIONS: u32 = 600_000;
 /// Refuse absurd counts from a server (a malicious server could otherwise stall a client).
 pub const MAX_CLINICIAN_KDF_ITERATIONS: u32 = 10_000_000;
+/// The fewest PBKDF2 iterations the one-time upgrade of a version-1 account accepts from the
+/// server. Version 1 let each clinician's side choose its count at registration (the CLI
+/// chose [`CLINICIAN_KDF_ITERATIONS`]; the project's own previous-release accounts have
+/// 100,000) and the server holds the only record of it.
+pub const LEGACY_MIN_KDF_ITERATIONS: u32 = 100_000;
+
+/// The iteration count the upgrade of a version-1 account derives with, given the count the
+/// server announced: the announced one when it lies between [`LEGACY_MIN_KDF_ITERATIONS`] and
+/// [`MAX_CLINICIAN_KDF_ITERATIONS`], else this side's own [`CLINICIAN_KDF_ITERATIONS`]. So a
+/// server or relay announcing fewer never gets an auth secret cheaper than 100,000 iterations
+/// per guess (and only once: the upgrade deletes the old verifier), nor stalls the client.
+pub fn legacy_upgrade_iterations(announced: u32) -> u32 {
+    if (LEGACY_MIN_KDF_ITERATIONS..=MAX_CLINICIAN_KDF_ITERATIONS).contains(&announced) {
+        announced
+    } else {
+        CLINICIAN_KDF_ITERATIONS
+    }
+}
 const AUTH_INFO: &[u8] = b"companion/clinician/auth/v1";
 const WRAP_INFO_V1: &[u8] = b"companion/clinician/wrap/v1";
 const WRAP_INFO_V2: &[u8] = b"companion/clinician/wrap/v2";
@@ -185,6 +203,16 @@ pub fn unwrap_recipient_secret(k: &WrapKey, account: &str, wrapped: &[u8]) -> Re
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_upgrade_takes_no_count_below_its_floor_or_above_its_ceiling() {
+        assert_eq!(legacy_upgrade_iterations(1), CLINICIAN_KDF_ITERATIONS);
+        assert_eq!(legacy_upgrade_iterations(99_999), CLINICIAN_KDF_ITERATIONS);
+        assert_eq!(legacy_upgrade_iterations(100_000), 100_000);
+        assert_eq!(legacy_upgrade_iterations(600_000), 600_000);
+        assert_eq!(legacy_upgrade_iterations(MAX_CLINICIAN_KDF_ITERATIONS + 1), CLINICIAN_KDF_ITERATIONS);
+    }
+
     use super::*;
 
     #[test]

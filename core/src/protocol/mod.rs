@@ -38,8 +38,8 @@ pub use envelope::{open_chunk, parse_chunk_header, seal_chunk, ChunkHeader, Chun
 pub use invite::Invite;
 pub use keys::{fingerprint, unwrap_share_key, wrap_share_key, RecipientPublic, RecipientSecret, ShareKey};
 pub use login::{
-    derive_clinician_keys, unwrap_recipient_secret, wrap_recipient_secret, ClinicianKeys, WrapKey,
-    CLINICIAN_KDF_ITERATIONS,
+    derive_clinician_keys, legacy_upgrade_iterations, unwrap_recipient_secret, wrap_recipient_secret, ClinicianKeys,
+    WrapKey, CLINICIAN_KDF_ITERATIONS, LEGACY_MIN_KDF_ITERATIONS,
 };
 
 /// Version byte of every binary format in this module.

@@ -2,6 +2,8 @@
 //! `cargo run --release -p companion-tests --bin bench -- <name> [--quick]`, or `all`.
 //! Each benchmark prints a Markdown section for docs/benchmarks.md.
 
+#[path = "../../benches/attack.rs"]
+mod attack;
 #[path = "../../benches/builds.rs"]
 mod builds;
 #[path = "../../benches/dashboard.rs"]
@@ -31,6 +33,7 @@ const BENCHES: &[Bench] = &[
     ("plan", plan::run),
     ("insights", insights::run),
     ("server", server::run),
+    ("attack", attack::run),
     ("sync", sync::run),
     ("ffi", ffi::run),
     ("builds", builds::run),
