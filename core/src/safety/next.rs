@@ -4,7 +4,7 @@
 //! After an urge is logged ([`Store::after_urge`]):
 //! 1. words of suicide or self-harm anywhere in the entry: the crisis step first, whatever
 //!    the intensity;
-//! 2. at or above the high mark ([`HIGH_MARK`], 0-10): surf it now (a session that continues
+//! 2. at or above the person's high mark ([`Store::high_mark`], by default [`HIGH_MARK`], 0-10): surf it now (a session that continues
 //!    this entry, so it stays one urge), the plan's steps for what set it off, a person who
 //!    can be reached now with how to reach them, then crisis lines and the emergency number.
 //!    A strong sexual urge is not a suicidal crisis: people come before crisis lines;
@@ -26,7 +26,8 @@ use crate::store::Store;
 use crate::surf::SurfOutcome;
 use crate::urge::{Outcome, Urge};
 
-/// Intensity (0-10) from which an urge is strong and next steps are offered.
+/// Intensity (0-10) from which an urge is strong and next steps are offered, unless the
+/// person chose another ([`super::SafetySettings::high_mark`]).
 pub const HIGH_MARK: u8 = crate::plan::HIGH_INTENSITY;
 /// At most this many of the plan's strategies among the next steps.
 pub const MAX_PLAN_STEPS: usize = 3;
@@ -125,7 +126,7 @@ impl Store {
     pub fn after_urge(&self, id: RecordId) -> Result<NextSteps> {
         let u = self.urge(id)?;
         let risk = risk::assess_all(urge_texts(&u)).map(|m| m.concern);
-        let strong = u.intensity >= HIGH_MARK;
+        let strong = u.intensity >= self.high_mark();
         let ridden_out = u.outcome.is_some_and(|o| !o.acted());
         if risk.is_none() && (ridden_out || (!strong && u.outcome.is_none())) {
             return Ok(NextSteps::none());
@@ -184,8 +185,9 @@ impl Store {
                     Some(Ok(u)) => u.triggers.into_iter().chain(u.feelings).collect(),
                     _ => Vec::new(),
                 };
-                let peak = s.summary().peak.unwrap_or(HIGH_MARK);
-                self.support_steps(&ix, &triggers, peak.max(HIGH_MARK), risk, &mut steps)?;
+                let high_mark = self.high_mark();
+                let peak = s.summary().peak.unwrap_or(high_mark);
+                self.support_steps(&ix, &triggers, peak.max(high_mark), risk, &mut steps)?;
                 STILL_STRONG
             }
             // Passed, or the plan helped: only the risk words need an answer.
@@ -195,7 +197,8 @@ impl Store {
     }
 
     /// The plan's steps for these words, a person reachable now, then (without risk words,
-    /// which already showed them) the crisis lines.
+    /// which already showed them) the crisis lines. Only for a strong urge (at or above the
+    /// person's high mark): the lookup is asked as at high intensity, so people come first.
     fn support_steps(
         &self,
         ix: &PlanIndex,
@@ -205,6 +208,7 @@ impl Store {
         steps: &mut Vec<NextStepOffer>,
     ) -> Result<()> {
         let now = self.local_now();
+        let intensity = intensity.max(crate::plan::HIGH_INTENSITY);
         let q = LookupQuery { text: words.join(", "), intensity: Some(intensity), ..Default::default() };
         let found = ix.lookup(&q, now)?;
         let for_moment = |s: &&RankedStrategy| {

@@ -198,3 +198,68 @@ fn the_crisis_step_without_a_plan_still_gives_the_emergency_number() {
     assert!(c.emergency.sentence().contains("Germany"));
     assert!(!c.message.is_empty());
 }
+
+#[test]
+fn a_chosen_region_or_own_number_is_the_emergency_number_everywhere() {
+    let t = with_plan();
+    assert_eq!(t.safety_settings().unwrap(), SafetySettings::default());
+    assert_eq!(t.emergency_number().source, RegionSource::TimeZone);
+    let set = SafetySettings { emergency_region: Some(" gb ".into()), ..Default::default() };
+    let stored = t.set_safety_settings(set).unwrap();
+    assert_eq!(stored.emergency_region.as_deref(), Some("GB"));
+    let e = t.emergency_number();
+    assert_eq!((e.number.as_str(), e.source), ("999", RegionSource::Chosen));
+    // The crisis step of risk words shows it too, and it survives the app being killed.
+    let t = t.reopen();
+    let u = t.log_urge(NewUrge { intensity: 2, note: Some("kms".into()), ..Default::default() }).unwrap();
+    let NextStepOffer::Crisis { step } = &t.after_urge(u.id).unwrap().steps[0] else { panic!() };
+    assert_eq!(step.emergency.number, "999");
+
+    // A number of one's own, for a place the table does not hold.
+    let own = SafetySettings { own_emergency_number: Some(" 1-2-3 ".into()), ..Default::default() };
+    t.set_safety_settings(own).unwrap();
+    let e = t.crisis_step().unwrap().emergency;
+    assert_eq!((e.number.as_str(), e.source), ("1-2-3", RegionSource::OwnNumber));
+    assert!(e.sentence().contains("1-2-3"));
+}
+
+#[test]
+fn refused_settings_store_nothing_and_say_why() {
+    let t = TestStore::new();
+    let good = SafetySettings { high_mark: Some(6), ..Default::default() };
+    t.set_safety_settings(good.clone()).unwrap();
+    let refused = [
+        SafetySettings { emergency_region: Some("XX".into()), ..Default::default() },
+        SafetySettings { own_emergency_number: Some("call mum".into()), ..Default::default() },
+        SafetySettings { own_emergency_number: Some("1".repeat(OWN_NUMBER_MAX_CHARS + 1)), ..Default::default() },
+        SafetySettings { own_emergency_number: Some(" ".into()), ..Default::default() },
+        SafetySettings { high_mark: Some(MIN_HIGH_MARK - 1), ..Default::default() },
+        SafetySettings { high_mark: Some(11), ..Default::default() },
+    ];
+    for s in refused {
+        let err = t.set_safety_settings(s.clone()).unwrap_err();
+        assert!(matches!(err, crate::Error::Invalid { .. }), "{s:?}: {err:?}");
+        assert_eq!(t.safety_settings().unwrap(), good, "nothing stored for {s:?}");
+    }
+}
+
+#[test]
+fn the_high_mark_decides_when_an_urge_is_strong() {
+    let t = with_plan();
+    let six = |t: &TestStore| {
+        let u = t.log_urge(NewUrge { intensity: 6, triggers: vec!["lonely".into()], ..Default::default() }).unwrap();
+        kinds(&t.after_urge(u.id).unwrap())
+    };
+    assert!(six(&t).is_empty(), "6 is below the default mark of {HIGH_MARK}");
+    assert_eq!(t.high_mark(), HIGH_MARK);
+    t.set_safety_settings(SafetySettings { high_mark: Some(6), ..Default::default() }).unwrap();
+    assert_eq!(t.high_mark(), 6);
+    let steps = six(&t);
+    assert_eq!(steps.first(), Some(&"surf"));
+    let person = steps.iter().position(|k| *k == "person").unwrap();
+    assert!(person < steps.iter().position(|k| *k == "crisis-lines").unwrap(), "{steps:?}");
+    // Someone who wants help only at 9: an 8 gets none.
+    t.set_safety_settings(SafetySettings { high_mark: Some(9), ..Default::default() }).unwrap();
+    let u = t.log_urge(NewUrge { intensity: 8, ..Default::default() }).unwrap();
+    assert!(t.after_urge(u.id).unwrap().steps.is_empty());
+}

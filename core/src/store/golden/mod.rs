@@ -94,6 +94,8 @@ const GOAL_HEAD: &str = concat!(
 );
 const GOAL_BODY: &str = "010d4576656e696e672077616c6b730118492077616e74206d79206576656e696e6773206261636b2e";
 const SETTINGS_HEAD: &str = "0101";
+/// Safety settings, version 1 (added after b9cfb7c: these are the bytes of its first release).
+const SAFETY_SETTINGS_HEAD: &str = "010102474201063131322d3130010a";
 const PAIRING_HEAD: &str = concat!(
     "01100b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b1b68747470733a2f2f73796e632e636c696e69632e696e76616c69640a63",
     "6c5f6669787475726510447220526f62696e204669787475726506060606060606060606060606060606060606060606",
@@ -177,6 +179,20 @@ fn notification_settings() {
     let settings =
         crate::notify::NotificationSettings { id: values::id(15), wording: crate::notify::Wording::Explicit };
     golden(SETTINGS_HEAD, None, settings);
+}
+
+#[test]
+fn safety_settings() {
+    use crate::safety::settings::SafetySettingsRecord;
+    let settings = crate::safety::SafetySettings {
+        emergency_region: Some("GB".into()),
+        own_emergency_number: Some("112-10".into()),
+        high_mark: Some(10),
+    };
+    golden(SAFETY_SETTINGS_HEAD, None, SafetySettingsRecord { id: values::id(16), settings });
+    // Nothing chosen: three absent options.
+    let none = SafetySettingsRecord { id: values::id(16), settings: Default::default() };
+    golden("01000000", None, none);
 }
 
 #[test]
