@@ -6,6 +6,8 @@
 //! off the main thread. [`assess_risk`], [`next_step_title`], [`about_text`] and
 //! [`emergency_number_for_region`] are pure.
 
+use chrono::NaiveDate;
+use companion_core::safety::FlaggedListing;
 use companion_core::safety::{
     self, CrisisStep, EmergencyNumber, NextStepOffer, NextSteps, RegionSource, RiskConcern, SafetySettings, ABOUT,
 };
@@ -60,6 +62,14 @@ impl CompanionCore {
     /// `Invalid`, and nothing is stored.
     pub fn set_safety_settings(&self, settings: SafetySettings) -> Result<SafetySettings> {
         Ok(self.store()?.set_safety_settings(settings)?)
+    }
+
+    /// Every entry whose words spoke of suicide or self-harm (urge entries, slips, check-ins,
+    /// surf sessions; each is flagged as it is saved, so a moment is not lost when the app is
+    /// killed), in local days `from..=to` (either end open), oldest first. Entries that could
+    /// not be opened to check are listed apart.
+    pub fn flagged_entries(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<FlaggedListing> {
+        Ok(self.store()?.flagged_entries(from, to)?)
     }
 
     /// The intensity (0-10) from which an urge is strong: the person's choice, else 8.

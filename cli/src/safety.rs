@@ -4,8 +4,10 @@
 
 use clap::{Args, Subcommand};
 use companion_core::plan::ContactStep;
-use companion_core::safety::{CrisisStep, EmergencyNumber, NextStepOffer, NextSteps, REGIONS};
-use companion_core::{RecordId, Store};
+use companion_core::safety::REGIONS;
+use companion_core::safety::{CrisisStep, EmergencyNumber, FlaggedListing, NextStepOffer, NextSteps, RiskConcern};
+use companion_core::time::parse_date;
+use companion_core::{RecordId, RecordKind, Store};
 use serde_json::{json, Value};
 
 use crate::app::{print_json, say, CliResult, Ctx};
@@ -218,6 +220,16 @@ pub enum SafetyCommand {
     Settings,
     /// Change your safety settings (what you leave out stays as it is).
     Set(SetArgs),
+    /// Entries whose words spoke of suicide or self-harm, oldest first (to find those moments
+    /// again, or to bring to your therapist).
+    Flagged {
+        /// First day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -255,6 +267,12 @@ pub fn run(ctx: &Ctx, c: SafetyCommand) -> CliResult {
             Ok(())
         }
         SafetyCommand::Settings => show_settings(ctx, &store),
+        SafetyCommand::Flagged { from, to } => {
+            let today = store.clock().today();
+            let from = from.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            let to = to.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            show_flagged(ctx, &store.flagged_entries(from, to)?)
+        }
         SafetyCommand::Set(a) => {
             let mut s = store.safety_settings().unwrap_or_else(|e| {
                 eprintln!("Your earlier safety settings could not be read ({e}); these replace them.");
@@ -277,6 +295,47 @@ fn replace<T>(stored: &mut Option<T>, given: Option<T>, clear: bool) {
     } else if given.is_some() {
         *stored = given;
     }
+}
+
+fn kind_word(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Urge => "urge",
+        RecordKind::Slip => "slip",
+        RecordKind::CheckIn => "check-in",
+        RecordKind::SurfSession => "surf",
+        _ => "entry",
+    }
+}
+
+fn show_flagged(ctx: &Ctx, listing: &FlaggedListing) -> CliResult {
+    if ctx.json {
+        let entries: Vec<Value> = listing
+            .entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "kind": kind_word(e.kind),
+                    "id": e.id.to_text(),
+                    "day": e.day.to_string(),
+                    "concern": format!("{:?}", e.concern).to_lowercase(),
+                })
+            })
+            .collect();
+        print_json(&json!({ "entries": entries }))?;
+    } else if listing.entries.is_empty() {
+        println!("No entry spoke of suicide or self-harm.");
+    } else {
+        println!("These entries spoke of suicide or self-harm. If those thoughts are with you now, `companion safety now` shows who to reach.");
+        for e in &listing.entries {
+            let concern = match e.concern {
+                RiskConcern::Suicide => "thoughts of suicide",
+                RiskConcern::SelfHarm => "self-harm",
+            };
+            println!("  {}  {:<8} {}  ({concern})", e.day, kind_word(e.kind), short_id(&e.id));
+        }
+    }
+    ctx.report_unreadable(&listing.unreadable);
+    Ok(())
 }
 
 fn show_settings(ctx: &Ctx, store: &Store) -> CliResult {

@@ -216,3 +216,24 @@ fn safety_settings_choose_the_emergency_number_and_the_high_mark() {
     assert_eq!(v["emergency"]["number"], "+99 123");
     assert!(ok(&dir, &["safety", "settings"]).contains("+99 123 (the number you set)"));
 }
+
+#[test]
+fn entries_with_risk_words_are_flagged_and_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    with_crisis_line(&dir);
+    assert!(ok(&dir, &["safety", "flagged"]).contains("No entry spoke of suicide or self-harm."));
+    stdout(&with_stdin(&dir, &["urge", "log", "--intensity", "2", "--note", "-"], "i wnat to die"));
+    stdout(&with_stdin(&dir, &["urge", "log", "--intensity", "2", "--note", "-"], "this deadline is killing me"));
+    stdout(&with_stdin(&dir, &["slip", "log"], "I want to hurt myself"));
+    let v = json(&dir, &["safety", "flagged"]);
+    let entries = v["entries"].as_array().unwrap();
+    // Logged at the same (test) minute: oldest first cannot tell them apart.
+    let mut found: Vec<(&str, &str)> =
+        entries.iter().map(|e| (e["kind"].as_str().unwrap(), e["concern"].as_str().unwrap())).collect();
+    found.sort();
+    assert_eq!(found, [("slip", "selfharm"), ("urge", "suicide")]);
+    let text = ok(&dir, &["safety", "flagged", "--from", "2026-06-15", "--to", "2026-06-15"]);
+    assert!(text.contains("thoughts of suicide") && text.contains("self-harm"), "{text}");
+    assert!(text.contains("companion safety now"), "{text}");
+}

@@ -18,6 +18,7 @@ import app.companion.core.NewUrge
 import app.companion.core.NextStepOffer
 import app.companion.core.Outcome
 import app.companion.core.PlanEdit
+import app.companion.core.RecordKind
 import app.companion.core.RegionSource
 import app.companion.core.RiskConcern
 import app.companion.core.SafetySettings
@@ -94,6 +95,20 @@ fun registerSafetyTests() {
                     core.setSafetySettings(SafetySettings(emergencyRegion = "XX", ownEmergencyNumber = null, highMark = null))
                 }
                 assertEquals("+99 123", core.safetySettings().ownEmergencyNumber, "nothing stored when refused")
+            }
+        }
+
+        test("risk words flag the entry, and the flag outlives the app") {
+            newStore().use { core ->
+                val urge = core.logUrge(NewUrge(intensity = 2u, note = "i wnat to die"))
+                assertEquals(RiskConcern.SUICIDE, urge.risk, "flagged")
+                assertEquals(null, core.logUrge(NewUrge(intensity = 2u, note = "this deadline is killing me")).risk, "idiom")
+                val slip = core.logSlip(NewSlip(what = "I want to hurt myself", occurred = null, urge = null))
+                assertEquals(RiskConcern.SELF_HARM, slip.risk, "slip")
+                val flagged = core.flaggedEntries(null, null)
+                val found = flagged.entries.map { it.kind to it.id }.toSet()
+                assertEquals(setOf(RecordKind.URGE to urge.id, RecordKind.SLIP to slip.id), found, "both flagged")
+                assertEquals(RiskConcern.SUICIDE, core.urge(urge.id).risk, "read back")
             }
         }
 

@@ -13,6 +13,7 @@ from companion import (
     LookupQuery,
     NewSlip,
     PlanPart,
+    RecordKind,
     Vulnerability,
     VulnerabilityFactor,
     NewUrge,
@@ -106,6 +107,18 @@ class CrisisStepTests(StoreTest):
         with self.assertRaises(CompanionError.InvalidInput):
             core.set_safety_settings(SafetySettings(emergency_region=None, own_emergency_number=None, high_mark=2))
         self.assertEqual(core.safety_settings().own_emergency_number, "+99 123", "nothing stored when refused")
+
+    def test_risk_words_flag_the_entry_and_the_flag_outlives_the_app(self):
+        core = self.new_store()
+        urge = core.log_urge(NewUrge(intensity=2, note="i wnat to die"))
+        self.assertEqual(urge.risk, RiskConcern.SUICIDE)
+        self.assertIsNone(core.log_urge(NewUrge(intensity=2, note="this deadline is killing me")).risk)
+        slip = core.log_slip(NewSlip(what="I want to hurt myself", occurred=None, urge=None))
+        self.assertEqual(slip.risk, RiskConcern.SELF_HARM)
+        flagged = core.flagged_entries(None, None)
+        self.assertEqual({(e.kind, e.id) for e in flagged.entries}, {(RecordKind.URGE, urge.id), (RecordKind.SLIP, slip.id)})
+        self.assertEqual(flagged.unreadable, [])
+        self.assertEqual(core.urge(urge.id).risk, RiskConcern.SUICIDE)
 
     def test_a_strong_urge_offers_surfing_the_plan_a_person_then_crisis_lines(self):
         core = self.new_store()

@@ -6,7 +6,9 @@
 //! - [`crisis`]: the crisis step, the emergency-number table, what the app is and is not;
 //! - [`next`]: next steps after a strong urge or a surf session ([`Store::after_urge`],
 //!   [`Store::after_surf`]);
-//! - [`settings`]: the person's emergency number and high mark, stored.
+//! - [`settings`]: the person's emergency number and high mark, stored;
+//! - [`flags`]: the risk flag recorded on every entry whose words call for the crisis step,
+//!   and the list of flagged entries.
 //!
 //! Every place a person types words runs the risk path: the plan lookup
 //! ([`crate::plan::Lookup::crisis`]), urge entries ([`Store::after_urge`]), surf notes
@@ -14,11 +16,13 @@
 //! analyses, check-ins), so the terminal client and the apps show the same crisis step.
 
 pub mod crisis;
+pub mod flags;
 pub mod next;
 pub mod risk;
 pub mod settings;
 
 pub use crisis::{CrisisLine, CrisisStep, EmergencyNumber, RegionSource, ABOUT, NOT_AN_EMERGENCY_SERVICE, REGIONS};
+pub use flags::{FlaggedEntry, FlaggedListing};
 pub use next::{NextStepOffer, NextSteps, HIGH_MARK};
 pub use risk::{assess, assess_all, RiskConcern, RiskMatch};
 pub use settings::{SafetySettings, MIN_HIGH_MARK, OWN_NUMBER_MAX_CHARS};

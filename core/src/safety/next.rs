@@ -18,13 +18,14 @@
 use std::fmt;
 
 use super::crisis::{CrisisStep, EmergencyNumber};
-use super::risk::{self, RiskConcern};
+use super::flags::concern_of;
+use super::risk::RiskConcern;
 use crate::error::Result;
 use crate::id::RecordId;
 use crate::plan::{ContactStep, LookupQuery, PlanIndex, RankedStrategy, StrategySource};
 use crate::store::Store;
 use crate::surf::SurfOutcome;
-use crate::urge::{Outcome, Urge};
+use crate::urge::Outcome;
 
 /// Intensity (0-10) from which an urge is strong and next steps are offered, unless the
 /// person chose another ([`super::SafetySettings::high_mark`]).
@@ -102,18 +103,6 @@ impl NextSteps {
     }
 }
 
-/// Every text of an urge entry a person typed.
-fn urge_texts(u: &Urge) -> impl Iterator<Item = &str> {
-    u.triggers
-        .iter()
-        .chain(&u.feelings)
-        .chain(&u.strategies)
-        .map(String::as_str)
-        .chain(u.place.as_deref())
-        .chain(u.activity.as_deref())
-        .chain(u.note.as_deref())
-}
-
 const STRONG_URGE: &str =
     "This is a strong urge. It will peak and pass, and you do not have to face it alone. Pick one step:";
 const STILL_STRONG: &str = "It is still strong, and you stayed with it. One of these can help now:";
@@ -125,7 +114,7 @@ impl Store {
     /// documentation). Empty for an urge below the high mark without risk words.
     pub fn after_urge(&self, id: RecordId) -> Result<NextSteps> {
         let u = self.urge(id)?;
-        let risk = risk::assess_all(urge_texts(&u)).map(|m| m.concern);
+        let risk = concern_of(&u);
         let strong = u.intensity >= self.high_mark();
         let ridden_out = u.outcome.is_some_and(|o| !o.acted());
         if risk.is_none() && (ridden_out || (!strong && u.outcome.is_none())) {
@@ -163,8 +152,7 @@ impl Store {
     /// session's notes, the crisis step first.
     pub fn after_surf(&self, id: RecordId) -> Result<NextSteps> {
         let s = self.surf_session(id)?;
-        let notes = s.note.iter().chain(s.points.iter().filter_map(|p| p.note.as_ref()));
-        let risk = risk::assess_all(notes.map(String::as_str)).map(|m| m.concern);
+        let risk = concern_of(&s);
         let outcome = s.ending.and_then(|e| e.outcome);
         if risk.is_none() && !matches!(outcome, Some(SurfOutcome::Acted | SurfOutcome::StillStrong)) {
             return Ok(NextSteps::none());

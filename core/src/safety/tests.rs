@@ -263,3 +263,59 @@ fn the_high_mark_decides_when_an_urge_is_strong() {
     let u = t.log_urge(NewUrge { intensity: 8, ..Default::default() }).unwrap();
     assert!(t.after_urge(u.id).unwrap().steps.is_empty());
 }
+
+#[test]
+fn risk_words_flag_each_kind_of_entry_and_the_flag_survives_a_killed_app() {
+    use crate::checkin::NewCheckIn;
+    use crate::slip::{ChainAnswer, NewSlip};
+    use crate::store::RecordKind;
+    use crate::urge::{UrgeEdit, UrgeField};
+
+    let t = with_plan();
+    let calm =
+        t.log_urge(NewUrge { intensity: 3, note: Some("this deadline is killing me".into()), ..Default::default() });
+    assert_eq!(calm.unwrap().risk, None);
+    let u = t.log_urge(NewUrge { intensity: 2, note: Some("i wnat to die".into()), ..Default::default() }).unwrap();
+    assert_eq!(u.risk, Some(RiskConcern::Suicide), "the value returned says it");
+    let minute = || t.clock.advance(chrono::Duration::minutes(1));
+    minute();
+    // A slip flagged by an answer of its chain analysis, not only by what happened.
+    let slip = t.log_slip(NewSlip { what: "watched porn for hours".into(), occurred: None, urge: None }).unwrap();
+    assert_eq!(slip.risk, None);
+    let answer = ChainAnswer::Consequences { text: "and now I want to hurt myself".into() };
+    assert_eq!(t.answer_chain(slip.id, answer).unwrap().risk, Some(RiskConcern::SelfHarm));
+    minute();
+    let c = t.check_in(NewCheckIn { mood: Some(2), note: Some("kms".into()), ..Default::default() }).unwrap();
+    assert_eq!(c.check_in.risk, Some(RiskConcern::Suicide));
+    minute();
+    // A surf session is flagged at the check-in whose note calls for it, before it ends.
+    let s = t.start_surf(crate::surf::SurfStart { intensity: Some(7), ..Default::default() }).unwrap();
+    t.clock.advance(chrono::Duration::minutes(3));
+    let s = t.surf_checkin(s.id, 6, Some("thinking of ending it all")).unwrap();
+    assert_eq!(s.risk, Some(RiskConcern::Suicide));
+
+    // The app is killed before the crisis step was seen: the flags are still there.
+    let t = t.reopen();
+    let flagged = t.flagged_entries(None, None).unwrap();
+    assert!(flagged.unreadable.is_empty());
+    let kinds: Vec<RecordKind> = flagged.entries.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [RecordKind::Urge, RecordKind::Slip, RecordKind::CheckIn, RecordKind::SurfSession]);
+    assert_eq!(flagged.entries[0].id, u.id);
+    assert_eq!(flagged.entries[3].id, s.id);
+    assert_eq!(t.urge(u.id).unwrap().risk, Some(RiskConcern::Suicide));
+    // Lists read the flag from the heads, without the words.
+    let listed = t.urges(&Default::default()).unwrap();
+    assert_eq!(listed.urges.iter().filter(|u| u.risk.is_some()).count(), 1);
+    assert_eq!(t.surf_session(s.id).unwrap().risk, Some(RiskConcern::Suicide));
+    // A range of days, and a range the wrong way round.
+    let today = t.store.clock().today();
+    assert_eq!(t.flagged_entries(Some(today), Some(today)).unwrap().entries.len(), 4);
+    assert!(t.flagged_entries(Some(today + chrono::Duration::days(1)), None).unwrap().entries.is_empty());
+    assert!(t.flagged_entries(Some(today), Some(today - chrono::Duration::days(1))).is_err());
+
+    // The flag follows the words: edited away, the entry is no longer flagged.
+    let edited = t.edit_urge(u.id, UrgeEdit { clear: vec![UrgeField::Note], ..Default::default() }).unwrap();
+    assert_eq!(edited.risk, None);
+    let t = t.reopen();
+    assert_eq!(t.flagged_entries(None, None).unwrap().entries.len(), 3);
+}
