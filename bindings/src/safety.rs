@@ -6,8 +6,10 @@
 //! off the main thread. [`assess_risk`], [`next_step_title`], [`about_text`] and
 //! [`emergency_number_for_region`] are pure.
 
+use chrono::NaiveDate;
+use companion_core::safety::FlaggedListing;
 use companion_core::safety::{
-    self, CrisisStep, EmergencyNumber, NextStepOffer, NextSteps, RegionSource, RiskConcern, ABOUT,
+    self, CrisisStep, EmergencyNumber, NextStepOffer, NextSteps, RegionSource, RiskConcern, SafetySettings, ABOUT,
 };
 
 use crate::companion::CompanionCore;
@@ -43,9 +45,36 @@ impl CompanionCore {
         Ok(self.store()?.check_words(&texts)?)
     }
 
-    /// The emergency number for the device's region (from its time zone), saying which.
+    /// The emergency number in force, saying where it comes from: the person's own number,
+    /// else the region they chose, else the device's time zone (112 when unknown).
     pub fn emergency_number(&self) -> Result<EmergencyNumber> {
         Ok(self.store()?.emergency_number())
+    }
+
+    /// The safety settings as the person chose them (`None` fields: the default applies).
+    /// Errors when the stored settings cannot be read; the crisis step still works then.
+    pub fn safety_settings(&self) -> Result<SafetySettings> {
+        Ok(self.store()?.safety_settings()?)
+    }
+
+    /// Replace the safety settings; returns them as stored (region codes upper-case). A
+    /// region not in the table, a malformed number or a high mark outside 3-10 is
+    /// `Invalid`, and nothing is stored.
+    pub fn set_safety_settings(&self, settings: SafetySettings) -> Result<SafetySettings> {
+        Ok(self.store()?.set_safety_settings(settings)?)
+    }
+
+    /// Every entry whose words spoke of suicide or self-harm (urge entries, slips, check-ins,
+    /// surf sessions; each is flagged as it is saved, so a moment is not lost when the app is
+    /// killed), in local days `from..=to` (either end open), oldest first. Entries that could
+    /// not be opened to check are listed apart.
+    pub fn flagged_entries(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<FlaggedListing> {
+        Ok(self.store()?.flagged_entries(from, to)?)
+    }
+
+    /// The intensity (0-10) from which an urge is strong: the person's choice, else 8.
+    pub fn high_mark(&self) -> Result<u8> {
+        Ok(self.store()?.high_mark())
     }
 }
 

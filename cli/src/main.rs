@@ -117,6 +117,9 @@ enum Command {
     Share(share::ShareCommand),
     /// Send and receive what you share (only when you have consented to share something).
     Sync,
+    /// Help now (crisis lines, people, the emergency number), and your safety settings.
+    #[command(subcommand)]
+    Safety(safety::SafetyCommand),
 }
 
 fn run(cli: Cli) -> CliResult {
@@ -139,6 +142,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Passphrase(c) => keys::passphrase(&ctx, c),
         Command::Info => keys::info(&ctx),
         Command::Surf(a) => surf::run(&ctx, a),
+        Command::Safety(c) => safety::run(&ctx, c),
         Command::Ground(a) => ground::ground(&ctx, a),
         Command::Exercises(a) => ground::exercises(&ctx, a),
         Command::Share(c) => share::run(&ctx, c),

@@ -1,12 +1,16 @@
 //! The crisis step and next steps on a terminal: shown before anything else, never silent;
-//! the person picks a next step with one key.
+//! the person picks a next step with one key. `companion safety ...`: help now, and the
+//! safety settings (emergency number, high mark).
 
+use clap::{Args, Subcommand};
 use companion_core::plan::ContactStep;
-use companion_core::safety::{CrisisStep, EmergencyNumber, NextStepOffer, NextSteps};
-use companion_core::RecordId;
+use companion_core::safety::REGIONS;
+use companion_core::safety::{CrisisStep, EmergencyNumber, FlaggedListing, NextStepOffer, NextSteps, RiskConcern};
+use companion_core::time::parse_date;
+use companion_core::{RecordId, RecordKind, Store};
 use serde_json::{json, Value};
 
-use crate::app::{CliResult, Ctx};
+use crate::app::{print_json, say, CliResult, Ctx};
 use crate::format::short_id;
 use crate::term;
 
@@ -203,4 +207,160 @@ fn command_for(s: &NextStepOffer) -> Option<String> {
         NextStepOffer::LogSlip { urge: None } => Some("companion slip log --analyze".into()),
         _ => None,
     }
+}
+
+/// `companion safety ...`: help now, and the person's safety settings.
+#[derive(Subcommand)]
+pub enum SafetyCommand {
+    /// Help now: crisis lines and professionals from your plan, people you can reach now,
+    /// and the emergency number.
+    Now,
+    /// Your safety settings: the emergency number shown, and from which intensity an urge
+    /// counts as strong.
+    Settings,
+    /// Change your safety settings (what you leave out stays as it is).
+    Set(SetArgs),
+    /// Entries whose words spoke of suicide or self-harm, oldest first (to find those moments
+    /// again, or to bring to your therapist).
+    Flagged {
+        /// First day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct SetArgs {
+    /// The region whose emergency number to show (a code such as GB or US), instead of the
+    /// one of your time zone.
+    #[arg(long, value_name = "CODE", conflicts_with = "clear_region")]
+    region: Option<String>,
+    /// Forget the chosen region (your time zone decides again).
+    #[arg(long)]
+    clear_region: bool,
+    /// An emergency number of your own, for a place the table does not hold.
+    #[arg(long, value_name = "NUMBER", conflicts_with = "clear_number")]
+    number: Option<String>,
+    /// Forget your own emergency number.
+    #[arg(long)]
+    clear_number: bool,
+    /// The intensity (0-10) from which an urge is strong and next steps are offered.
+    #[arg(long, value_name = "N", conflicts_with = "default_high_mark")]
+    high_mark: Option<u8>,
+    /// Use the default high mark again.
+    #[arg(long)]
+    default_high_mark: bool,
+}
+
+pub fn run(ctx: &Ctx, c: SafetyCommand) -> CliResult {
+    let store = ctx.open()?;
+    match c {
+        SafetyCommand::Now => {
+            let step = store.crisis_step()?;
+            if ctx.json {
+                return print_json(&crisis_json(&step));
+            }
+            show_crisis(ctx, &step);
+            Ok(())
+        }
+        SafetyCommand::Settings => show_settings(ctx, &store),
+        SafetyCommand::Flagged { from, to } => {
+            let today = store.clock().today();
+            let from = from.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            let to = to.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            show_flagged(ctx, &store.flagged_entries(from, to)?)
+        }
+        SafetyCommand::Set(a) => {
+            let mut s = store.safety_settings().unwrap_or_else(|e| {
+                eprintln!("Your earlier safety settings could not be read ({e}); these replace them.");
+                Default::default()
+            });
+            replace(&mut s.emergency_region, a.region, a.clear_region);
+            replace(&mut s.own_emergency_number, a.number, a.clear_number);
+            replace(&mut s.high_mark, a.high_mark, a.default_high_mark);
+            store.set_safety_settings(s)?;
+            say(ctx, "Saved.");
+            show_settings(ctx, &store)
+        }
+    }
+}
+
+/// A setting given on the command line replaces the stored one; `clear` forgets it.
+fn replace<T>(stored: &mut Option<T>, given: Option<T>, clear: bool) {
+    if clear {
+        *stored = None;
+    } else if given.is_some() {
+        *stored = given;
+    }
+}
+
+fn kind_word(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Urge => "urge",
+        RecordKind::Slip => "slip",
+        RecordKind::CheckIn => "check-in",
+        RecordKind::SurfSession => "surf",
+        _ => "entry",
+    }
+}
+
+fn show_flagged(ctx: &Ctx, listing: &FlaggedListing) -> CliResult {
+    if ctx.json {
+        let entries: Vec<Value> = listing
+            .entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "kind": kind_word(e.kind),
+                    "id": e.id.to_text(),
+                    "day": e.day.to_string(),
+                    "concern": format!("{:?}", e.concern).to_lowercase(),
+                })
+            })
+            .collect();
+        print_json(&json!({ "entries": entries }))?;
+    } else if listing.entries.is_empty() {
+        println!("No entry spoke of suicide or self-harm.");
+    } else {
+        println!("These entries spoke of suicide or self-harm. If those thoughts are with you now, `companion safety now` shows who to reach.");
+        for e in &listing.entries {
+            let concern = match e.concern {
+                RiskConcern::Suicide => "thoughts of suicide",
+                RiskConcern::SelfHarm => "self-harm",
+            };
+            println!("  {}  {:<8} {}  ({concern})", e.day, kind_word(e.kind), short_id(&e.id));
+        }
+    }
+    ctx.report_unreadable(&listing.unreadable);
+    Ok(())
+}
+
+fn show_settings(ctx: &Ctx, store: &Store) -> CliResult {
+    let s = store.safety_settings()?;
+    let emergency = store.emergency_number();
+    let high_mark = s.high_mark_or_default();
+    if ctx.json {
+        return print_json(&json!({
+            "emergency_region": s.emergency_region,
+            "own_emergency_number": s.own_emergency_number,
+            "high_mark": s.high_mark,
+            "high_mark_in_force": high_mark,
+            "emergency": emergency_json(&emergency),
+        }));
+    }
+    println!("{}", emergency.sentence());
+    if let Some(line) = &emergency.crisis_line {
+        println!("{}: {} (crisis line).", line.name, line.number);
+    }
+    let chosen = if s.high_mark.is_some() { "your choice" } else { "the default" };
+    println!("Next steps are offered for urges from intensity {high_mark} ({chosen}).");
+    let codes: Vec<&str> = REGIONS.iter().map(|r| r.code).collect();
+    println!(
+        "Change them with `companion safety set --region CODE` ({}), `--number NUMBER` or `--high-mark N`.",
+        codes.join(", ")
+    );
+    Ok(())
 }

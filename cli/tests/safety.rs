@@ -186,3 +186,54 @@ fn help_and_the_first_run_say_what_the_app_is_and_is_not() {
     assert!(first.contains("not an emergency service"), "{first}");
     assert!(first.contains("In an emergency call 112"), "{first}");
 }
+
+#[test]
+fn safety_settings_choose_the_emergency_number_and_the_high_mark() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    with_crisis_line(&dir);
+    let v = json(&dir, &["safety", "settings"]);
+    assert_eq!((v["high_mark"].is_null(), v["high_mark_in_force"].as_u64()), (true, Some(8)));
+    let v = json(&dir, &["safety", "set", "--region", "gb", "--high-mark", "6"]);
+    assert_eq!((v["emergency_region"].as_str(), v["high_mark"].as_u64()), (Some("GB"), Some(6)));
+    assert_eq!(v["emergency"]["number"], "999");
+    let now = ok(&dir, &["safety", "now"]);
+    assert!(now.starts_with(CRISIS_HEADING) && now.contains("call 999"), "{now}");
+    assert!(now.contains("Example Crisis Line") && now.contains("This app is not an emergency service"), "{now}");
+    // 6 is strong now: next steps are offered.
+    let kinds = json(&dir, &["urge", "log", "--intensity", "6"]);
+    assert_eq!(kinds["next"]["steps"][0]["kind"], "surf");
+    // Refused: a region the table does not hold, a high mark out of range; nothing changes.
+    for bad in [&["--region", "XX"][..], &["--high-mark", "2"], &["--number", "call mum"]] {
+        let mut args = vec!["safety", "set"];
+        args.extend_from_slice(bad);
+        let out = run(&dir, &args);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
+    }
+    let v = json(&dir, &["safety", "set", "--clear-region", "--number", "+99 123", "--default-high-mark"]);
+    assert_eq!((v["emergency_region"].is_null(), v["high_mark"].is_null()), (true, true));
+    assert_eq!(v["emergency"]["number"], "+99 123");
+    assert!(ok(&dir, &["safety", "settings"]).contains("+99 123 (the number you set)"));
+}
+
+#[test]
+fn entries_with_risk_words_are_flagged_and_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    with_crisis_line(&dir);
+    assert!(ok(&dir, &["safety", "flagged"]).contains("No entry spoke of suicide or self-harm."));
+    stdout(&with_stdin(&dir, &["urge", "log", "--intensity", "2", "--note", "-"], "i wnat to die"));
+    stdout(&with_stdin(&dir, &["urge", "log", "--intensity", "2", "--note", "-"], "this deadline is killing me"));
+    stdout(&with_stdin(&dir, &["slip", "log"], "I want to hurt myself"));
+    let v = json(&dir, &["safety", "flagged"]);
+    let entries = v["entries"].as_array().unwrap();
+    // Logged at the same (test) minute: oldest first cannot tell them apart.
+    let mut found: Vec<(&str, &str)> =
+        entries.iter().map(|e| (e["kind"].as_str().unwrap(), e["concern"].as_str().unwrap())).collect();
+    found.sort();
+    assert_eq!(found, [("slip", "selfharm"), ("urge", "suicide")]);
+    let text = ok(&dir, &["safety", "flagged", "--from", "2026-06-15", "--to", "2026-06-15"]);
+    assert!(text.contains("thoughts of suicide") && text.contains("self-harm"), "{text}");
+    assert!(text.contains("companion safety now"), "{text}");
+}

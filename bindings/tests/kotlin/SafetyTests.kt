@@ -3,6 +3,7 @@
 package app.companion.tests
 
 import app.companion.CompanionCore
+import app.companion.CompanionException
 import app.companion.aboutText
 import app.companion.assessRisk
 import app.companion.emergencyNumberForRegion
@@ -17,7 +18,10 @@ import app.companion.core.NewUrge
 import app.companion.core.NextStepOffer
 import app.companion.core.Outcome
 import app.companion.core.PlanEdit
+import app.companion.core.RecordKind
+import app.companion.core.RegionSource
 import app.companion.core.RiskConcern
+import app.companion.core.SafetySettings
 import app.companion.core.StrategyKind
 import app.companion.core.SurfEnd
 import app.companion.core.SurfOutcome
@@ -71,6 +75,40 @@ fun registerSafetyTests() {
                 check(core.checkWords(listOf("dying to see her")) == null) { "idiom" }
                 assertEquals("DE", core.emergencyNumber().region, "region from the time zone")
                 assertEquals("112", core.crisisStep().emergency.number, "emergency number")
+            }
+        }
+
+        test("the chosen emergency number and high mark are kept and used") {
+            newStore().use { core ->
+                buildSafetyPlan(core)
+                assertEquals(SafetySettings(null, null, null), core.safetySettings(), "nothing chosen")
+                assertEquals(8.toUByte(), core.highMark(), "default high mark")
+                val stored = core.setSafetySettings(SafetySettings(emergencyRegion = "gb", ownEmergencyNumber = null, highMark = 6u))
+                assertEquals("GB", stored.emergencyRegion, "stored upper-case")
+                assertEquals(RegionSource.CHOSEN, core.emergencyNumber().source, "chosen")
+                assertEquals("999", core.checkWords(listOf("kms"))?.emergency?.number, "in the crisis step")
+                val urge = core.logUrge(NewUrge(intensity = 6u, triggers = listOf("lonely")))
+                check(core.afterUrge(urge.id).steps.first() is NextStepOffer.SurfNow) { "6 is strong now" }
+                core.setSafetySettings(SafetySettings(emergencyRegion = null, ownEmergencyNumber = "+99 123", highMark = null))
+                assertEquals("+99 123", core.emergencyNumber().number, "own number")
+                assertThrows<CompanionException.InvalidInput>("unknown region") {
+                    core.setSafetySettings(SafetySettings(emergencyRegion = "XX", ownEmergencyNumber = null, highMark = null))
+                }
+                assertEquals("+99 123", core.safetySettings().ownEmergencyNumber, "nothing stored when refused")
+            }
+        }
+
+        test("risk words flag the entry, and the flag outlives the app") {
+            newStore().use { core ->
+                val urge = core.logUrge(NewUrge(intensity = 2u, note = "i wnat to die"))
+                assertEquals(RiskConcern.SUICIDE, urge.risk, "flagged")
+                assertEquals(null, core.logUrge(NewUrge(intensity = 2u, note = "this deadline is killing me")).risk, "idiom")
+                val slip = core.logSlip(NewSlip(what = "I want to hurt myself", occurred = null, urge = null))
+                assertEquals(RiskConcern.SELF_HARM, slip.risk, "slip")
+                val flagged = core.flaggedEntries(null, null)
+                val found = flagged.entries.map { it.kind to it.id }.toSet()
+                assertEquals(setOf(RecordKind.URGE to urge.id, RecordKind.SLIP to slip.id), found, "both flagged")
+                assertEquals(RiskConcern.SUICIDE, core.urge(urge.id).risk, "read back")
             }
         }
 

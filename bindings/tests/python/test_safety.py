@@ -13,6 +13,7 @@ from companion import (
     LookupQuery,
     NewSlip,
     PlanPart,
+    RecordKind,
     Vulnerability,
     VulnerabilityFactor,
     NewUrge,
@@ -21,6 +22,7 @@ from companion import (
     PlanEdit,
     RegionSource,
     RiskConcern,
+    SafetySettings,
     StrategyKind,
     SurfEnd,
     SurfOutcome,
@@ -85,6 +87,38 @@ class CrisisStepTests(StoreTest):
         self.assertIsNone(core.check_words(["this deadline is killing me"]))
         self.assertEqual(core.emergency_number().region, "DE")
         self.assertEqual(core.crisis_step().emergency.number, "112")
+
+    def test_the_chosen_emergency_number_and_high_mark_are_kept_and_used(self):
+        core = self.new_store()
+        build_plan(core)
+        self.assertEqual(core.safety_settings(), SafetySettings(emergency_region=None, own_emergency_number=None, high_mark=None))
+        self.assertEqual(core.high_mark(), 8)
+        stored = core.set_safety_settings(SafetySettings(emergency_region="gb", own_emergency_number=None, high_mark=6))
+        self.assertEqual(stored.emergency_region, "GB")
+        self.assertEqual((core.emergency_number().number, core.emergency_number().source), ("999", RegionSource.CHOSEN))
+        self.assertEqual(core.check_words(["kms"]).emergency.number, "999")
+        self.assertEqual(core.high_mark(), 6)
+        urge = core.log_urge(NewUrge(intensity=6, triggers=["lonely"]))
+        self.assertEqual(kinds(core.after_urge(urge.id).steps)[0], "SURF_NOW")
+        core.set_safety_settings(SafetySettings(emergency_region=None, own_emergency_number="+99 123", high_mark=None))
+        self.assertEqual((core.emergency_number().number, core.emergency_number().source), ("+99 123", RegionSource.OWN_NUMBER))
+        with self.assertRaises(CompanionError.InvalidInput):
+            core.set_safety_settings(SafetySettings(emergency_region="XX", own_emergency_number=None, high_mark=None))
+        with self.assertRaises(CompanionError.InvalidInput):
+            core.set_safety_settings(SafetySettings(emergency_region=None, own_emergency_number=None, high_mark=2))
+        self.assertEqual(core.safety_settings().own_emergency_number, "+99 123", "nothing stored when refused")
+
+    def test_risk_words_flag_the_entry_and_the_flag_outlives_the_app(self):
+        core = self.new_store()
+        urge = core.log_urge(NewUrge(intensity=2, note="i wnat to die"))
+        self.assertEqual(urge.risk, RiskConcern.SUICIDE)
+        self.assertIsNone(core.log_urge(NewUrge(intensity=2, note="this deadline is killing me")).risk)
+        slip = core.log_slip(NewSlip(what="I want to hurt myself", occurred=None, urge=None))
+        self.assertEqual(slip.risk, RiskConcern.SELF_HARM)
+        flagged = core.flagged_entries(None, None)
+        self.assertEqual({(e.kind, e.id) for e in flagged.entries}, {(RecordKind.URGE, urge.id), (RecordKind.SLIP, slip.id)})
+        self.assertEqual(flagged.unreadable, [])
+        self.assertEqual(core.urge(urge.id).risk, RiskConcern.SUICIDE)
 
     def test_a_strong_urge_offers_surfing_the_plan_a_person_then_crisis_lines(self):
         core = self.new_store()

@@ -115,6 +115,9 @@ pub struct CheckIn {
     pub note: Option<String>,
     /// How many times it was saved (1 for a single check-in).
     pub saves: u32,
+    /// Set when its words speak of suicide or self-harm: worked out by the store each time
+    /// it is saved (a value given here is not stored).
+    pub risk: Option<crate::safety::RiskConcern>,
 }
 
 impl fmt::Debug for CheckIn {
@@ -286,6 +289,7 @@ impl Store {
                         sleep: None,
                         note: None,
                         saves: 1,
+                        risk: None,
                     },
                     false,
                 ),
@@ -309,7 +313,7 @@ impl Store {
                 c.note = Some(joined);
             }
             tx.put(&c)?;
-            Ok(CheckInSaved { check_in: c, updated })
+            Ok(CheckInSaved { check_in: crate::safety::flags::with_risk(c), updated })
         })
     }
 
@@ -370,7 +374,7 @@ impl Store {
             }
             c.at = at.clone();
             tx.put(&c)?;
-            Ok(c)
+            Ok(crate::safety::flags::with_risk(c))
         })
     }
 

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::{CheckIn, MAX_SCORE};
 use crate::error::IntegrityProblem;
 use crate::id::RecordId;
+use crate::safety::flags::{self, FlaggedHead};
 use crate::store::frozen::{StampRefV1, StampV1};
-use crate::store::record::decode_version;
+use crate::store::record::decode_version_flagged;
 use crate::store::{Payload, Period, Record, RecordKind};
 use crate::time::Month;
 
@@ -60,7 +61,7 @@ fn check_scores(scores: &[Option<u8>; 4]) -> Result<(), IntegrityProblem> {
 
 impl Record for CheckIn {
     const KIND: RecordKind = RecordKind::CheckIn;
-    type Head = HeadV1;
+    type Head = FlaggedHead<HeadV1>;
     type Body = BodyV1;
 
     fn id(&self) -> RecordId {
@@ -71,7 +72,7 @@ impl Record for CheckIn {
         Period::Month(Month::of(self.day))
     }
 
-    fn to_payload(&self) -> (HeadV1, Option<BodyV1>) {
+    fn to_payload(&self) -> (FlaggedHead<HeadV1>, Option<BodyV1>) {
         let head = HeadV1 {
             day: self.day,
             first_at: (&self.first_at).into(),
@@ -79,11 +80,12 @@ impl Record for CheckIn {
             scores: [self.mood, self.stress, self.loneliness, self.sleep],
             saves: self.saves,
         };
-        (head, Some(BodyV1 { note: self.note.clone() }))
+        (FlaggedHead { head, risk: flags::concern_of(self) }, Some(BodyV1 { note: self.note.clone() }))
     }
 
     /// Listed without its words, a check-in has no note.
-    fn from_payload(id: RecordId, h: HeadV1, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+    fn from_payload(id: RecordId, h: FlaggedHead<HeadV1>, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+        let FlaggedHead { head: h, risk } = h;
         check_scores(&h.scores)?;
         let [mood, stress, loneliness, sleep] = h.scores;
         Ok(CheckIn {
@@ -97,6 +99,7 @@ impl Record for CheckIn {
             sleep,
             note: body.and_then(|b| b.note),
             saves: h.saves,
+            risk,
         })
     }
 }
@@ -111,7 +114,7 @@ pub(crate) struct HeadFacts {
 }
 
 pub(crate) fn decode_facts(head: &[u8]) -> Result<HeadFacts, IntegrityProblem> {
-    let h: HeadRefV1<'_> = decode_version(head, HeadV1::VERSION)?;
+    let (h, _): (HeadRefV1<'_>, _) = decode_version_flagged(head, HeadV1::VERSION)?;
     check_scores(&h.scores)?;
     Ok(HeadFacts { day: h.day, first_ms: h.first_at.utc_ms, at_ms: h.at.utc_ms, scores: h.scores })
 }

@@ -4,9 +4,10 @@
 //! one it is and why), and the words "This app is not an emergency service".
 //!
 //! The emergency number comes from a small table by country ([`REGIONS`]): the number to
-//! call, and where one is well established, a national crisis line. The region is the one the
-//! person chose, else the one of the device's time zone, else none: then 112, which reaches
-//! emergency services from mobile phones in many countries, with a word to check it.
+//! call, and where one is well established, a national crisis line. The number is the one the
+//! person set (where the table has none), else that of the region they chose, else that of the
+//! device's time zone, else none: then 112, which reaches emergency services from mobile phones
+//! in many countries, with a word to check it (see [`super::settings`]).
 
 use std::fmt;
 
@@ -41,6 +42,8 @@ pub enum RegionSource {
     TimeZone,
     /// Not known: the widely working mobile number is shown, with a word to check it.
     Unknown,
+    /// A number the person set themselves (for a region the table does not hold).
+    OwnNumber,
 }
 
 /// The local emergency number, and which region it is for.
@@ -93,6 +96,7 @@ impl EmergencyNumber {
                 "In an emergency call {} (the emergency number for {}, from your time zone).",
                 self.number, self.region_name
             ),
+            RegionSource::OwnNumber => format!("In an emergency call {} (the number you set).", self.number),
         }
     }
 }

@@ -5,7 +5,10 @@
 //! - [`risk`]: recognising the words (typo-tolerant, short forms, room for other languages);
 //! - [`crisis`]: the crisis step, the emergency-number table, what the app is and is not;
 //! - [`next`]: next steps after a strong urge or a surf session ([`Store::after_urge`],
-//!   [`Store::after_surf`]).
+//!   [`Store::after_surf`]);
+//! - [`settings`]: the person's emergency number and high mark, stored;
+//! - [`flags`]: the risk flag recorded on every entry whose words call for the crisis step,
+//!   and the list of flagged entries.
 //!
 //! Every place a person types words runs the risk path: the plan lookup
 //! ([`crate::plan::Lookup::crisis`]), urge entries ([`Store::after_urge`]), surf notes
@@ -13,12 +16,16 @@
 //! analyses, check-ins), so the terminal client and the apps show the same crisis step.
 
 pub mod crisis;
+pub mod flags;
 pub mod next;
 pub mod risk;
+pub mod settings;
 
 pub use crisis::{CrisisLine, CrisisStep, EmergencyNumber, RegionSource, ABOUT, NOT_AN_EMERGENCY_SERVICE, REGIONS};
+pub use flags::{FlaggedEntry, FlaggedListing};
 pub use next::{NextStepOffer, NextSteps, HIGH_MARK};
 pub use risk::{assess, assess_all, RiskConcern, RiskMatch};
+pub use settings::{SafetySettings, MIN_HIGH_MARK, OWN_NUMBER_MAX_CHARS};
 
 use chrono::NaiveDateTime;
 
@@ -31,9 +38,11 @@ impl Store {
         self.clock().zone().local(self.clock().now())
     }
 
-    /// The emergency number to show: from the device's time zone (or 112 when unknown).
+    /// The emergency number to show: the person's own or chosen one, else the one of the
+    /// device's time zone (or 112 when unknown). Never fails: when the settings cannot be
+    /// read, the time zone decides.
     pub fn emergency_number(&self) -> EmergencyNumber {
-        EmergencyNumber::for_zone(&self.clock().zone().name())
+        self.safety_settings_or_default().emergency_number(&self.clock().zone().name())
     }
 
     /// The crisis step as the person opens it themselves (a "get help now" button).

@@ -4,7 +4,7 @@
 //! After an urge is logged ([`Store::after_urge`]):
 //! 1. words of suicide or self-harm anywhere in the entry: the crisis step first, whatever
 //!    the intensity;
-//! 2. at or above the high mark ([`HIGH_MARK`], 0-10): surf it now (a session that continues
+//! 2. at or above the person's high mark ([`Store::high_mark`], by default [`HIGH_MARK`], 0-10): surf it now (a session that continues
 //!    this entry, so it stays one urge), the plan's steps for what set it off, a person who
 //!    can be reached now with how to reach them, then crisis lines and the emergency number.
 //!    A strong sexual urge is not a suicidal crisis: people come before crisis lines;
@@ -18,15 +18,17 @@
 use std::fmt;
 
 use super::crisis::{CrisisStep, EmergencyNumber};
-use super::risk::{self, RiskConcern};
+use super::flags::concern_of;
+use super::risk::RiskConcern;
 use crate::error::Result;
 use crate::id::RecordId;
 use crate::plan::{ContactStep, LookupQuery, PlanIndex, RankedStrategy, StrategySource};
 use crate::store::Store;
 use crate::surf::SurfOutcome;
-use crate::urge::{Outcome, Urge};
+use crate::urge::Outcome;
 
-/// Intensity (0-10) from which an urge is strong and next steps are offered.
+/// Intensity (0-10) from which an urge is strong and next steps are offered, unless the
+/// person chose another ([`super::SafetySettings::high_mark`]).
 pub const HIGH_MARK: u8 = crate::plan::HIGH_INTENSITY;
 /// At most this many of the plan's strategies among the next steps.
 pub const MAX_PLAN_STEPS: usize = 3;
@@ -101,18 +103,6 @@ impl NextSteps {
     }
 }
 
-/// Every text of an urge entry a person typed.
-fn urge_texts(u: &Urge) -> impl Iterator<Item = &str> {
-    u.triggers
-        .iter()
-        .chain(&u.feelings)
-        .chain(&u.strategies)
-        .map(String::as_str)
-        .chain(u.place.as_deref())
-        .chain(u.activity.as_deref())
-        .chain(u.note.as_deref())
-}
-
 const STRONG_URGE: &str =
     "This is a strong urge. It will peak and pass, and you do not have to face it alone. Pick one step:";
 const STILL_STRONG: &str = "It is still strong, and you stayed with it. One of these can help now:";
@@ -124,8 +114,8 @@ impl Store {
     /// documentation). Empty for an urge below the high mark without risk words.
     pub fn after_urge(&self, id: RecordId) -> Result<NextSteps> {
         let u = self.urge(id)?;
-        let risk = risk::assess_all(urge_texts(&u)).map(|m| m.concern);
-        let strong = u.intensity >= HIGH_MARK;
+        let risk = concern_of(&u);
+        let strong = u.intensity >= self.high_mark();
         let ridden_out = u.outcome.is_some_and(|o| !o.acted());
         if risk.is_none() && (ridden_out || (!strong && u.outcome.is_none())) {
             return Ok(NextSteps::none());
@@ -162,8 +152,7 @@ impl Store {
     /// session's notes, the crisis step first.
     pub fn after_surf(&self, id: RecordId) -> Result<NextSteps> {
         let s = self.surf_session(id)?;
-        let notes = s.note.iter().chain(s.points.iter().filter_map(|p| p.note.as_ref()));
-        let risk = risk::assess_all(notes.map(String::as_str)).map(|m| m.concern);
+        let risk = concern_of(&s);
         let outcome = s.ending.and_then(|e| e.outcome);
         if risk.is_none() && !matches!(outcome, Some(SurfOutcome::Acted | SurfOutcome::StillStrong)) {
             return Ok(NextSteps::none());
@@ -184,8 +173,9 @@ impl Store {
                     Some(Ok(u)) => u.triggers.into_iter().chain(u.feelings).collect(),
                     _ => Vec::new(),
                 };
-                let peak = s.summary().peak.unwrap_or(HIGH_MARK);
-                self.support_steps(&ix, &triggers, peak.max(HIGH_MARK), risk, &mut steps)?;
+                let high_mark = self.high_mark();
+                let peak = s.summary().peak.unwrap_or(high_mark);
+                self.support_steps(&ix, &triggers, peak.max(high_mark), risk, &mut steps)?;
                 STILL_STRONG
             }
             // Passed, or the plan helped: only the risk words need an answer.
@@ -195,7 +185,8 @@ impl Store {
     }
 
     /// The plan's steps for these words, a person reachable now, then (without risk words,
-    /// which already showed them) the crisis lines.
+    /// which already showed them) the crisis lines. Only for a strong urge (at or above the
+    /// person's high mark): the lookup is asked as at high intensity, so people come first.
     fn support_steps(
         &self,
         ix: &PlanIndex,
@@ -205,6 +196,7 @@ impl Store {
         steps: &mut Vec<NextStepOffer>,
     ) -> Result<()> {
         let now = self.local_now();
+        let intensity = intensity.max(crate::plan::HIGH_INTENSITY);
         let q = LookupQuery { text: words.join(", "), intensity: Some(intensity), ..Default::default() };
         let found = ix.lookup(&q, now)?;
         let for_moment = |s: &&RankedStrategy| {

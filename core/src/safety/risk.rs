@@ -28,10 +28,13 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::language;
 
-/// What the words are about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// What the words are about. Stored by variant index in entries' risk flags: new variants go
+/// at the end (pinned by a golden test).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RiskConcern {
     /// Thoughts of suicide or of being dead, a plan, or preparation.

@@ -198,3 +198,124 @@ fn the_crisis_step_without_a_plan_still_gives_the_emergency_number() {
     assert!(c.emergency.sentence().contains("Germany"));
     assert!(!c.message.is_empty());
 }
+
+#[test]
+fn a_chosen_region_or_own_number_is_the_emergency_number_everywhere() {
+    let t = with_plan();
+    assert_eq!(t.safety_settings().unwrap(), SafetySettings::default());
+    assert_eq!(t.emergency_number().source, RegionSource::TimeZone);
+    let set = SafetySettings { emergency_region: Some(" gb ".into()), ..Default::default() };
+    let stored = t.set_safety_settings(set).unwrap();
+    assert_eq!(stored.emergency_region.as_deref(), Some("GB"));
+    let e = t.emergency_number();
+    assert_eq!((e.number.as_str(), e.source), ("999", RegionSource::Chosen));
+    // The crisis step of risk words shows it too, and it survives the app being killed.
+    let t = t.reopen();
+    let u = t.log_urge(NewUrge { intensity: 2, note: Some("kms".into()), ..Default::default() }).unwrap();
+    let NextStepOffer::Crisis { step } = &t.after_urge(u.id).unwrap().steps[0] else { panic!() };
+    assert_eq!(step.emergency.number, "999");
+
+    // A number of one's own, for a place the table does not hold.
+    let own = SafetySettings { own_emergency_number: Some(" 1-2-3 ".into()), ..Default::default() };
+    t.set_safety_settings(own).unwrap();
+    let e = t.crisis_step().unwrap().emergency;
+    assert_eq!((e.number.as_str(), e.source), ("1-2-3", RegionSource::OwnNumber));
+    assert!(e.sentence().contains("1-2-3"));
+}
+
+#[test]
+fn refused_settings_store_nothing_and_say_why() {
+    let t = TestStore::new();
+    let good = SafetySettings { high_mark: Some(6), ..Default::default() };
+    t.set_safety_settings(good.clone()).unwrap();
+    let refused = [
+        SafetySettings { emergency_region: Some("XX".into()), ..Default::default() },
+        SafetySettings { own_emergency_number: Some("call mum".into()), ..Default::default() },
+        SafetySettings { own_emergency_number: Some("1".repeat(OWN_NUMBER_MAX_CHARS + 1)), ..Default::default() },
+        SafetySettings { own_emergency_number: Some(" ".into()), ..Default::default() },
+        SafetySettings { high_mark: Some(MIN_HIGH_MARK - 1), ..Default::default() },
+        SafetySettings { high_mark: Some(11), ..Default::default() },
+    ];
+    for s in refused {
+        let err = t.set_safety_settings(s.clone()).unwrap_err();
+        assert!(matches!(err, crate::Error::Invalid { .. }), "{s:?}: {err:?}");
+        assert_eq!(t.safety_settings().unwrap(), good, "nothing stored for {s:?}");
+    }
+}
+
+#[test]
+fn the_high_mark_decides_when_an_urge_is_strong() {
+    let t = with_plan();
+    let six = |t: &TestStore| {
+        let u = t.log_urge(NewUrge { intensity: 6, triggers: vec!["lonely".into()], ..Default::default() }).unwrap();
+        kinds(&t.after_urge(u.id).unwrap())
+    };
+    assert!(six(&t).is_empty(), "6 is below the default mark of {HIGH_MARK}");
+    assert_eq!(t.high_mark(), HIGH_MARK);
+    t.set_safety_settings(SafetySettings { high_mark: Some(6), ..Default::default() }).unwrap();
+    assert_eq!(t.high_mark(), 6);
+    let steps = six(&t);
+    assert_eq!(steps.first(), Some(&"surf"));
+    let person = steps.iter().position(|k| *k == "person").unwrap();
+    assert!(person < steps.iter().position(|k| *k == "crisis-lines").unwrap(), "{steps:?}");
+    // Someone who wants help only at 9: an 8 gets none.
+    t.set_safety_settings(SafetySettings { high_mark: Some(9), ..Default::default() }).unwrap();
+    let u = t.log_urge(NewUrge { intensity: 8, ..Default::default() }).unwrap();
+    assert!(t.after_urge(u.id).unwrap().steps.is_empty());
+}
+
+#[test]
+fn risk_words_flag_each_kind_of_entry_and_the_flag_survives_a_killed_app() {
+    use crate::checkin::NewCheckIn;
+    use crate::slip::{ChainAnswer, NewSlip};
+    use crate::store::RecordKind;
+    use crate::urge::{UrgeEdit, UrgeField};
+
+    let t = with_plan();
+    let calm =
+        t.log_urge(NewUrge { intensity: 3, note: Some("this deadline is killing me".into()), ..Default::default() });
+    assert_eq!(calm.unwrap().risk, None);
+    let u = t.log_urge(NewUrge { intensity: 2, note: Some("i wnat to die".into()), ..Default::default() }).unwrap();
+    assert_eq!(u.risk, Some(RiskConcern::Suicide), "the value returned says it");
+    let minute = || t.clock.advance(chrono::Duration::minutes(1));
+    minute();
+    // A slip flagged by an answer of its chain analysis, not only by what happened.
+    let slip = t.log_slip(NewSlip { what: "watched porn for hours".into(), occurred: None, urge: None }).unwrap();
+    assert_eq!(slip.risk, None);
+    let answer = ChainAnswer::Consequences { text: "and now I want to hurt myself".into() };
+    assert_eq!(t.answer_chain(slip.id, answer).unwrap().risk, Some(RiskConcern::SelfHarm));
+    minute();
+    let c = t.check_in(NewCheckIn { mood: Some(2), note: Some("kms".into()), ..Default::default() }).unwrap();
+    assert_eq!(c.check_in.risk, Some(RiskConcern::Suicide));
+    minute();
+    // A surf session is flagged at the check-in whose note calls for it, before it ends.
+    let s = t.start_surf(crate::surf::SurfStart { intensity: Some(7), ..Default::default() }).unwrap();
+    t.clock.advance(chrono::Duration::minutes(3));
+    let s = t.surf_checkin(s.id, 6, Some("thinking of ending it all")).unwrap();
+    assert_eq!(s.risk, Some(RiskConcern::Suicide));
+
+    // The app is killed before the crisis step was seen: the flags are still there.
+    let t = t.reopen();
+    let flagged = t.flagged_entries(None, None).unwrap();
+    assert!(flagged.unreadable.is_empty());
+    let kinds: Vec<RecordKind> = flagged.entries.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [RecordKind::Urge, RecordKind::Slip, RecordKind::CheckIn, RecordKind::SurfSession]);
+    assert_eq!(flagged.entries[0].id, u.id);
+    assert_eq!(flagged.entries[3].id, s.id);
+    assert_eq!(t.urge(u.id).unwrap().risk, Some(RiskConcern::Suicide));
+    // Lists read the flag from the heads, without the words.
+    let listed = t.urges(&Default::default()).unwrap();
+    assert_eq!(listed.urges.iter().filter(|u| u.risk.is_some()).count(), 1);
+    assert_eq!(t.surf_session(s.id).unwrap().risk, Some(RiskConcern::Suicide));
+    // A range of days, and a range the wrong way round.
+    let today = t.store.clock().today();
+    assert_eq!(t.flagged_entries(Some(today), Some(today)).unwrap().entries.len(), 4);
+    assert!(t.flagged_entries(Some(today + chrono::Duration::days(1)), None).unwrap().entries.is_empty());
+    assert!(t.flagged_entries(Some(today), Some(today - chrono::Duration::days(1))).is_err());
+
+    // The flag follows the words: edited away, the entry is no longer flagged.
+    let edited = t.edit_urge(u.id, UrgeEdit { clear: vec![UrgeField::Note], ..Default::default() }).unwrap();
+    assert_eq!(edited.risk, None);
+    let t = t.reopen();
+    assert_eq!(t.flagged_entries(None, None).unwrap().entries.len(), 3);
+}

@@ -178,7 +178,7 @@ impl SurfScreen {
                     None => None,
                 };
                 let text = urge.as_ref().map(|u| u.triggers.join(", ")).unwrap_or_default();
-                let peak = s.summary().peak.unwrap_or(crate::safety::HIGH_MARK);
+                let peak = s.summary().peak.unwrap_or_else(|| cx.store.high_mark());
                 return next_steps::act(cx, s.urge, action, (&text, peak));
             }
         };

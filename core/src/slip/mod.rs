@@ -58,6 +58,9 @@ pub struct Slip {
     pub chain_completed: Option<LocalStamp>,
     /// What was added to the coping plan from this slip.
     pub plan_additions: Vec<PlanAddition>,
+    /// Set when its words (what happened, the chain analysis) speak of suicide or self-harm:
+    /// worked out by the store each time it is saved (a value given here is not stored).
+    pub risk: Option<crate::safety::RiskConcern>,
 }
 
 impl fmt::Debug for Slip {
@@ -143,6 +146,7 @@ pub(crate) struct SlipHead {
     pub status: ChainStatus,
     /// The local day the chain analysis was finished, if it was.
     pub completed_day: Option<NaiveDate>,
+    pub risk: Option<crate::safety::RiskConcern>,
 }
 
 // ----- validation -----------------------------------------------------------------------
@@ -217,9 +221,10 @@ impl Store {
                 chain: ChainAnalysis::default(),
                 chain_completed: None,
                 plan_additions: Vec::new(),
+                risk: None,
             };
             tx.put(&slip)?;
-            Ok(slip)
+            Ok(crate::safety::flags::with_risk(slip))
         })
     }
 
@@ -261,7 +266,7 @@ impl Store {
             s.edited_utc_ms = Some(now);
             // Moving to another month replaces the row (same id) under the new month's tag.
             tx.put(&s)?;
-            Ok(s)
+            Ok(crate::safety::flags::with_risk(s))
         })
     }
 
@@ -290,7 +295,7 @@ impl Store {
             };
             s.edited_utc_ms = Some(now.timestamp_millis());
             tx.put(&s)?;
-            Ok(s)
+            Ok(crate::safety::flags::with_risk(s))
         })
     }
 

@@ -239,7 +239,7 @@ impl Store {
                 }
             }
             tx.put(&s)?;
-            Ok(s)
+            Ok(crate::safety::flags::with_risk(s))
         })
     }
 }

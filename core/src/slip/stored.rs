@@ -11,8 +11,9 @@ use super::{Slip, SlipHead};
 use crate::error::IntegrityProblem;
 use crate::id::RecordId;
 use crate::plan::model::StrategyKind;
+use crate::safety::flags::{self, FlaggedHead};
 use crate::store::frozen::{StampRefV1, StampV1};
-use crate::store::record::decode_version;
+use crate::store::record::decode_version_flagged;
 use crate::store::{Payload, Period, Record, RecordKind};
 use crate::time::Month;
 
@@ -173,7 +174,7 @@ impl From<AdditionV1> for PlanAddition {
 
 impl Record for Slip {
     const KIND: RecordKind = RecordKind::Slip;
-    type Head = HeadV1;
+    type Head = FlaggedHead<HeadV1>;
     type Body = BodyV1;
 
     fn id(&self) -> RecordId {
@@ -184,7 +185,7 @@ impl Record for Slip {
         Period::Month(Month::of(self.local_date()))
     }
 
-    fn to_payload(&self) -> (HeadV1, Option<BodyV1>) {
+    fn to_payload(&self) -> (FlaggedHead<HeadV1>, Option<BodyV1>) {
         let head = HeadV1 {
             occurred: (&self.occurred).into(),
             logged: (&self.logged).into(),
@@ -202,11 +203,12 @@ impl Record for Slip {
             chain: (&self.chain).into(),
             plan_additions: self.plan_additions.iter().map(AdditionV1::from).collect(),
         };
-        (head, Some(body))
+        (FlaggedHead { head, risk: flags::concern_of(self) }, Some(body))
     }
 
     /// A slip is always read whole: without its body it is [`IntegrityProblem::Truncated`].
-    fn from_payload(id: RecordId, h: HeadV1, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+    fn from_payload(id: RecordId, h: FlaggedHead<HeadV1>, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+        let FlaggedHead { head: h, risk } = h;
         let b = body.ok_or(IntegrityProblem::Truncated)?;
         Ok(Slip {
             id,
@@ -218,13 +220,14 @@ impl Record for Slip {
             chain: b.chain.into(),
             chain_completed: h.chain_completed.map(Into::into),
             plan_additions: b.plan_additions.into_iter().map(Into::into).collect(),
+            risk,
         })
     }
 }
 
 /// What lists and insights read of a slip, from its head alone.
 pub(crate) fn decode_head(id: RecordId, head: &[u8]) -> Result<SlipHead, IntegrityProblem> {
-    let h: HeadRefV1<'_> = decode_version(head, HeadV1::VERSION)?;
+    let (h, risk): (HeadRefV1<'_>, _) = decode_version_flagged(head, HeadV1::VERSION)?;
     Ok(SlipHead {
         id,
         utc_ms: h.occurred.utc_ms,
@@ -233,5 +236,6 @@ pub(crate) fn decode_head(id: RecordId, head: &[u8]) -> Result<SlipHead, Integri
         factors: h.factors,
         status: chain::status_of(&h.answered, &h.skipped, h.links > 0),
         completed_day: h.chain_completed.map(|c| c.local_date()),
+        risk,
     })
 }

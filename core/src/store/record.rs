@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use super::{Opened, Period, RecordKind, Unreadable};
 use crate::error::{Error, IntegrityProblem, Result};
 use crate::id::RecordId;
+use crate::safety::RiskConcern;
 
 /// One stored shape of a record's head or body. Frozen once shipped: see the module docs.
 pub(crate) trait Payload: Serialize + DeserializeOwned {
@@ -61,14 +62,19 @@ pub(crate) fn decode<P: Payload>(bytes: &[u8]) -> std::result::Result<P, Integri
     }
 }
 
-/// Decode one version's postcard bytes (after the version byte), borrowing strings from
-/// `bytes` when `T` does: the scans' fast path uses borrowing twins of frozen heads.
-pub(crate) fn decode_version<'a, T: Deserialize<'a>>(
+/// Decode, borrowing strings from `bytes` (the scans' fast path uses borrowing twins of frozen
+/// heads), a head stored as `version` (risk flag: none) or as the next version, which is the
+/// same fields followed by an entry's risk flag ([`crate::safety::flags`]).
+pub(crate) fn decode_version_flagged<'a, T: Deserialize<'a>>(
     bytes: &'a [u8],
     version: u8,
-) -> std::result::Result<T, IntegrityProblem> {
+) -> std::result::Result<(T, Option<RiskConcern>), IntegrityProblem> {
     match bytes.split_first() {
-        Some((&v, rest)) if v == version => exactly(rest),
+        Some((&v, rest)) if v == version => Ok((exactly(rest)?, None)),
+        Some((&v, rest)) if v == version + 1 => {
+            let (head, flag) = postcard::take_from_bytes(rest).map_err(|_| IntegrityProblem::Undecodable)?;
+            Ok((head, exactly(flag)?))
+        }
         Some((&v, _)) => Err(IntegrityProblem::UnknownFormat(v)),
         None => Err(IntegrityProblem::Undecodable),
     }

@@ -394,14 +394,14 @@ fn typed_reads_name_undecodable_records_and_keep_the_rest() {
     s.write(|tx| {
         tx.put(&good)?;
         tx.put_raw(RecordKind::Urge, bad, good.period(), b"\x01\xff\xff", None)?;
-        tx.put_raw(RecordKind::Urge, future, good.period(), b"\x02from a later release", None)
+        tx.put_raw(RecordKind::Urge, future, good.period(), b"\x03from a later release", None)
     })
     .unwrap();
     let listed = s.list::<Urge>(Scope::All, Columns::HeadAndBody).unwrap();
     assert!(listed.records == vec![good.clone()]);
     let mut named: Vec<(RecordId, IntegrityProblem)> = listed.unreadable.iter().map(|u| (u.id, u.problem)).collect();
     named.sort_by_key(|n| n.0);
-    assert_eq!(named, vec![(bad, IntegrityProblem::Undecodable), (future, IntegrityProblem::UnknownFormat(2))]);
+    assert_eq!(named, vec![(bad, IntegrityProblem::Undecodable), (future, IntegrityProblem::UnknownFormat(3))]);
     assert!(listed.unreadable.iter().all(|u| u.kind == RecordKind::Urge));
     assert!(matches!(
         s.get::<Urge>(bad),

@@ -257,6 +257,10 @@ pub struct SurfSession {
     pub ending: Option<SurfEnding>,
     /// A note for the whole session.
     pub note: Option<String>,
+    /// Set when the session's notes (its own and each check-in's) speak of suicide or
+    /// self-harm: worked out by the store each time the session is saved, so at every
+    /// check-in (a value given here is not stored).
+    pub risk: Option<crate::safety::RiskConcern>,
 }
 
 impl fmt::Debug for SurfSession {

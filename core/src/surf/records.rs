@@ -190,6 +190,7 @@ impl Store {
                         outcome: None,
                         strategies: Vec::new(),
                         surf_session: Some(id),
+                        risk: None,
                     },
                     true,
                 ),
@@ -216,7 +217,9 @@ impl Store {
                 prompts_resolved: 0,
                 ending: None,
                 note: note.clone(),
+                risk: None,
             };
+            let s = crate::safety::flags::with_risk(s);
             tx.put(&urge)?;
             tx.put(&s)?;
             Ok(s)
@@ -271,7 +274,7 @@ impl Store {
             }
             // A refused change still keeps what catching up found (missed prompts, a timeout):
             // the transaction commits, and the refusal is returned after it.
-            Ok(result.map(|()| s))
+            Ok(result.map(|()| crate::safety::flags::with_risk(s)))
         })?
     }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{ClosedBy, Pause, PointKind, SurfEnding, SurfOutcome, SurfSession, SurfSettings, WavePoint, MAX_INTENSITY};
 use crate::error::IntegrityProblem;
 use crate::id::RecordId;
+use crate::safety::flags::{self, FlaggedHead};
 use crate::store::frozen::StampV1;
 use crate::store::{Payload, Period, Record, RecordKind};
 use crate::time::Month;
@@ -74,7 +75,7 @@ impl Payload for BodyV1 {
 
 impl Record for SurfSession {
     const KIND: RecordKind = RecordKind::SurfSession;
-    type Head = HeadV1;
+    type Head = FlaggedHead<HeadV1>;
     type Body = BodyV1;
 
     fn id(&self) -> RecordId {
@@ -85,7 +86,7 @@ impl Record for SurfSession {
         Period::Month(Month::of(self.started.local_date()))
     }
 
-    fn to_payload(&self) -> (HeadV1, Option<BodyV1>) {
+    fn to_payload(&self) -> (FlaggedHead<HeadV1>, Option<BodyV1>) {
         let point = |p: &WavePoint| PointV1 {
             at_utc_ms: p.at_utc_ms,
             active_ms: p.active_ms,
@@ -115,10 +116,11 @@ impl Record for SurfSession {
             notes: self.points.iter().enumerate().filter_map(|(i, p)| Some((i as u32, p.note.clone()?))).collect(),
             note: self.note.clone(),
         };
-        (head, Some(body))
+        (FlaggedHead { head, risk: flags::concern_of(self) }, Some(body))
     }
 
-    fn from_payload(id: RecordId, h: HeadV1, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+    fn from_payload(id: RecordId, h: FlaggedHead<HeadV1>, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+        let FlaggedHead { head: h, risk } = h;
         let b = body.unwrap_or_default();
         let mut points: Vec<WavePoint> = h
             .points
@@ -155,6 +157,7 @@ impl Record for SurfSession {
             prompts_resolved: h.prompts_resolved,
             ending: h.ending.map(|e| SurfEnding { at_utc_ms: e.at_utc_ms, outcome: e.outcome, closed_by: e.closed_by }),
             note: b.note,
+            risk,
         })
     }
 }

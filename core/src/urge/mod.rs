@@ -119,6 +119,9 @@ pub struct Urge {
     pub strategies: Vec<String>,
     /// The surf session that recorded this urge's wave, if any.
     pub surf_session: Option<RecordId>,
+    /// Set when the entry's words speak of suicide or self-harm: worked out by the store from
+    /// the words each time the entry is saved (a value given here is not stored).
+    pub risk: Option<crate::safety::RiskConcern>,
 }
 
 impl fmt::Debug for Urge {
@@ -410,9 +413,10 @@ impl Store {
             logged,
             edited_utc_ms: None,
             surf_session: None,
+            risk: None,
         };
         check_outcome(urge.outcome, &urge.strategies)?;
-        Ok(urge)
+        Ok(crate::safety::flags::with_risk(urge))
     }
 
     /// One entry with all its details.
@@ -494,7 +498,7 @@ impl Store {
             check_outcome(u.outcome, &u.strategies)?;
             u.edited_utc_ms = Some(now.timestamp_millis());
             tx.put(&u)?;
-            Ok(u)
+            Ok(crate::safety::flags::with_risk(u))
         })
     }
 

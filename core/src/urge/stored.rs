@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::{Company, Outcome, Urge, UrgeFacts};
 use crate::error::IntegrityProblem;
 use crate::id::RecordId;
+use crate::safety::flags::{self, FlaggedHead};
 use crate::store::frozen::{StampRefV1, StampV1};
-use crate::store::record::decode_version;
+use crate::store::record::decode_version_flagged;
 use crate::store::{Payload, Period, Record, RecordKind};
 use crate::time::Month;
 
@@ -48,7 +49,7 @@ impl Payload for BodyV1 {
 
 impl Record for Urge {
     const KIND: RecordKind = RecordKind::Urge;
-    type Head = HeadV1;
+    type Head = FlaggedHead<HeadV1>;
     type Body = BodyV1;
 
     fn id(&self) -> RecordId {
@@ -59,7 +60,7 @@ impl Record for Urge {
         Period::Month(Month::of(self.local_date()))
     }
 
-    fn to_payload(&self) -> (HeadV1, Option<BodyV1>) {
+    fn to_payload(&self) -> (FlaggedHead<HeadV1>, Option<BodyV1>) {
         let head = HeadV1 {
             occurred: (&self.occurred).into(),
             logged: (&self.logged).into(),
@@ -73,12 +74,14 @@ impl Record for Urge {
             strategies: self.strategies.clone(),
             surf_session: self.surf_session,
         };
+        let head = FlaggedHead { head, risk: flags::concern_of(self) };
         let body = BodyV1 { place: self.place.clone(), activity: self.activity.clone(), note: self.note.clone() };
         (head, Some(body))
     }
 
     /// Listed without details, an entry has no place, activity or note.
-    fn from_payload(id: RecordId, h: HeadV1, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+    fn from_payload(id: RecordId, h: FlaggedHead<HeadV1>, body: Option<BodyV1>) -> Result<Self, IntegrityProblem> {
+        let FlaggedHead { head: h, risk } = h;
         let b = body.unwrap_or_default();
         Ok(Urge {
             id,
@@ -96,11 +99,13 @@ impl Record for Urge {
             outcome: h.outcome,
             strategies: h.strategies,
             surf_session: h.surf_session,
+            risk,
         })
     }
 }
 
-/// Borrowing twin of [`HeadV1`]: same fields, same order, so the same bytes decode as either.
+/// Borrowing twin of [`HeadV1`]: same fields, same order, so the same bytes decode as either
+/// (in version 2, followed by the risk flag).
 #[derive(Deserialize)]
 struct HeadRefV1<'a> {
     #[serde(borrow)]
@@ -125,7 +130,7 @@ struct HeadRefV1<'a> {
 
 /// The facts of an urge from its head, borrowing its strings.
 pub(crate) fn decode_facts(id: RecordId, head: &[u8]) -> Result<UrgeFacts<'_>, IntegrityProblem> {
-    let h: HeadRefV1<'_> = decode_version(head, HeadV1::VERSION)?;
+    let (h, _): (HeadRefV1<'_>, _) = decode_version_flagged(head, HeadV1::VERSION)?;
     Ok(UrgeFacts {
         id,
         occurred_utc_ms: h.occurred.utc_ms,

@@ -20,6 +20,22 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// A version 1 head of an entry that now carries a risk flag, as version 2 writes it: the
+/// same fields, then the flag (`00` none, `0100` suicide, `0101` self-harm).
+fn flagged(v1_head: &str, flag: &str) -> String {
+    assert!(v1_head.starts_with("01"));
+    format!("02{}{flag}", &v1_head[2..])
+}
+
+/// `head` and `body`, stored by an earlier version, decode to `expected` (this build writes
+/// another version).
+fn upgraded<R: Record + PartialEq>(head: &str, body: Option<&str>, expected: R) {
+    let (h, b) = (unhex(head), body.map(unhex));
+    let got: R = decode_record(expected.id(), &h, b.as_deref())
+        .unwrap_or_else(|p| panic!("{:?} {} no longer decodes: {p}", R::KIND, expected.id()));
+    assert!(got == expected, "{:?}: the stored bytes decode to another value", R::KIND);
+}
+
 /// `head` and `body` decode to `expected`, and `expected` encodes to them.
 fn golden<R: Record + PartialEq>(head: &str, body: Option<&str>, expected: R) {
     let (h, b) = (unhex(head), body.map(unhex));
@@ -42,6 +58,9 @@ const URGE_HEAD: &str = concat!(
     "0202020202",
 );
 const URGE_BODY: &str = "01010874686520736f666101097363726f6c6c696e67011457616e74656420746f2063616c6c20416c65782e";
+/// The urge's body with the note "I want to hurt myself" (its version 2 head says self-harm).
+const URGE_BODY_SELF_HARM: &str =
+    "01010874686520736f666101097363726f6c6c696e670115492077616e7420746f2068757274206d7973656c66";
 const SURF_HEAD: &str = concat!(
     "010110010101010101010101010101010101010180aeadbba068c070010d4575726f70652f4265726c696eb009b40101",
     "80e3c5bba06801c08ccdbba0680480aeadbba0680000000108c0aac3bba068a0fe0a0101010106c0d0e0bba068c0fc15",
@@ -94,6 +113,8 @@ const GOAL_HEAD: &str = concat!(
 );
 const GOAL_BODY: &str = "010d4576656e696e672077616c6b730118492077616e74206d79206576656e696e6773206261636b2e";
 const SETTINGS_HEAD: &str = "0101";
+/// Safety settings, version 1 (added after b9cfb7c: these are the bytes of its first release).
+const SAFETY_SETTINGS_HEAD: &str = "010102474201063131322d3130010a";
 const PAIRING_HEAD: &str = concat!(
     "01100b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b1b68747470733a2f2f73796e632e636c696e69632e696e76616c69640a63",
     "6c5f6669787475726510447220526f62696e204669787475726506060606060606060606060606060606060606060606",
@@ -132,14 +153,24 @@ const PLAN_CHUNK_HEAD: &str = concat!(
 );
 const PLAN_ACTOR_HEAD: &str = "01020404040404040404040404040404040405050505050505050505050505050505";
 
+/// Version 1 of the urge, slip, check-in and surf-session heads (before the risk flag) reads
+/// as not flagged; version 2 is written.
 #[test]
 fn urge() {
-    golden(URGE_HEAD, Some(URGE_BODY), values::urge());
+    upgraded(URGE_HEAD, Some(URGE_BODY), values::urge());
+    golden(&flagged(URGE_HEAD, "00"), Some(URGE_BODY), values::urge());
+    let hurt = crate::urge::Urge {
+        note: Some("I want to hurt myself".into()),
+        risk: Some(crate::safety::RiskConcern::SelfHarm),
+        ..values::urge()
+    };
+    golden(&flagged(URGE_HEAD, "0101"), Some(URGE_BODY_SELF_HARM), hurt);
 }
 
 #[test]
 fn surf_session() {
-    golden(SURF_HEAD, Some(SURF_BODY), values::surf_session());
+    upgraded(SURF_HEAD, Some(SURF_BODY), values::surf_session());
+    golden(&flagged(SURF_HEAD, "00"), Some(SURF_BODY), values::surf_session());
 }
 
 #[test]
@@ -159,12 +190,20 @@ fn strategy_use() {
 
 #[test]
 fn slip() {
-    golden(SLIP_HEAD, Some(SLIP_BODY), values::slip());
+    upgraded(SLIP_HEAD, Some(SLIP_BODY), values::slip());
+    golden(&flagged(SLIP_HEAD, "00"), Some(SLIP_BODY), values::slip());
 }
 
 #[test]
 fn check_in() {
-    golden(CHECK_IN_HEAD, Some(CHECK_IN_BODY), values::check_in());
+    upgraded(CHECK_IN_HEAD, Some(CHECK_IN_BODY), values::check_in());
+    golden(&flagged(CHECK_IN_HEAD, "00"), Some(CHECK_IN_BODY), values::check_in());
+    let die = crate::checkin::CheckIn {
+        note: Some("I want to die.".into()),
+        risk: Some(crate::safety::RiskConcern::Suicide),
+        ..values::check_in()
+    };
+    golden(&flagged(CHECK_IN_HEAD, "0100"), Some("01010e492077616e7420746f206469652e"), die);
 }
 
 #[test]
@@ -177,6 +216,20 @@ fn notification_settings() {
     let settings =
         crate::notify::NotificationSettings { id: values::id(15), wording: crate::notify::Wording::Explicit };
     golden(SETTINGS_HEAD, None, settings);
+}
+
+#[test]
+fn safety_settings() {
+    use crate::safety::settings::SafetySettingsRecord;
+    let settings = crate::safety::SafetySettings {
+        emergency_region: Some("GB".into()),
+        own_emergency_number: Some("112-10".into()),
+        high_mark: Some(10),
+    };
+    golden(SAFETY_SETTINGS_HEAD, None, SafetySettingsRecord { id: values::id(16), settings });
+    // Nothing chosen: three absent options.
+    let none = SafetySettingsRecord { id: values::id(16), settings: Default::default() };
+    golden("01000000", None, none);
 }
 
 #[test]
@@ -247,6 +300,20 @@ fn scans_read_the_golden_heads_as_the_records_do() {
     let f = crate::checkin::stored::decode_facts(&unhex(CHECK_IN_HEAD)).unwrap();
     assert_eq!((f.day, f.first_ms, f.at_ms), (c.day, c.first_at.utc_ms, c.at.utc_ms));
     assert_eq!(f.scores, [c.mood, c.stress, c.loneliness, c.sleep]);
+
+    // Version 2: the same facts, and the flag.
+    let head = unhex(&flagged(URGE_HEAD, "0101"));
+    let f = crate::urge::stored::decode_facts(u.id, &head).unwrap();
+    assert_eq!((f.intensity, f.triggers), (u.intensity, vec!["lonely", "tired"]));
+    let h = crate::slip::stored::decode_head(s.id, &unhex(&flagged(SLIP_HEAD, "0100"))).unwrap();
+    assert_eq!((h.day, h.risk), (values::slip().local_date(), Some(crate::safety::RiskConcern::Suicide)));
+    let f = crate::checkin::stored::decode_facts(&unhex(&flagged(CHECK_IN_HEAD, "00"))).unwrap();
+    assert_eq!(f.day, c.day);
+    // A flag that is not one of the two, or bytes after it, are refused.
+    let bad = [flagged(SLIP_HEAD, "0102"), flagged(SLIP_HEAD, "0000")];
+    for head in bad {
+        assert!(crate::slip::stored::decode_head(s.id, &unhex(&head)).is_err());
+    }
 }
 
 /// A version byte this build does not know, a cut payload and trailing bytes are each named.
@@ -361,4 +428,6 @@ fn stored_enums_keep_their_indices() {
     assert_eq!(indices([ShareState::Active, ShareState::Withdrawn, ShareState::Erased]), counting(3));
     assert_eq!(indices([ReceiptAction::Granted, ReceiptAction::Withdrawn]), counting(2));
     assert_eq!(indices([crate::notify::Wording::Neutral, crate::notify::Wording::Explicit]), counting(2));
+    use crate::safety::RiskConcern;
+    assert_eq!(indices([RiskConcern::Suicide, RiskConcern::SelfHarm]), counting(2));
 }

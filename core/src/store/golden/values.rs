@@ -52,6 +52,7 @@ pub(crate) fn urge() -> Urge {
         outcome: Some(Outcome::Coped),
         strategies: vec!["Call Alex".into()],
         surf_session: Some(id(2)),
+        risk: None,
     }
 }
 
@@ -105,6 +106,7 @@ pub(crate) fn surf_session() -> SurfSession {
             closed_by: ClosedBy::Person,
         }),
         note: Some("Sitting on the balcony.".into()),
+        risk: None,
     }
 }
 
@@ -224,6 +226,7 @@ pub(crate) fn slip() -> Slip {
                 added_utc_ms: 1_791_900_060_000,
             },
         ],
+        risk: None,
     }
 }
 
@@ -239,6 +242,7 @@ pub(crate) fn check_in() -> CheckIn {
         sleep: Some(7),
         note: Some("Evening was harder.".into()),
         saves: 2,
+        risk: None,
     }
 }
 
