@@ -671,6 +671,55 @@ fn pairing_shows_the_code_to_compare_and_fails_kindly_offline() {
     assert!(host.store().unwrap().pairings().unwrap().records.is_empty());
 }
 
+/// A share, a pairing and a receipt that no longer open (a damaged file, a later release's
+/// format): the Sharing screen says so in calm words, without an id or a cause, and the rest
+/// of the screen still works.
+#[test]
+fn sharing_names_what_could_not_be_read_calmly() {
+    use crate::store::{Period, RecordKind};
+    let (host, mut app) = opened();
+    open(&mut app, &host, Route::Sharing);
+    assert!(screen!(app, &host, Sharing).unreadable.is_empty());
+    let month = Period::Month(crate::time::Month::of(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()));
+    let damaged = [
+        (RecordKind::Share, 1, Period::Timeless),
+        (RecordKind::Share, 2, Period::Timeless),
+        (RecordKind::Pairing, 3, Period::Timeless),
+        (RecordKind::ConsentReceipt, 4, month),
+    ];
+    host.store()
+        .unwrap()
+        .write(|tx| {
+            for (kind, n, period) in damaged {
+                tx.put_raw(kind, crate::id::RecordId::from_bytes([n; 16]), period, b"\x09garbled", None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let v = screen!(app, &host, Sharing);
+    assert_eq!(
+        v.unreadable,
+        [
+            "1 clinician you paired with couldn't be read on this phone, so they aren't shown here. Nothing was deleted.",
+            "2 things you share couldn't be read on this phone, so they aren't sent for now. Nothing was deleted, and everything else is sent as usual.",
+        ]
+    );
+    for line in &v.unreadable {
+        assert!(!line.contains("0101") && !line.to_lowercase().contains("integrity"), "{line}");
+    }
+    app.send(&host, Event::Sharing { action: SharingAction::SyncNow });
+    assert!(notice(&mut app, &host)
+        .ends_with("Some of it couldn't be read on this phone and wasn't sent; nothing was deleted."));
+    app.send(&host, Event::Sharing { action: SharingAction::ShowReceipts });
+    let v = screen!(app, &host, Sharing);
+    assert!(v.receipts.is_empty());
+    assert_eq!(v.unreadable.len(), 3);
+    assert_eq!(
+        v.unreadable[2],
+        "1 record of what you agreed to couldn't be read on this phone; the rest are listed here."
+    );
+}
+
 #[test]
 fn a_backup_is_saved_as_a_file_and_restores_into_a_new_journal() {
     let (host, mut app) = opened();
