@@ -486,6 +486,46 @@ fn reminders_follow_the_settings_in_neutral_words() {
 }
 
 #[test]
+fn a_goal_counted_by_hand_moves_with_progress_and_is_put_away() {
+    let (host, mut app) = opened();
+    open(&mut app, &host, Route::Goals);
+    let v = screen!(app, &host, Goals);
+    assert!(v.goals.is_empty() && v.empty_text.is_some());
+    app.send(&host, Event::Goals { action: GoalsAction::StartNew });
+    let v = screen!(app, &host, Goals);
+    assert_eq!(v.stage, super::goals::GoalsStage::New);
+    let counted = v.templates.iter().find(|t| t.kind == GoalKind::Counted).unwrap();
+    assert!(counted.asks_unit);
+    let create = |unit: Option<&str>| Event::Goals {
+        action: GoalsAction::Create {
+            kind: GoalKind::Counted,
+            text: "Go to 4 meetings".into(),
+            why: Some("  ".into()),
+            target: 4,
+            span: GoalSpan::ThisMonth,
+            unit: unit.map(Into::into),
+        },
+    };
+    app.send(&host, create(None));
+    assert!(notice(&mut app, &host).starts_with("Unit: say what you will count"));
+    assert_eq!(screen!(app, &host, Goals).stage, super::goals::GoalsStage::New, "still choosing");
+    app.send(&host, create(Some("meetings")));
+    let goal = &screen!(app, &host, Goals).goals[0];
+    assert_eq!((goal.progress_text.as_str(), goal.percent, goal.counted_by_hand), ("0 of 4 meetings", 0, true));
+    assert_eq!(goal.why, None, "blank reasons are not kept");
+    assert!(goal.state_text.ends_with("days left"), "{}", goal.state_text);
+    let id = goal.id.clone();
+    app.send(&host, Event::Goals { action: GoalsAction::AddProgress { goal_id: id.clone(), amount: 1 } });
+    let goal = &screen!(app, &host, Goals).goals[0];
+    assert_eq!((goal.progress_text.as_str(), goal.percent), ("1 of 4 meetings", 25));
+    app.send(&host, Event::Goals { action: GoalsAction::UndoProgress { goal_id: id.clone() } });
+    assert_eq!(screen!(app, &host, Goals).goals[0].progress_text, "0 of 4 meetings");
+    app.send(&host, Event::Goals { action: GoalsAction::Archive { goal_id: id } });
+    assert_eq!(notice(&mut app, &host), "Put away. It stays in your history.");
+    assert!(screen!(app, &host, Goals).goals.is_empty());
+}
+
+#[test]
 fn discreet_mode_names_the_app_neutrally_and_guards_the_words() {
     let (host, mut app) = opened();
     assert_eq!(app.view(&host).app_name, "Journal");
