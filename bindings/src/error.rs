@@ -55,6 +55,9 @@ pub enum CompanionError {
     /// The clinician's key does not match the code in their invite: nothing was kept. Ask them
     /// for a new invite and compare the code together.
     KeyMismatch { detail: String },
+    /// The sharing server will not store more for now (an allowance of this device or of the
+    /// clinic is used up). Nothing is lost: the data stays on the phone and is sent later.
+    SharingFull { detail: String },
 }
 
 impl fmt::Display for CompanionError {
@@ -74,7 +77,8 @@ impl fmt::Display for CompanionError {
             | CompanionError::StorageFailed { detail }
             | CompanionError::Offline { detail }
             | CompanionError::ServerRefused { detail, .. }
-            | CompanionError::KeyMismatch { detail } => f.write_str(detail),
+            | CompanionError::KeyMismatch { detail }
+            | CompanionError::SharingFull { detail } => f.write_str(detail),
         }
     }
 }
@@ -108,6 +112,7 @@ impl From<Error> for CompanionError {
             Error::Network(_) => CompanionError::Offline { detail },
             Error::Server { status, .. } => CompanionError::ServerRefused { status, detail },
             Error::KeyMismatch => CompanionError::KeyMismatch { detail },
+            Error::QuotaReached(_) => CompanionError::SharingFull { detail },
         }
     }
 }
@@ -163,6 +168,7 @@ mod tests {
             (Error::Protocol(companion_core::protocol::ProtocolError::Authentication), "StorageCorrupt"),
             (Error::KeyMismatch, "KeyMismatch"),
             (Error::LoginRefused, "WrongKey"),
+            (Error::QuotaReached(companion_core::protocol::wire::Quota::DeviceStorage), "SharingFull"),
         ];
         for (core, variant) in cases {
             let message = core.to_string();

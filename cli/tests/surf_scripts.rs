@@ -73,7 +73,23 @@ fn exercises_listed_previewed_and_bad_definitions_refused() {
     init(d);
     let list = json(d, &["exercises"]);
     let keys: Vec<&str> = list.as_array().unwrap().iter().map(|e| e["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["box", "4-7-8", "paced", "5-4-3-2-1", "pmr-short", "pmr-long", "sober", "self-compassion"]);
+    assert_eq!(
+        keys,
+        [
+            "box",
+            "4-7-8",
+            "paced",
+            "5-4-3-2-1",
+            "pmr-short",
+            "pmr-long",
+            "sober",
+            "self-compassion",
+            "body-scan",
+            "opposite-action",
+            "delay",
+            "compassionate-letter"
+        ]
+    );
     let p = json(d, &["ground", "paced", "--minutes", "10", "--preview"]);
     let inhales = p["steps"].as_array().unwrap().iter().filter(|s| s["phase"] == "inhale").count();
     assert_eq!(inhales, 60);

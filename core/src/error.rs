@@ -145,6 +145,12 @@ pub enum Error {
     #[error("the server refused ({status}): {message}")]
     Server { status: u16, message: String },
 
+    /// The sharing server refused to store more: one of its allowances (for this device, or
+    /// for the clinic shared with) is used up. Nothing is lost: the data stays here and is sent
+    /// when there is room again.
+    #[error("{}", quota_words(*.0))]
+    QuotaReached(crate::protocol::wire::Quota),
+
     /// A clinician's login did not go through: a wrong email or passphrase, too many recent
     /// attempts, or a server that could not prove it holds the account (one answer for all, so
     /// that nobody learns which). Nothing was sent that could be used to guess the passphrase.
@@ -167,6 +173,22 @@ pub enum Error {
     /// A random-number or key-derivation failure inside the crypto library.
     #[error("the system's cryptography failed")]
     Crypto,
+}
+
+/// What a full allowance means for the person, in plain words.
+fn quota_words(q: crate::protocol::wire::Quota) -> &'static str {
+    use crate::protocol::wire::Quota;
+    match q {
+        Quota::DeviceStorage => {
+            "the sharing server has no more room for what this device shares; nothing is lost: it stays here and is sent when there is room"
+        }
+        Quota::DeviceShares => {
+            "this device shares as many things as the sharing server allows; withdraw one you no longer need to share something new"
+        }
+        Quota::ClinicStorage | Quota::ClinicShares => {
+            "the clinic's sharing server is full for now; nothing is lost: it stays here and is sent when the clinic has made room"
+        }
+    }
 }
 
 impl Error {

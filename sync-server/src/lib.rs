@@ -8,14 +8,16 @@
 pub mod api;
 pub mod db;
 pub mod metrics;
+pub mod quota;
 pub mod ratelimit;
+pub mod serve;
 pub mod tls;
 pub mod workpool;
 
 use std::path::Path;
 use std::sync::Arc;
 
-pub use api::{router, ApiConfig, AppState};
+pub use api::{metrics_router, router, ApiConfig, AppState};
 use db::sqlite::Opener;
 pub use db::{Db, Storage};
 
@@ -51,14 +53,26 @@ async fn open_db_with(database: Option<&str>, data_dir: &Path, serving: bool) ->
     }
 }
 
-/// Purge expired nonces and sessions every minute.
+/// Housekeeping: every minute, purge expired nonces, sessions, login attempts and tickets;
+/// every hour, audit rows and tombstones past their periods; and with several processes on
+/// one database, forget the storage counts every five minutes (each process counts only its
+/// own writes).
 pub fn spawn_housekeeping(state: Arc<AppState>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
+        for minute in 0u64.. {
             tick.tick().await;
             if let Err(e) = state.db.purge_expired(state.now_ms()).await {
                 tracing::warn!(error = %e, "housekeeping failed");
+            }
+            if minute % 60 == 0 {
+                match state.purge_history(None).await {
+                    Ok(p) => tracing::info!(audit = p.audit, tombstones = p.tombstones, "history purged"),
+                    Err(e) => tracing::warn!(error = %e, "purging history failed"),
+                }
+            }
+            if minute % 5 == 4 && state.db.shared_by_processes() {
+                state.usage.forget();
             }
         }
     });

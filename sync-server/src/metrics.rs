@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::serve::ConnStats;
+
 /// A monotonically increasing counter.
 #[derive(Default)]
 pub struct Counter(AtomicU64);
@@ -35,6 +37,7 @@ pub struct Metrics {
     pub appends: Counter,
     pub pulls: Counter,
     pub erasures: Counter,
+    pub unpairs: Counter,
     pub replays: Counter,
     pub bad_signatures: Counter,
 }
@@ -57,7 +60,7 @@ impl Metrics {
     }
 
     /// The text exposition format.
-    pub fn render(&self, backend: &str) -> String {
+    pub fn render(&self, backend: &str, conns: &ConnStats) -> String {
         let mut out = String::new();
         out.push_str(
             "# HELP companion_build_info Server version and storage backend.\n# TYPE companion_build_info gauge\n",
@@ -89,10 +92,31 @@ impl Metrics {
             ("companion_chunks_appended_total", "Chunks stored.", &self.appends),
             ("companion_pulls_total", "Pulls served.", &self.pulls),
             ("companion_shares_erased_total", "Shares erased on withdrawal of consent.", &self.erasures),
+            ("companion_devices_unpaired_total", "Devices that unpaired and were erased.", &self.unpairs),
             ("companion_replays_refused_total", "Device requests refused as replays.", &self.replays),
             ("companion_bad_signatures_total", "Device requests whose signature did not verify.", &self.bad_signatures),
         ] {
             out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", c.get()));
+        }
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        out.push_str(&format!(
+            "# HELP companion_connections_open Connections open now.\n# TYPE companion_connections_open gauge\ncompanion_connections_open {}\n",
+            load(&conns.open)
+        ));
+        for (name, help, v) in [
+            ("companion_connections_accepted_total", "Connections accepted.", load(&conns.accepted)),
+            (
+                "companion_connections_evicted_total",
+                "Connections closed at the cap to make room (they were waiting on their client).",
+                load(&conns.evicted),
+            ),
+            (
+                "companion_connections_timed_out_total",
+                "Connections closed for a header, body or idle timeout.",
+                load(&conns.timed_out),
+            ),
+        ] {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}\n"));
         }
         out
     }

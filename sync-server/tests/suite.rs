@@ -9,6 +9,7 @@ use axum::http::{Request, StatusCode};
 use common::*;
 use companion_core::protocol::wire::*;
 use companion_core::protocol::{self, b64, opaque, ChunkKind, ShareId};
+use companion_server::ApiConfig;
 
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
@@ -46,6 +47,11 @@ both_backends!(
     cookie_sessions_refuse_cross_site_writes,
     pulls_page_and_snapshots_compact,
     junk_naming_a_device_does_not_limit_it,
+    a_recipient_can_neither_poison_nor_wipe_a_share,
+    storage_quotas_hold_and_name_the_allowance,
+    unpairing_leaves_no_row_of_the_device,
+    audit_rows_go_with_their_share_and_with_time,
+    an_invite_is_looked_up_before_use_and_labels_reach_only_their_clinician,
 );
 
 /// Pair, share, append, pull as the clinician, open everything with the unwrapped key.
@@ -54,7 +60,8 @@ async fn end_to_end_share_flow(h: &Harness) {
     let invite = clin.invite(h).await;
     let mut dev = Device::new();
     dev.pair(h, &invite).await;
-    let (share, key) = dev.share(h).await;
+    // A share the clinician may append to (as the coping plan is).
+    let (share, key) = dev.share_with(h, true).await;
     let mut seqs = Vec::new();
     for i in 0..3 {
         let (_, body) = change(&key, &share, format!("change {i}").as_bytes());
@@ -78,21 +85,28 @@ async fn end_to_end_share_flow(h: &Harness) {
         .map(|c| String::from_utf8(protocol::open_chunk(&k, &share, &c.data.0).unwrap().1.to_vec()).unwrap())
         .collect();
     assert_eq!(texts, vec!["change 0", "change 1", "change 2"]);
-    // The clinician may append too (suggested plan edits); the device pulls it.
+    // The clinician may append too (suggested plan edits); the device pulls it, marked as
+    // the recipient's.
     let (_, body) = change(&k, &share, b"suggestion");
     let a: Appended = h.json(clin.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
     assert_eq!(a.seq, 4);
     let p: PullResponse =
-        h.json(dev.req("GET", &format!("{}?after=3", chunks_path(&share)), vec![]), StatusCode::OK).await;
-    assert_eq!(p.chunks.len(), 1);
-    assert_eq!(&protocol::open_chunk(&key, &share, &p.chunks[0].data.0).unwrap().1[..], b"suggestion");
+        h.json(dev.req("GET", &format!("{}?after=2", chunks_path(&share)), vec![]), StatusCode::OK).await;
+    assert_eq!(p.chunks.iter().map(|c| (c.seq, c.by_recipient)).collect::<Vec<_>>(), vec![(3, false), (4, true)]);
+    assert_eq!(&protocol::open_chunk(&key, &share, &p.chunks[1].data.0).unwrap().1[..], b"suggestion");
     // The device's own list.
     let l: ShareList = h.json(dev.req("GET", "/v1/shares", vec![]), StatusCode::OK).await;
     assert_eq!(l.shares.len(), 1);
-    // Health and metrics.
+    assert!(l.erased.is_empty());
+    // Health on the API; metrics only on their own listener.
     assert_eq!(h.status(Request::get("/healthz").body(Body::empty()).unwrap()).await, StatusCode::OK);
-    let (_, _, m) = h.send(Request::get("/metrics").body(Body::empty()).unwrap()).await;
-    let m = String::from_utf8(m).unwrap();
+    assert_eq!(h.status(Request::get("/metrics").body(Body::empty()).unwrap()).await, StatusCode::NOT_FOUND);
+    let metrics = companion_server::metrics_router(std::sync::Arc::clone(&h.state));
+    let resp =
+        tower::ServiceExt::oneshot(metrics, Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let m = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+    let m = String::from_utf8(m.to_vec()).unwrap();
     assert!(m.contains("companion_chunks_appended_total 4"), "{m}");
     assert!(m.contains("route=\"/v1/shares/{id}/chunks\""));
 }
@@ -138,6 +152,7 @@ async fn refusals_change_nothing(h: &Harness) {
         share_id: id,
         recipient: other_clin.account.id.clone(),
         wrapped_key: B64(wrapped),
+        recipient_may_append: false,
     })
     .unwrap();
     assert_eq!(h.status(dev.req("POST", "/v1/shares", cs)).await, StatusCode::FORBIDDEN);
@@ -246,11 +261,24 @@ async fn erasure_leaves_no_row_and_refuses_the_id(h: &Harness) {
     assert_eq!(h.status(dev.req("DELETE", &format!("/v1/shares/{share}"), vec![])).await, StatusCode::NO_CONTENT);
     // Repeating the erase is fine (a lost response must not leave the client stuck).
     assert_eq!(h.status(dev.req("DELETE", &format!("/v1/shares/{share}"), vec![])).await, StatusCode::NO_CONTENT);
-    for (table, v) in all_values(h).await {
-        for f in &forms {
-            assert!(!contains(&v, f), "table {table} still holds the erased share's id");
-        }
-    }
+    // Only the recipient's erasure notice names the share, for the tombstone period...
+    let holding = |values: Vec<(String, Vec<u8>)>| {
+        let mut tables: Vec<String> =
+            values.into_iter().filter(|(_, v)| forms.iter().any(|f| contains(v, f))).map(|(t, _)| t).collect();
+        tables.dedup();
+        tables
+    };
+    assert_eq!(holding(all_values(h).await), ["tombstones"]);
+    let erased = clin.erased(h).await;
+    assert_eq!(
+        erased.iter().map(|e| (e.share_id, e.device_id.as_str())).collect::<Vec<_>>(),
+        [(share, dev.id().as_str())]
+    );
+    // ...and once that period is over, no table holds it.
+    let purged = h.state.db.purge_history(0, h.state.now_ms() + 1).await.unwrap();
+    assert_eq!(purged.tombstones, 1);
+    assert!(holding(all_values(h).await).is_empty());
+    assert!(clin.erased(h).await.is_empty());
     // Re-uploading, re-creating or pulling the id is refused.
     let (_, body) = change(&key, &share, b"again");
     assert_eq!(h.status(dev.req("POST", &chunks_path(&share), body)).await, StatusCode::GONE);
@@ -259,6 +287,7 @@ async fn erasure_leaves_no_row_and_refuses_the_id(h: &Harness) {
         share_id: share,
         recipient: clin.account.id.clone(),
         wrapped_key: B64(wrapped),
+        recipient_may_append: false,
     })
     .unwrap();
     assert_eq!(h.status(dev.req("POST", "/v1/shares", cs)).await, StatusCode::GONE);
@@ -269,7 +298,7 @@ async fn stored_bytes_hold_no_plaintext(h: &Harness) {
     let clin = h.clinician("canary@clinic.invalid").await;
     let mut dev = Device::new();
     dev.pair(h, &clin.invite(h).await).await;
-    let (share, key) = dev.share(h).await;
+    let (share, key) = dev.share_with(h, true).await;
     let canaries: Vec<String> = (0..6).map(|i| format!("CANARY-server-{i}-9d2f")).collect();
     for c in &canaries[..4] {
         let (_, body) = change(&key, &share, format!("{{\"note\":\"{c}\"}}").as_bytes());
@@ -527,4 +556,292 @@ async fn junk_naming_a_device_does_not_limit_it(h: &Harness) {
         assert_eq!(h.status(req).await, StatusCode::UNAUTHORIZED);
     }
     assert_eq!(h.status(victim.req("GET", &path, vec![])).await, StatusCode::OK, "the victim was limited");
+}
+
+/// A garbage chunk sealed under a key the owner does not have: opening it fails.
+fn garbage(share: &ShareId) -> Vec<u8> {
+    change(&protocol::ShareKey::generate().unwrap(), share, b"garbage").1
+}
+
+/// What the owner pulls: (seq, written by the recipient) of every chunk, and the snapshot's
+/// coverage.
+async fn owner_view(h: &Harness, dev: &Device, share: &ShareId) -> (Vec<(u64, bool)>, Option<u64>) {
+    let p: PullResponse = h.json(dev.req("GET", &chunks_path(share), vec![]), StatusCode::OK).await;
+    (p.chunks.iter().map(|c| (c.seq, c.by_recipient)).collect(), p.snapshot.map(|s| s.covers))
+}
+
+/// The recipient (a clinician, or whoever holds their session) tries to poison and wipe the
+/// client's shares: a garbage chunk on a share the owner kept to themselves, and garbage
+/// snapshots that would replace the history of any share. All refused; the owner's chunks stay
+/// exactly as they were. Where the owner allowed it (the coping plan), the recipient's append
+/// is stored and marked as the recipient's, so it can never pass for the owner's.
+async fn a_recipient_can_neither_poison_nor_wipe_a_share(h: &Harness) {
+    let clin = h.clinician("poison@clinic.invalid").await;
+    let mut dev = Device::new();
+    dev.pair(h, &clin.invite(h).await).await;
+    let (closed, closed_key) = dev.share(h).await;
+    let (open, open_key) = dev.share_with(h, true).await;
+    for (share, key) in [(&closed, &closed_key), (&open, &open_key)] {
+        for i in 0..3 {
+            let (_, body) = change(key, share, format!("owner {i}").as_bytes());
+            let _: Appended = h.json(dev.req("POST", &chunks_path(share), body), StatusCode::CREATED).await;
+        }
+    }
+    let before = owner_view(h, &dev, &closed).await;
+    assert_eq!(before, (vec![(1, false), (2, false), (3, false)], None));
+    // Poison: a garbage chunk on the share closed to the recipient.
+    let (s, _, b) = h.send(clin.req("POST", &chunks_path(&closed), garbage(&closed))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(serde_json::from_slice::<ApiError>(&b).unwrap().error, "owner_only");
+    // Wipe: a garbage snapshot covering everything, on either share.
+    let wipe_key = protocol::ShareKey::generate().unwrap();
+    for share in [&closed, &open] {
+        let body = snapshot_body(&wipe_key, share, 3, b"nothing");
+        let path = format!("/v1/shares/{share}/snapshot");
+        assert_eq!(h.status(clin.req("PUT", &path, body)).await, StatusCode::FORBIDDEN, "recipient snapshot");
+        // Erasing is the owning device's alone too.
+        assert_eq!(
+            h.status(clin.req("DELETE", &format!("/v1/shares/{share}"), vec![])).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(owner_view(h, &dev, &closed).await, before, "the owner's history changed");
+    let info = clin.shares(h).await;
+    assert!(info.iter().all(|i| i.last_seq == 3 && i.snapshot_covers == 0), "{info:?}");
+    assert_eq!(info.iter().filter(|i| i.recipient_may_append).count(), 1);
+    // Where the owner allowed it, the recipient appends after the owner's chunks, marked.
+    let (_, body) = change(&open_key, &open, b"suggestion");
+    let _: Appended = h.json(clin.req("POST", &chunks_path(&open), body), StatusCode::CREATED).await;
+    let (chunks, snapshot) = owner_view(h, &dev, &open).await;
+    assert_eq!((chunks, snapshot), (vec![(1, false), (2, false), (3, false), (4, true)], None));
+}
+
+fn quota_of(body: &[u8]) -> Option<Quota> {
+    serde_json::from_slice::<ApiError>(body).ok().and_then(|e| Quota::from_code(&e.error))
+}
+
+/// One device writes as fast as it can: it is stopped at its allowance with a refusal that
+/// names the allowance, and nothing beyond it is stored; compaction still works at the
+/// allowance, and erasing gives room back. Share counts hold per device and per clinic.
+async fn storage_quotas_hold_and_name_the_allowance(h: &Harness) {
+    use companion_server::db::UsageOf;
+    use companion_server::quota::QuotaLimits;
+    let quotas = QuotaLimits { device_bytes: 64 * 1024, device_shares: 2, clinic_bytes: 1 << 30, clinic_shares: 3 };
+    let h = &h.same_kind(ApiConfig { quotas, ..test_config() }).await;
+    let clin = h.clinician("quota@clinic.invalid").await;
+    let mut dev = Device::new();
+    dev.pair(h, &clin.invite(h).await).await;
+    let (share, key) = dev.share(h).await;
+    let mut stored = 0u64;
+    let refused = loop {
+        let (_, body) = change(&key, &share, &[b'x'; 8000]);
+        let (s, _, b) = h.send(dev.req("POST", &chunks_path(&share), body)).await;
+        match s {
+            StatusCode::CREATED => stored += 1,
+            _ => break (s, quota_of(&b)),
+        }
+        assert!(stored <= 16, "the device wrote past its allowance");
+    };
+    assert_eq!(refused, (StatusCode::INSUFFICIENT_STORAGE, Some(Quota::DeviceStorage)));
+    let used = h.state.db.usage(UsageOf::Device(&dev.id())).await.unwrap();
+    assert!(used.bytes <= quotas.device_bytes && used.bytes + 8100 > quotas.device_bytes, "{used:?}");
+    assert_eq!(clin.shares(h).await[0].last_seq, stored, "a refused write stored something");
+    // The allowance holds when the counts are loaded afresh from storage (as after a restart,
+    // or every few minutes with several processes on one database).
+    h.state.usage.forget();
+    let (_, body) = change(&key, &share, &[b'x'; 8000]);
+    let (s, _, b) = h.send(dev.req("POST", &chunks_path(&share), body)).await;
+    assert_eq!((s, quota_of(&b)), (StatusCode::INSUFFICIENT_STORAGE, Some(Quota::DeviceStorage)));
+    // Compaction at the allowance: the snapshot replaces the chunks and frees their room.
+    let body = snapshot_body(&key, &share, stored, b"compact");
+    let _: SnapshotStored = h.json(dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), body), StatusCode::OK).await;
+    let (_, body) = change(&key, &share, &[b'x'; 8000]);
+    let _: Appended = h.json(dev.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
+    // Share counts: two per device...
+    let _ = dev.share(h).await;
+    let (s, _, b) = h.send(create_share_req(&dev, &clin)).await;
+    assert_eq!((s, quota_of(&b)), (StatusCode::INSUFFICIENT_STORAGE, Some(Quota::DeviceShares)));
+    // ...erasing one gives room back...
+    assert_eq!(h.status(dev.req("DELETE", &format!("/v1/shares/{share}"), vec![])).await, StatusCode::NO_CONTENT);
+    let _ = dev.share(h).await;
+    // ...and three for the whole clinic, whichever device asks.
+    let mut other = Device::new();
+    other.pair(h, &clin.invite(h).await).await;
+    let _ = other.share(h).await;
+    let (s, _, b) = h.send(create_share_req(&other, &clin)).await;
+    assert_eq!((s, quota_of(&b)), (StatusCode::INSUFFICIENT_STORAGE, Some(Quota::ClinicShares)));
+    assert_eq!(clin.shares(h).await.len(), 3);
+}
+
+/// A request creating a new share from `dev` to `clin`.
+fn create_share_req(dev: &Device, clin: &Clinician) -> axum::http::Request<Body> {
+    let id = ShareId::random().unwrap();
+    let key = protocol::ShareKey::generate().unwrap();
+    let wrapped = protocol::wrap_share_key(&clin.secret.public(), &id, &key).unwrap();
+    let body = serde_json::to_vec(&CreateShare {
+        share_id: id,
+        recipient: clin.account.id.clone(),
+        wrapped_key: B64(wrapped),
+        recipient_may_append: false,
+    })
+    .unwrap();
+    dev.req("POST", "/v1/shares", body)
+}
+
+/// Every form of a share's id the tables could hold: raw, hex, base64url, and its pseudonym
+/// (raw and hex).
+fn share_forms(h: &Harness, share: &ShareId) -> Vec<Vec<u8>> {
+    let mut forms = vec![share.as_bytes().to_vec(), hex(share.as_bytes()).into_bytes(), share.to_string().into_bytes()];
+    forms.extend(pseudonym_forms(h, share));
+    forms
+}
+
+/// A share's pseudonym in the audit and erasure tables, raw and hex (as PostgreSQL dumps it).
+fn pseudonym_forms(h: &Harness, share: &ShareId) -> Vec<Vec<u8>> {
+    let sref = companion_server::api::share_ref(&h.state.secret, share);
+    vec![sref.to_vec(), hex(&sref).into_bytes()]
+}
+
+/// The tables holding any of `forms`.
+async fn tables_holding(h: &Harness, forms: &[Vec<u8>]) -> Vec<String> {
+    h.state.flush_audit().await;
+    let mut tables: Vec<String> =
+        all_values(h).await.into_iter().filter(|(_, v)| forms.iter().any(|f| contains(v, f))).map(|(t, _)| t).collect();
+    tables.sort();
+    tables.dedup();
+    tables
+}
+
+/// A client unpairs: afterwards no row of any table holds its device id, its key, its label, or
+/// any id or pseudonym of a share it had (live or erased), audit included; another client of
+/// the same clinician keeps everything; the unpaired device is unknown from then on.
+async fn unpairing_leaves_no_row_of_the_device(h: &Harness) {
+    let clin = h.clinician("unpair@clinic.invalid").await;
+    let mut dev = Device::new();
+    dev.pair_labelled(h, &clin.invite(h).await, Some(b"sealed label 7f3a".to_vec())).await;
+    let mut stays = Device::new();
+    stays.pair(h, &clin.invite(h).await).await;
+    let (kept, kept_key) = stays.share(h).await;
+    let (_, body) = change(&kept_key, &kept, b"stays");
+    let _: Appended = h.json(stays.req("POST", &chunks_path(&kept), body), StatusCode::CREATED).await;
+    let mut forms = vec![dev.id().into_bytes(), dev.key.public_key().to_vec(), b"sealed label 7f3a".to_vec()];
+    let mut shares = Vec::new();
+    for open in [false, true, false] {
+        let (share, key) = dev.share_with(h, open).await;
+        for i in 0..3 {
+            let (_, body) = change(&key, &share, format!("c{i}").as_bytes());
+            let _: Appended = h.json(dev.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
+        }
+        let body = snapshot_body(&key, &share, 2, b"doc");
+        let _: SnapshotStored =
+            h.json(dev.req("PUT", &format!("/v1/shares/{share}/snapshot"), body), StatusCode::OK).await;
+        let _: PullResponse = h.json(clin.req("GET", &chunks_path(&share), vec![]), StatusCode::OK).await;
+        forms.extend(share_forms(h, &share));
+        shares.push(share);
+    }
+    // One of them erased earlier: its tombstone and erasure record go too.
+    assert_eq!(h.status(dev.req("DELETE", &format!("/v1/shares/{}", shares[2]), vec![])).await, StatusCode::NO_CONTENT);
+    let clients: ClientList = h.json(clin.req("GET", "/v1/clients", vec![]), StatusCode::OK).await;
+    assert_eq!(clients.clients.len(), 2);
+    assert!(!tables_holding(h, &forms).await.is_empty());
+    assert_eq!(h.status(dev.req("DELETE", "/v1/devices/me", vec![])).await, StatusCode::NO_CONTENT);
+    assert_eq!(tables_holding(h, &forms).await, Vec::<String>::new(), "rows of the unpaired device remain");
+    // The device is unknown now; the other client keeps everything.
+    assert_eq!(h.status(dev.req("DELETE", "/v1/devices/me", vec![])).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(h.status(dev.req("GET", "/v1/shares", vec![])).await, StatusCode::UNAUTHORIZED);
+    let clients: ClientList = h.json(clin.req("GET", "/v1/clients", vec![]), StatusCode::OK).await;
+    assert_eq!(clients.clients.iter().map(|c| c.device_id.clone()).collect::<Vec<_>>(), [stays.id()]);
+    assert_eq!(clin.shares(h).await.iter().map(|s| s.share_id).collect::<Vec<_>>(), [kept]);
+    assert!(clin.erased(h).await.is_empty());
+    let (chunks, _) = owner_view(h, &stays, &kept).await;
+    assert_eq!(chunks, [(1, false)]);
+}
+
+/// Audit rows naming a share are erased with it; the rest are kept for the retention period
+/// and then purged (the hourly housekeeping and `admin purge` both call this).
+async fn audit_rows_go_with_their_share_and_with_time(h: &Harness) {
+    let clin = h.clinician("audit@clinic.invalid").await;
+    let mut dev = Device::new();
+    dev.pair(h, &clin.invite(h).await).await;
+    let (share, key) = dev.share(h).await;
+    let (_, body) = change(&key, &share, b"x");
+    let _: Appended = h.json(dev.req("POST", &chunks_path(&share), body), StatusCode::CREATED).await;
+    let _: PullResponse = h.json(clin.req("GET", &chunks_path(&share), vec![]), StatusCode::OK).await;
+    let sref = pseudonym_forms(h, &share);
+    assert!(tables_holding(h, &sref).await.contains(&"audit".to_string()));
+    assert_eq!(h.status(dev.req("DELETE", &format!("/v1/shares/{share}"), vec![])).await, StatusCode::NO_CONTENT);
+    // Only the erasure record (which refuses the id from now on) keeps the pseudonym.
+    assert_eq!(tables_holding(h, &sref).await, ["erased"]);
+    let audit_rows = |h: &Harness| {
+        let h = h.state.clone();
+        async move {
+            h.flush_audit().await;
+            h.db.dump_tables().await.unwrap().into_iter().find(|t| t.table == "audit").map(|t| t.values.len()).unwrap()
+        }
+    };
+    assert!(audit_rows(h).await > 0);
+    // Within the retention period nothing goes...
+    let purged = h.state.purge_history(None).await.unwrap();
+    assert_eq!(purged.audit, 0);
+    // ...after it, every older row does.
+    let purged = h.state.purge_history(Some(std::time::Duration::ZERO)).await.unwrap();
+    assert!(purged.audit > 0, "{purged:?}");
+    assert_eq!(audit_rows(h).await, 0);
+}
+
+/// Before redeeming an invite, a client learns whose it is (to compare the fingerprint) without
+/// using it up; unknown, used and guessed invites get one answer, and guessing is limited per
+/// source. The sealed label the client gives travels with the pairing to that clinician only,
+/// exactly as given; the device replaces or removes it, and only for a clinician it is paired with.
+async fn an_invite_is_looked_up_before_use_and_labels_reach_only_their_clinician(h: &Harness) {
+    let clin = h.clinician("label@clinic.invalid").await;
+    let other = h.clinician("label-other@clinic.invalid").await;
+    let invite = clin.invite(h).await;
+    let lookup = |token: &str, source: &str| {
+        from_source(post_json("/v1/invites/lookup", &InviteLookup { invite_token: token.into() }), source)
+    };
+    for _ in 0..2 {
+        let r: Recipient = h.json(lookup(&invite.token, "192.0.2.1"), StatusCode::OK).await;
+        assert_eq!(
+            (r.clinician_id.as_str(), r.fingerprint.as_str()),
+            (clin.account.id.as_str(), invite.fingerprint.as_str())
+        );
+    }
+    let mut dev = Device::new();
+    dev.pair_labelled(h, &invite, Some(b"sealed: Sam".to_vec())).await;
+    let (used, _, used_body) = h.send(lookup(&invite.token, "192.0.2.1")).await;
+    let (unknown, _, unknown_body) = h.send(lookup("no-such-invite", "192.0.2.1")).await;
+    assert_eq!((used, &used_body), (StatusCode::NOT_FOUND, &unknown_body), "used and unknown invites differ");
+    assert_eq!(unknown, StatusCode::NOT_FOUND);
+    // Guessing from one source soon meets its limit; another source is not affected.
+    let statuses: Vec<StatusCode> = {
+        let mut v = Vec::new();
+        for i in 0..12 {
+            v.push(h.status(lookup(&format!("guess-{i}"), "192.0.2.2")).await);
+        }
+        v
+    };
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    assert_eq!(h.status(lookup("guess", "192.0.2.3")).await, StatusCode::NOT_FOUND);
+    // The label reaches the clinician it was given to, as given.
+    let labels = |c: &Clinician| {
+        let req = c.req("GET", "/v1/clients", vec![]);
+        async move {
+            let l: ClientList = h.json(req, StatusCode::OK).await;
+            l.clients.into_iter().map(|c| (c.device_id, c.label.map(|b| b.0))).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(labels(&clin).await, [(dev.id(), Some(b"sealed: Sam".to_vec()))]);
+    assert!(labels(&other).await.is_empty());
+    let set = |clinician_id: &str, label: Option<Vec<u8>>| {
+        let body = serde_json::to_vec(&SetLabel { clinician_id: clinician_id.into(), label: label.map(B64) }).unwrap();
+        dev.req("PUT", "/v1/devices/me/label", body)
+    };
+    assert_eq!(h.status(set(&clin.account.id, Some(b"sealed: S.".to_vec()))).await, StatusCode::NO_CONTENT);
+    assert_eq!(labels(&clin).await, [(dev.id(), Some(b"sealed: S.".to_vec()))]);
+    assert_eq!(h.status(set(&other.account.id, Some(b"x".to_vec()))).await, StatusCode::FORBIDDEN);
+    assert_eq!(h.status(set(&clin.account.id, Some(vec![0; MAX_SEALED_LABEL + 1]))).await, StatusCode::BAD_REQUEST);
+    assert_eq!(h.status(set(&clin.account.id, None)).await, StatusCode::NO_CONTENT);
+    assert_eq!(labels(&clin).await, [(dev.id(), None)]);
+    assert!(labels(&other).await.is_empty());
 }

@@ -125,6 +125,7 @@ async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, r
             let body = serde_json::to_vec(&RegisterDevice {
                 invite_token: invite.token,
                 public_key: B64(key.public_key().to_vec()),
+                label: None,
             })
             .expect("json");
             let (s, b) = send(&http, signed(&key, "POST", &base, "/v1/devices", body)).await;
@@ -137,6 +138,7 @@ async fn setup(state: &Arc<AppState>, base: &str, http: &Http, devices: usize, r
                 share_id: share,
                 recipient: reg.recipient.clinician_id,
                 wrapped_key: B64(protocol::wrap_share_key(&pk, &share, &sk).expect("wrap")),
+                recipient_may_append: false,
             };
             let (s, _) =
                 send(&http, signed(&key, "POST", &base, "/v1/shares", serde_json::to_vec(&cs).expect("json"))).await;

@@ -37,6 +37,40 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// A storage allowance of the server that a write would exceed. The server refuses such a
+/// write with 507 and the allowance's [`Quota::code`] as the error code; nothing is stored, and
+/// the writer keeps its data and tries again later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Quota {
+    /// The bytes one device may keep on the server (chunks and snapshots of all its shares).
+    DeviceStorage,
+    /// How many shares one device may have at once.
+    DeviceShares,
+    /// The bytes all shares addressed to one clinic's clinicians may take.
+    ClinicStorage,
+    /// How many shares may be addressed to one clinic's clinicians at once.
+    ClinicShares,
+}
+
+impl Quota {
+    pub const ALL: [Quota; 4] = [Quota::DeviceStorage, Quota::DeviceShares, Quota::ClinicStorage, Quota::ClinicShares];
+
+    /// The stable error code (`ApiError::error`) of a write refused by this allowance.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Quota::DeviceStorage => "quota_device_storage",
+            Quota::DeviceShares => "quota_device_shares",
+            Quota::ClinicStorage => "quota_clinic_storage",
+            Quota::ClinicShares => "quota_clinic_shares",
+        }
+    }
+
+    /// The allowance an error code names, if it names one.
+    pub fn from_code(code: &str) -> Option<Quota> {
+        Quota::ALL.into_iter().find(|q| q.code() == code)
+    }
+}
+
 // ----- clinicians -------------------------------------------------------------------------
 
 /// Start registering a clinician account (OPAQUE, docs/protocol.md): the admin invite, the
@@ -208,7 +242,26 @@ impl fmt::Debug for InviteResponse {
     }
 }
 
+/// Ask whom a client invite comes from without redeeming it (`POST /v1/invites/lookup`): the
+/// answer is the inviting clinician as a [`Recipient`], so the client compares the key's
+/// fingerprint with the invite's before it uses the invite up. Unknown, used and expired
+/// invites get the same 404.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteLookup {
+    pub invite_token: String,
+}
+
+impl fmt::Debug for InviteLookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InviteLookup(<redacted>)")
+    }
+}
+
 // ----- devices ----------------------------------------------------------------------------
+
+/// The largest sealed label a device may give a pairing, in bytes.
+pub const MAX_SEALED_LABEL: usize = 2048;
 
 /// Redeem a client invite: register (or re-use) this device and pair it with the clinician.
 /// Signed with the device key being registered (proof of possession).
@@ -217,6 +270,11 @@ impl fmt::Debug for InviteResponse {
 pub struct RegisterDevice {
     pub invite_token: String,
     pub public_key: B64,
+    /// The name the client chose, sealed by the client for this clinician (at most
+    /// [`MAX_SEALED_LABEL`] bytes). The server stores it with the pairing and hands it only to
+    /// that clinician; it never parses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<B64>,
 }
 
 impl fmt::Debug for RegisterDevice {
@@ -240,7 +298,34 @@ pub struct DeviceRegistered {
     pub recipient: Recipient,
 }
 
+/// Replace (or, with `null`, remove) the sealed label of this device's pairing with one
+/// clinician (`PUT /v1/devices/me/label`, signed by the device).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetLabel {
+    pub clinician_id: String,
+    pub label: Option<B64>,
+}
+
+/// A client device paired with the clinician asking (`GET /v1/clients`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PairedClient {
+    pub device_id: String,
+    pub paired_at_ms: i64,
+    /// The sealed label the device gave this pairing, exactly as it gave it.
+    pub label: Option<B64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClientList {
+    pub clients: Vec<PairedClient>,
+}
+
 // ----- shares -----------------------------------------------------------------------------
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -249,6 +334,10 @@ pub struct CreateShare {
     pub recipient: String,
     /// The share key, HPKE-wrapped to the recipient (docs/protocol.md).
     pub wrapped_key: B64,
+    /// Whether the recipient may append change chunks (the coping plan, where a clinician
+    /// suggests). Fixed at creation; only the owning device ever snapshots or erases.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub recipient_may_append: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -261,11 +350,27 @@ pub struct ShareInfo {
     /// Coverage of the newest snapshot (0 when none).
     pub snapshot_covers: u64,
     pub created_at_ms: i64,
+    #[serde(default)]
+    pub recipient_may_append: bool,
+}
+
+/// A share addressed to the clinician asking that its client erased (consent withdrawn), and
+/// when: kept for the server's tombstone period, listed only to that clinician, and erased
+/// with the client's device when it unpairs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ErasedShare {
+    pub share_id: ShareId,
+    pub device_id: String,
+    pub erased_at_ms: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShareList {
     pub shares: Vec<ShareInfo>,
+    /// For a clinician: the shares addressed to them that were erased within the tombstone
+    /// period. Always empty for a device.
+    #[serde(default)]
+    pub erased: Vec<ErasedShare>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -286,6 +391,9 @@ pub struct Appended {
 pub struct StoredChunk {
     pub seq: u64,
     pub data: B64,
+    /// Appended by the share's recipient rather than its owning device (as the server saw it).
+    #[serde(default)]
+    pub by_recipient: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -317,4 +425,77 @@ pub struct SnapshotStored {
     pub covers: u64,
     /// How many chunks the server deleted because the snapshot covers them.
     pub removed: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_quota_has_its_own_stable_code() {
+        let codes: Vec<&str> = Quota::ALL.iter().map(|q| q.code()).collect();
+        assert_eq!(
+            codes,
+            ["quota_device_storage", "quota_device_shares", "quota_clinic_storage", "quota_clinic_shares"]
+        );
+        for q in Quota::ALL {
+            assert_eq!(Quota::from_code(q.code()), Some(q));
+        }
+        assert_eq!(Quota::from_code("rate_limited"), None);
+    }
+
+    #[test]
+    fn bodies_of_earlier_clients_and_servers_still_decode() {
+        let id = ShareId([7; 16]);
+        let create: CreateShare =
+            serde_json::from_str(&format!(r#"{{"share_id":"{id}","recipient":"cl_1","wrapped_key":"AQ"}}"#)).unwrap();
+        assert!(!create.recipient_may_append, "a share created without the flag is closed to its recipient");
+        let reg: RegisterDevice = serde_json::from_str(r#"{"invite_token":"t","public_key":"AQ"}"#).unwrap();
+        assert_eq!(reg.label, None);
+        let list: ShareList = serde_json::from_str(&format!(
+            r#"{{"shares":[{{"share_id":"{id}","device_id":"d","recipient":"cl_1","wrapped_key":"AQ","last_seq":3,
+                "snapshot_covers":0,"created_at_ms":5}}]}}"#
+        ))
+        .unwrap();
+        assert!(list.erased.is_empty());
+        assert!(!list.shares[0].recipient_may_append);
+        let pulled: PullResponse =
+            serde_json::from_str(r#"{"snapshot":null,"chunks":[{"seq":1,"data":"AQ"}],"last_seq":1,"more":false}"#)
+                .unwrap();
+        assert!(!pulled.chunks[0].by_recipient);
+    }
+
+    #[test]
+    fn new_fields_are_sent_only_when_they_say_something() {
+        let id = ShareId([7; 16]);
+        let closed = CreateShare {
+            share_id: id,
+            recipient: "cl_1".into(),
+            wrapped_key: B64(vec![1]),
+            recipient_may_append: false,
+        };
+        assert!(
+            !serde_json::to_string(&closed).unwrap().contains("recipient_may_append"),
+            "unchanged for a closed share"
+        );
+        let open = CreateShare { recipient_may_append: true, ..closed };
+        let back: CreateShare = serde_json::from_str(&serde_json::to_string(&open).unwrap()).unwrap();
+        assert!(back.recipient_may_append);
+        let reg = RegisterDevice { invite_token: "t".into(), public_key: B64(vec![1]), label: None };
+        assert_eq!(serde_json::to_string(&reg).unwrap(), r#"{"invite_token":"t","public_key":"AQ"}"#);
+        let labelled = RegisterDevice { label: Some(B64(vec![9; 3])), ..reg };
+        let back: RegisterDevice = serde_json::from_str(&serde_json::to_string(&labelled).unwrap()).unwrap();
+        assert_eq!(back.label, Some(B64(vec![9; 3])));
+        let clear: SetLabel = serde_json::from_str(r#"{"clinician_id":"cl_1","label":null}"#).unwrap();
+        assert_eq!(clear.label, None);
+        assert!(serde_json::from_str::<InviteLookup>(r#"{"invite_token":"t","extra":1}"#).is_err());
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let lookup = InviteLookup { invite_token: "secret-invite-token".into() };
+        assert!(!format!("{lookup:?}").contains("secret"));
+        let reg = RegisterDevice { invite_token: "secret-invite-token".into(), public_key: B64(vec![1]), label: None };
+        assert!(!format!("{reg:?}").contains("secret"));
+    }
 }

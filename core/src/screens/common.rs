@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use crate::error::Error;
+use crate::protocol::wire::Quota;
 use crate::time::LocalStamp;
 
 /// A number on a 0-10 scale the person can tap, with words for its ends.
@@ -146,9 +147,25 @@ pub fn problem_words(e: &Error) -> String {
         }
         Error::Network(_) => "You're offline right now. Everything is saved here and will be sent later.".into(),
         Error::Server { .. } => "The sharing service didn't accept this just now. Your data here is safe.".into(),
+        Error::QuotaReached(q) => quota_words(*q).into(),
         // A clinician's login; the client's screens never log in, but every error has words.
         Error::LoginRefused => "That email and passphrase didn't open the account. Please try again in a few minutes.".into(),
         Error::KeyMismatch => "The code doesn't match your clinician's. Nothing was shared; please ask them for a new invite and compare the code together.".into(),
+    }
+}
+
+/// Why the sharing service stored nothing more, for the person.
+fn quota_words(q: Quota) -> &'static str {
+    match q {
+        Quota::DeviceStorage => {
+            "The sharing service has no more room for what this phone shares. Nothing is lost: it stays here and is sent when there is room."
+        }
+        Quota::DeviceShares => {
+            "You're already sharing as much as the sharing service allows. Stop sharing something you no longer need to, then try again."
+        }
+        Quota::ClinicStorage | Quota::ClinicShares => {
+            "Your clinic's sharing service is full for now. Nothing is lost: it stays here and is sent once the clinic has made room."
+        }
     }
 }
 

@@ -150,9 +150,13 @@ impl<'a> Api<'a> {
 }
 
 fn server_error(status: u16, body: &[u8]) -> Error {
-    let message =
-        serde_json::from_slice::<ApiError>(body).map(|e| e.message).unwrap_or_else(|_| "unexpected answer".into());
-    Error::Server { status, message }
+    let Ok(e) = serde_json::from_slice::<ApiError>(body) else {
+        return Error::Server { status, message: "unexpected answer".into() };
+    };
+    match Quota::from_code(&e.error) {
+        Some(q) => Error::QuotaReached(q),
+        None => Error::Server { status, message: e.message },
+    }
 }
 
 fn chunk_path(s: &Share) -> String {
@@ -171,7 +175,11 @@ impl Store {
             None => DeviceKey::generate()?,
         };
         let api = Api::new(transport, &invite.server, DeviceKey::from_pkcs8(&key.pkcs8())?);
-        let body = RegisterDevice { invite_token: invite.token.clone(), public_key: B64(key.public_key().to_vec()) };
+        let body = RegisterDevice {
+            invite_token: invite.token.clone(),
+            public_key: B64(key.public_key().to_vec()),
+            label: None,
+        };
         let reg: DeviceRegistered = api.json("POST", "/v1/devices", Some(&body), &[201])?;
         let pk = <[u8; 32]>::try_from(reg.recipient.public_key.0.as_slice())
             .map_err(|_| Error::Server { status: 201, message: "the clinician's key is malformed".into() })?;
@@ -281,8 +289,13 @@ fn sync_share(store: &Store, api: &Api<'_>, pairing: &Pairing, mut s: Share, rep
     if !s.created_on_server {
         let wrapped =
             protocol::wrap_share_key(&RecipientPublic(pairing.clinician_public_key), &s.share_id(), &s.share_key())?;
-        let body =
-            CreateShare { share_id: s.share_id(), recipient: pairing.clinician_id.clone(), wrapped_key: B64(wrapped) };
+        let body = CreateShare {
+            share_id: s.share_id(),
+            recipient: pairing.clinician_id.clone(),
+            wrapped_key: B64(wrapped),
+            // The clinician suggests plan edits; every other share is the client's alone.
+            recipient_may_append: s.category == Category::CopingPlan,
+        };
         let _: ShareInfo = api.json("POST", "/v1/shares", Some(&body), &[200, 201])?;
         s.created_on_server = true;
         save_share(store, &s)?;

@@ -59,9 +59,9 @@ async fn invite_is_open(st: &AppState, token: &str) -> ApiResult<()> {
     if token.is_empty() || token.len() > 128 {
         return Err(invite_refused());
     }
-    match st.db.invite_is_open(&hash_token(token), InviteKind::Clinician, st.now_ms()).await? {
-        true => Ok(()),
-        false => Err(invite_refused()),
+    match st.db.peek_invite(&hash_token(token), InviteKind::Clinician, st.now_ms()).await? {
+        Some(_) => Ok(()),
+        None => Err(invite_refused()),
     }
 }
 

@@ -27,10 +27,11 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use companion_core::protocol::wire::ApiError;
+use companion_core::protocol::wire::{ApiError, Quota};
 
 use crate::db::{AuditEntry, Db, DbError};
 use crate::metrics::Metrics;
+use crate::quota::{QuotaLimits, UsageBook};
 use crate::ratelimit::{LoginLimits, RateLimiter};
 use crate::workpool::WorkPool;
 use companion_core::protocol::opaque::{ServerKeys, ServerLoginState};
@@ -62,7 +63,16 @@ pub struct ApiConfig {
     /// refused as busy.
     pub login_threads: usize,
     pub login_queue: usize,
+    /// Storage allowances per device and per clinic.
+    pub quotas: QuotaLimits,
+    /// How long a recipient is told of an erased share (its tombstone lives).
+    pub tombstone_ttl: Duration,
+    /// How long audit rows are kept.
+    pub audit_retention: Duration,
 }
+
+/// A day.
+const DAY: Duration = Duration::from_secs(24 * 3600);
 
 impl Default for ApiConfig {
     fn default() -> Self {
@@ -77,15 +87,21 @@ impl Default for ApiConfig {
             client_ip_header: None,
             login_threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             login_queue: 64,
+            quotas: QuotaLimits::default(),
+            tombstone_ttl: 90 * DAY,
+            audit_retention: 180 * DAY,
         }
     }
 }
 
-/// Who may reach a share: fixed when the share is created, so it can be cached.
+/// Who may reach a share and how: fixed when the share is created, so it can be cached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShareAccess {
     pub device_id: String,
     pub clinician_id: String,
+    /// The recipient's clinic (its storage allowance is charged).
+    pub clinic_id: String,
+    pub recipient_may_append: bool,
 }
 
 /// Where a request comes from (an address, as text), for the login limits.
@@ -102,6 +118,12 @@ pub struct AppState {
     pub metrics: Metrics,
     pub limiter: RateLimiter,
     pub login_limits: LoginLimits,
+    /// Invite lookups per source (unauthenticated, naming a secret).
+    pub invite_lookups: RateLimiter,
+    /// Storage used per device and clinic, against [`ApiConfig::quotas`].
+    pub usage: UsageBook,
+    /// What the connection layer counts ([`crate::serve`]), for `/metrics`.
+    pub conn_stats: Arc<crate::serve::ConnStats>,
     /// The bounded pool for the login's CPU work.
     pub work: WorkPool,
     /// Device public keys never change once registered.
@@ -149,6 +171,7 @@ impl AppState {
                 .map_err(|_| DbError::Storage("the stored OPAQUE keys are damaged".into()))?,
         );
         let limiter = RateLimiter::new(config.rate_per_sec, config.rate_burst);
+        let usage = UsageBook::new(config.quotas);
         let work = WorkPool::new(config.login_threads, config.login_queue);
         let (audit_tx, audit_rx) = mpsc::unbounded_channel();
         let st = Arc::new(AppState {
@@ -159,6 +182,9 @@ impl AppState {
             metrics: Metrics::default(),
             limiter,
             login_limits: LoginLimits::default(),
+            invite_lookups: RateLimiter::new(1.0 / 6.0, 10.0),
+            usage,
+            conn_stats: Arc::default(),
             work,
             device_keys: RwLock::new(HashMap::new()),
             shares: RwLock::new(HashMap::new()),
@@ -204,6 +230,27 @@ impl AppState {
             .await
             .map_err(|_| ApiFailure::busy())?
             .map_err(|_| ApiFailure::bad_request("request: not an OPAQUE login request"))
+    }
+
+    /// Drop what is cached of an unpaired device: its key and its shares.
+    pub(crate) fn forget_device(&self, device: &str, shares: &[[u8; 16]]) {
+        if let Ok(mut m) = self.device_keys.write() {
+            m.remove(device);
+        }
+        if let Ok(mut m) = self.shares.write() {
+            for s in shares {
+                m.remove(s);
+            }
+        }
+    }
+
+    /// Delete audit rows and tombstones past their periods (housekeeping and the admin
+    /// command); `audit_retention` overrides the configured one.
+    pub async fn purge_history(&self, audit_retention: Option<Duration>) -> Result<crate::db::Purged, DbError> {
+        let now = self.now_ms();
+        let before = |d: Duration| now.saturating_sub(i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let audit = audit_retention.unwrap_or(self.config.audit_retention);
+        self.db.purge_history(before(audit), before(self.config.tombstone_ttl)).await
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -263,6 +310,16 @@ impl ApiFailure {
         f.retry_after = Some(wait.as_secs().max(1));
         f
     }
+    /// 507: a storage allowance would be exceeded; the code names which.
+    pub fn quota(q: Quota) -> Self {
+        let message = match q {
+            Quota::DeviceStorage => "this device has used up its storage on this server",
+            Quota::DeviceShares => "this device has as many shares as this server allows",
+            Quota::ClinicStorage => "the clinic has used up its storage on this server",
+            Quota::ClinicShares => "the clinic has as many shares as this server allows",
+        };
+        Self::new(StatusCode::INSUFFICIENT_STORAGE, q.code(), message)
+    }
     /// 503: the bounded work pool is full.
     pub fn busy() -> Self {
         let mut f = Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "the server is busy; try again in a moment");
@@ -300,8 +357,9 @@ async fn healthz(State(st): State<Arc<AppState>>) -> Response {
     }
 }
 
+/// `GET /metrics`: served only by [`metrics_router`], on its own listener.
 async fn metrics(State(st): State<Arc<AppState>>) -> Response {
-    let body = st.metrics.render(st.db.backend());
+    let body = st.metrics.render(st.db.backend(), &st.conn_stats);
     ([("content-type", "text/plain; version=0.0.4")], body).into_response()
 }
 
@@ -367,7 +425,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/clinicians/upgrade/finish", post(legacy::upgrade_finish))
         .route("/v1/me", get(clinicians::me))
         .route("/v1/invites", post(clinicians::create_invite))
+        .route("/v1/invites/lookup", post(devices::lookup_invite))
+        .route("/v1/clients", get(devices::clients))
         .route("/v1/devices", post(devices::register))
+        .route("/v1/devices/me", delete(devices::unpair))
+        .route("/v1/devices/me/label", put(devices::set_label))
         .route("/v1/shares", post(shares::create).get(shares::list))
         .route("/v1/shares/{id}", delete(shares::erase))
         .route("/v1/shares/{id}/chunks", get(shares::pull))
@@ -379,12 +441,21 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
         .merge(small)
         .merge(large)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(Arc::clone(&state), observe))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), client_source))
+        .layer(middleware::from_fn(headers))
+        .with_state(state)
+}
+
+/// The metrics endpoint alone, for its own listener (loopback by default): request counts and
+/// latencies are for the operator, not for anyone who can reach the API.
+pub fn metrics_router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
         .layer(middleware::from_fn(headers))
         .with_state(state)
 }

@@ -7,11 +7,11 @@ use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::Json;
-use companion_core::protocol::envelope::{parse_chunk_header, ChunkKind};
+use companion_core::protocol::envelope::{parse_chunk_header, ChunkKind, MAX_SEALED_CHUNK};
 use companion_core::protocol::keys::WRAPPED_SHARE_KEY_LEN;
 use companion_core::protocol::wire::{
-    AppendChunk, Appended, CreateShare, PullResponse, PutSnapshot, ShareInfo, ShareList, SnapshotStored, StoredChunk,
-    StoredSnapshot, B64,
+    AppendChunk, Appended, CreateShare, ErasedShare, PullResponse, PutSnapshot, ShareInfo, ShareList, SnapshotStored,
+    StoredChunk, StoredSnapshot, B64,
 };
 use companion_core::protocol::{ProtocolError, ShareId};
 use serde::Deserialize;
@@ -20,7 +20,8 @@ use super::auth::{self, share_ref, Caller};
 use super::clinicians::parse_json;
 use super::devices::request_path;
 use super::{ApiFailure, ApiResult, AppState, ShareAccess};
-use crate::db::{AppendOutcome, DbError, NewSnapshot, ShareRow, SnapshotOutcome};
+use crate::db::{AppendOutcome, DbError, NewSnapshot, ShareRow, SnapshotOutcome, Tombstone, Writer};
+use crate::quota::Charge;
 
 const DEFAULT_LIMIT: u32 = 500;
 const MAX_LIMIT: u32 = 1000;
@@ -34,7 +35,12 @@ fn info(s: &ShareRow) -> ShareInfo {
         last_seq: s.last_seq,
         snapshot_covers: s.snapshot_covers,
         created_at_ms: s.created_ms,
+        recipient_may_append: s.recipient_may_append,
     }
+}
+
+fn erased(t: &Tombstone) -> ErasedShare {
+    ErasedShare { share_id: ShareId(t.share_id), device_id: t.device_id.clone(), erased_at_ms: t.erased_ms }
 }
 
 fn parse_share_id(text: &str) -> ApiResult<ShareId> {
@@ -51,7 +57,13 @@ fn chunk_failure(e: ProtocolError) -> ApiFailure {
 }
 
 /// Check the caller may reach a share: 400 bad id, 410 erased, 404 unknown, 403 not theirs.
-async fn reachable(st: &AppState, caller: &Caller, id: &ShareId, action: &'static str) -> ApiResult<ShareAccess> {
+/// Returns who the share is to, and whether the caller is its owner or its recipient.
+async fn reachable(
+    st: &AppState,
+    caller: &Caller,
+    id: &ShareId,
+    action: &'static str,
+) -> ApiResult<(ShareAccess, Writer)> {
     let sref = share_ref(&st.secret, id);
     let refuse = |f: ApiFailure| async move {
         st.audit(&caller.actor(), action, Some(sref), f.status).await;
@@ -67,21 +79,30 @@ async fn reachable(st: &AppState, caller: &Caller, id: &ShareId, action: &'stati
             let Some(share) = st.db.share(id.as_bytes()).await? else {
                 return refuse(ApiFailure::not_found("share")).await;
             };
-            let a = ShareAccess { device_id: share.device_id, clinician_id: share.clinician_id };
+            let clinic_id = st.db.clinician_by_id(&share.clinician_id).await?.map(|c| c.clinic_id).unwrap_or_default();
+            let a = ShareAccess {
+                device_id: share.device_id,
+                clinician_id: share.clinician_id,
+                clinic_id,
+                recipient_may_append: share.recipient_may_append,
+            };
             if let Ok(mut m) = st.shares.write() {
                 m.insert(*id.as_bytes(), a.clone());
             }
             a
         }
     };
-    let allowed = match caller {
-        Caller::Device(d) => &access.device_id == d,
-        Caller::Clinician(c) => access.clinician_id == c.id,
+    let party = match caller {
+        Caller::Device(d) if &access.device_id == d => Writer::Owner,
+        Caller::Clinician(c) if access.clinician_id == c.id => Writer::Recipient,
+        _ => return refuse(ApiFailure::forbidden()).await,
     };
-    if !allowed {
-        return refuse(ApiFailure::forbidden()).await;
-    }
-    Ok(access)
+    Ok((access, party))
+}
+
+/// 403 for a recipient writing where the owner did not let them.
+fn owner_only(what: &str) -> ApiFailure {
+    ApiFailure::new(StatusCode::FORBIDDEN, "owner_only", format!("only the device that shares this may {what}"))
 }
 
 /// The share vanished under a cached entry (erased by another process): say so precisely.
@@ -114,14 +135,18 @@ pub async fn create(
         st.audit(&actor, "create_share", Some(sref), StatusCode::GONE).await;
         return Err(ApiFailure::gone());
     }
-    if !st.db.is_paired(&device, &req.recipient).await? {
+    let recipient = match st.db.is_paired(&device, &req.recipient).await? {
+        true => st.db.clinician_by_id(&req.recipient).await?,
+        false => None,
+    };
+    let Some(recipient) = recipient else {
         st.audit(&actor, "create_share", Some(sref), StatusCode::FORBIDDEN).await;
         return Err(ApiFailure::new(
             StatusCode::FORBIDDEN,
             "not_paired",
             "this device is not paired with that clinician",
         ));
-    }
+    };
     let row = ShareRow {
         id: *req.share_id.as_bytes(),
         device_id: device,
@@ -130,15 +155,25 @@ pub async fn create(
         last_seq: 0,
         snapshot_covers: 0,
         created_ms: st.now_ms(),
+        recipient_may_append: req.recipient_may_append,
+    };
+    let charge = Charge { device: &row.device_id, clinic: &recipient.clinic_id, bytes: 0, shares: 1, grace: 0 };
+    let reservation = match st.usage.reserve(st.db.as_ref(), charge).await? {
+        Ok(r) => r,
+        Err(q) => {
+            st.audit(&actor, "create_share", Some(sref), ApiFailure::quota(q).status).await;
+            return Err(ApiFailure::quota(q));
+        }
     };
     match st.db.create_share(&row).await {
-        Ok(()) => {}
+        Ok(()) => reservation.keep(),
         Err(DbError::Conflict(_)) => {
             // A retried create by the same device is fine; anything else is a conflict.
             if let Some(existing) = st.db.share(&row.id).await? {
                 if existing.device_id == row.device_id
                     && existing.clinician_id == row.clinician_id
                     && existing.wrapped_key == row.wrapped_key
+                    && existing.recipient_may_append == row.recipient_may_append
                 {
                     return Ok((StatusCode::OK, Json(info(&existing))));
                 }
@@ -160,12 +195,12 @@ pub async fn list(
     headers: HeaderMap,
 ) -> ApiResult<Json<ShareList>> {
     let caller = auth::caller(&st, &method, &request_path(&uri), &headers, b"").await?;
-    let rows = match &caller {
-        Caller::Device(d) => st.db.shares_of_device(d).await?,
-        Caller::Clinician(c) => st.db.shares_of_clinician(&c.id).await?,
+    let (rows, tombstones) = match &caller {
+        Caller::Device(d) => (st.db.shares_of_device(d).await?, Vec::new()),
+        Caller::Clinician(c) => (st.db.shares_of_clinician(&c.id).await?, st.db.tombstones_of_clinician(&c.id).await?),
     };
     st.audit(&caller.actor(), "list_shares", None, StatusCode::OK).await;
-    Ok(Json(ShareList { shares: rows.iter().map(info).collect() }))
+    Ok(Json(ShareList { shares: rows.iter().map(info).collect(), erased: tombstones.iter().map(erased).collect() }))
 }
 
 /// `POST /v1/shares/{id}/chunks`: append one sealed change chunk (idempotent by chunk id).
@@ -184,10 +219,29 @@ pub async fn append(
     if header.kind != ChunkKind::Change {
         return Err(ApiFailure::bad_request("snapshots go to PUT /v1/shares/{id}/snapshot"));
     }
-    reachable(&st, &caller, &id, "append").await?;
+    let (access, party) = reachable(&st, &caller, &id, "append").await?;
     let sref = share_ref(&st.secret, &id);
-    let (status, appended) = match st.db.append(id.as_bytes(), header.chunk_id.as_bytes(), req.chunk.0).await? {
+    if party == Writer::Recipient && !access.recipient_may_append {
+        st.audit(&caller.actor(), "append", Some(sref), StatusCode::FORBIDDEN).await;
+        return Err(owner_only("write to it"));
+    }
+    let charge = Charge {
+        device: &access.device_id,
+        clinic: &access.clinic_id,
+        bytes: req.chunk.0.len() as u64,
+        shares: 0,
+        grace: 0,
+    };
+    let reservation = match st.usage.reserve(st.db.as_ref(), charge).await? {
+        Ok(r) => r,
+        Err(q) => {
+            st.audit(&caller.actor(), "append", Some(sref), ApiFailure::quota(q).status).await;
+            return Err(ApiFailure::quota(q));
+        }
+    };
+    let (status, appended) = match st.db.append(id.as_bytes(), header.chunk_id.as_bytes(), req.chunk.0, party).await? {
         AppendOutcome::Stored(seq) => {
+            reservation.keep();
             st.metrics.appends.inc();
             (StatusCode::CREATED, Appended { seq, created: true })
         }
@@ -227,14 +281,18 @@ pub async fn pull(
     st.audit(&caller.actor(), "pull", Some(share_ref(&st.secret, &id)), StatusCode::OK).await;
     Ok(Json(PullResponse {
         snapshot: p.snapshot.map(|(covers, data)| StoredSnapshot { covers, data: B64(data) }),
-        chunks: p.chunks.into_iter().map(|(seq, data)| StoredChunk { seq, data: B64(data) }).collect(),
+        chunks: p
+            .chunks
+            .into_iter()
+            .map(|c| StoredChunk { seq: c.seq, data: B64(c.data), by_recipient: c.by == Writer::Recipient })
+            .collect(),
         last_seq: p.last_seq,
         more: p.more,
     }))
 }
 
-/// `PUT /v1/shares/{id}/snapshot`: store a sealed snapshot covering up to N, and delete
-/// exactly the chunks it covers.
+/// `PUT /v1/shares/{id}/snapshot` (the owning device): store a sealed snapshot covering up to
+/// N, and delete exactly the chunks it covers.
 pub async fn snapshot(
     State(st): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -250,13 +308,29 @@ pub async fn snapshot(
     if header.kind != ChunkKind::Snapshot {
         return Err(ApiFailure::bad_request("change chunks go to POST /v1/shares/{id}/chunks"));
     }
-    reachable(&st, &caller, &id, "snapshot").await?;
+    let (access, party) = reachable(&st, &caller, &id, "snapshot").await?;
     let sref = share_ref(&st.secret, &id);
+    if party == Writer::Recipient {
+        st.audit(&caller.actor(), "snapshot", Some(sref), StatusCode::FORBIDDEN).await;
+        return Err(owner_only("compact it"));
+    }
+    let bytes = req.snapshot.0.len() as u64;
+    let grace = MAX_SEALED_CHUNK as u64;
+    let charge = Charge { device: &access.device_id, clinic: &access.clinic_id, bytes, shares: 0, grace };
+    let reservation = match st.usage.reserve(st.db.as_ref(), charge).await? {
+        Ok(r) => r,
+        Err(q) => {
+            st.audit(&caller.actor(), "snapshot", Some(sref), ApiFailure::quota(q).status).await;
+            return Err(ApiFailure::quota(q));
+        }
+    };
     let snapshot =
         NewSnapshot { share: id.as_bytes(), covers: header.covers_seq, chunk_id: header.chunk_id.as_bytes() };
     let out = st.db.put_snapshot(snapshot, req.snapshot.0).await?;
     let (status, result) = match out {
-        SnapshotOutcome::Stored { removed } => {
+        SnapshotOutcome::Stored { removed, freed } => {
+            reservation.keep();
+            st.usage.freed(&access.device_id, &access.clinic_id, crate::db::Freed { bytes: freed, shares: 0 });
             (StatusCode::OK, Ok(SnapshotStored { covers: header.covers_seq, removed }))
         }
         SnapshotOutcome::Existing => (StatusCode::OK, Ok(SnapshotStored { covers: header.covers_seq, removed: 0 })),
@@ -277,8 +351,9 @@ pub async fn snapshot(
     result.map(Json)
 }
 
-/// `DELETE /v1/shares/{id}` (the owning device): erase everything of the share. Repeating it
-/// after success is fine (a lost response must not leave the client stuck).
+/// `DELETE /v1/shares/{id}` (the owning device): erase everything of the share and its audit
+/// rows, and leave its recipient a tombstone. Repeating it after success is fine (a lost
+/// response must not leave the client stuck).
 pub async fn erase(
     State(st): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -291,16 +366,26 @@ pub async fn erase(
     let actor = format!("device:{device}");
     let sref = share_ref(&st.secret, &id);
     if st.db.is_erased(&sref).await? {
-        st.audit(&actor, "erase", Some(sref), StatusCode::NO_CONTENT).await;
+        st.audit(&actor, "erase", None, StatusCode::NO_CONTENT).await;
         return Ok(StatusCode::NO_CONTENT);
     }
     let caller = Caller::Device(device);
-    reachable(&st, &caller, &id, "erase").await?;
-    st.db.erase(id.as_bytes(), &sref, st.now_ms()).await?;
+    let (access, _) = reachable(&st, &caller, &id, "erase").await?;
+    // Entries already queued that name the share are written first, so the erasure takes them
+    // too (later ones are dropped once the share is erased).
+    st.flush_audit().await;
+    let tombstone = Tombstone {
+        share_id: *id.as_bytes(),
+        device_id: access.device_id.clone(),
+        clinician_id: access.clinician_id.clone(),
+        erased_ms: st.now_ms(),
+    };
+    let freed = st.db.erase(&sref, &tombstone).await?;
     if let Ok(mut m) = st.shares.write() {
         m.remove(id.as_bytes());
     }
+    st.usage.freed(&access.device_id, &access.clinic_id, freed);
     st.metrics.erasures.inc();
-    st.audit(&actor, "erase", Some(sref), StatusCode::NO_CONTENT).await;
+    st.audit(&actor, "erase", None, StatusCode::NO_CONTENT).await;
     Ok(StatusCode::NO_CONTENT)
 }

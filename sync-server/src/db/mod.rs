@@ -166,6 +166,80 @@ pub struct ShareRow {
     pub last_seq: u64,
     pub snapshot_covers: u64,
     pub created_ms: i64,
+    /// The owner let the recipient append (the coping plan); fixed at creation.
+    pub recipient_may_append: bool,
+}
+
+/// Which of a share's two parties wrote a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    Owner,
+    Recipient,
+}
+
+/// One stored chunk as a pull returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PulledChunk {
+    pub seq: u64,
+    pub data: Vec<u8>,
+    pub by: Writer,
+}
+
+/// A share addressed to a clinician that its client erased: kept for the tombstone period so
+/// the clinician learns of it, and erased with the device when it unpairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tombstone {
+    pub share_id: [u8; 16],
+    pub device_id: String,
+    pub clinician_id: String,
+    pub erased_ms: i64,
+}
+
+/// A device paired with a clinician, and the sealed label it gave that pairing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRow {
+    pub device_id: String,
+    pub paired_ms: i64,
+    pub label: Option<Vec<u8>>,
+}
+
+/// Whose stored bytes and shares to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageOf<'a> {
+    /// The shares a device owns.
+    Device(&'a str),
+    /// The shares addressed to any clinician of a clinic.
+    Clinic(&'a str),
+}
+
+/// Bytes stored (sealed chunks and snapshots) and shares held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub bytes: u64,
+    pub shares: u64,
+}
+
+/// What an erasure or an unpairing removed: the bytes of chunks and snapshots, and the shares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Freed {
+    pub bytes: u64,
+    pub shares: u64,
+}
+
+/// What unpairing a device did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnpairOutcome {
+    Done(Freed),
+    /// The device's shares are not the ones given (one was created or erased meanwhile):
+    /// nothing changed; look again and retry.
+    Changed,
+}
+
+/// What the housekeeping of history removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub audit: u64,
+    pub tombstones: u64,
 }
 
 /// What an append did.
@@ -181,7 +255,7 @@ pub enum AppendOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct Pulled {
     pub snapshot: Option<(u64, Vec<u8>)>,
-    pub chunks: Vec<(u64, Vec<u8>)>,
+    pub chunks: Vec<PulledChunk>,
     pub last_seq: u64,
     pub more: bool,
 }
@@ -191,6 +265,8 @@ pub struct Pulled {
 pub enum SnapshotOutcome {
     Stored {
         removed: u64,
+        /// Bytes no longer stored: the replaced snapshot and the chunks removed.
+        freed: u64,
     },
     /// The same snapshot (same chunk id) was already stored.
     Existing,
@@ -215,6 +291,9 @@ pub struct AuditEntry {
 pub trait Storage: Send + Sync {
     /// `"sqlite"` or `"postgres"` (for metrics and logs).
     fn backend(&self) -> &'static str;
+    /// Whether other server processes may write this storage too (PostgreSQL): then what a
+    /// process keeps in memory about it (storage counts) must be refreshed from time to time.
+    fn shared_by_processes(&self) -> bool;
 
     /// A server-wide value under `name` (`secret`, `opaque`), set to `fresh` on first use.
     async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>>;
@@ -223,8 +302,8 @@ pub trait Storage: Send + Sync {
     async fn clinic_exists(&self, id: &str) -> DbResult<bool>;
 
     async fn create_invite(&self, invite: &NewInvite<'_>) -> DbResult<()>;
-    /// Whether an invite exists, has this kind, is unexpired and unused (without using it).
-    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool>;
+    /// An invite that exists, has this kind, is unexpired and unused, without using it.
+    async fn peek_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>>;
     /// Use an invite once: returns it if it exists, has this kind, is unexpired and unused.
     async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>>;
 
@@ -252,10 +331,21 @@ pub trait Storage: Send + Sync {
     async fn delete_session(&self, token_hash: &[u8; 32]) -> DbResult<()>;
 
     /// Register a device key (idempotent for the same key; a different key under the same id
-    /// is a conflict) and pair it with a clinician.
-    async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()>;
+    /// is a conflict) and pair it with a clinician, with the sealed label it gave (a label
+    /// given again replaces the pairing's; none keeps it).
+    async fn register_device(&self, device: &NewDevice<'_>) -> DbResult<()>;
     async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>>;
     async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool>;
+    /// Replace (or with `None` remove) the label of a pairing; false when not paired.
+    async fn set_label(&self, device_id: &str, clinician_id: &str, label: Option<Vec<u8>>) -> DbResult<bool>;
+    /// The devices paired with a clinician, oldest pairing first.
+    async fn clients_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ClientRow>>;
+    /// Erase a device and everything of it, in one transaction: its shares with their chunks,
+    /// snapshots and wrapped keys, its pairings and labels, its nonces, the tombstones of its
+    /// erased shares, the erasure records among `share_refs`, and every audit row it made or
+    /// that names one of `share_refs`. Refused as [`UnpairOutcome::Changed`] unless the device's
+    /// shares are exactly `shares` (so that every share's pseudonym is in `share_refs`).
+    async fn unpair(&self, device: &Unpairing<'_>) -> DbResult<UnpairOutcome>;
     /// Record a request nonce; false when it was already used (a replay).
     async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool>;
 
@@ -265,20 +355,32 @@ pub trait Storage: Send + Sync {
     async fn shares_of_device(&self, device_id: &str) -> DbResult<Vec<ShareRow>>;
     async fn shares_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ShareRow>>;
     /// Append a sealed change chunk with the next sequence number (idempotent by chunk id).
-    async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome>;
+    async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>, by: Writer)
+        -> DbResult<AppendOutcome>;
     /// The snapshot (when `after` is below its coverage) and the chunks after it, bounded by
     /// `limit` and [`MAX_PULL_BYTES`].
     async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled>;
     /// Store a snapshot covering `covers` and delete exactly the chunks it covers.
     async fn put_snapshot(&self, snapshot: NewSnapshot<'_>, data: Vec<u8>) -> DbResult<SnapshotOutcome>;
-    /// Delete every chunk, snapshot and the wrapped key of a share, and remember only its
-    /// pseudonym so the id is refused from now on.
-    async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()>;
+    /// Delete every chunk, snapshot and the wrapped key of a share and every audit row naming
+    /// it, remember its pseudonym so the id is refused from now on, and leave its recipient a
+    /// tombstone; one transaction. Nothing is freed when there is no such share.
+    async fn erase(&self, share_ref: &[u8; 32], tombstone: &Tombstone) -> DbResult<Freed>;
+    /// The tombstones left for a clinician, oldest first.
+    async fn tombstones_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<Tombstone>>;
+    /// The tombstones of the shares a device erased.
+    async fn tombstones_of_device(&self, device_id: &str) -> DbResult<Vec<Tombstone>>;
+    /// Bytes and shares held by a device or by a clinic's recipients.
+    async fn usage(&self, of: UsageOf<'_>) -> DbResult<Usage>;
 
-    /// Append audit entries (in one transaction).
+    /// Append audit entries (in one transaction). An entry naming a share that is erased by
+    /// then is dropped: an erased share's audit rows go with it.
     async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()>;
     /// Delete expired nonces, sessions, login attempts and tickets.
     async fn purge_expired(&self, now: i64) -> DbResult<()>;
+    /// Delete audit rows older than `audit_before` and tombstones older than
+    /// `tombstones_before` (milliseconds since the epoch).
+    async fn purge_history(&self, audit_before: i64, tombstones_before: i64) -> DbResult<Purged>;
     /// Every table with every stored value (for tests that check erasure with SQL).
     async fn dump_tables(&self) -> DbResult<Vec<TableDump>>;
 }
@@ -295,6 +397,25 @@ pub struct NewInvite<'a> {
     pub clinician_id: Option<&'a str>,
     pub created_ms: i64,
     pub expires_ms: i64,
+}
+
+/// A device to register and pair.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDevice<'a> {
+    pub id: &'a str,
+    pub public_key: &'a [u8; 32],
+    pub clinician_id: &'a str,
+    pub label: Option<&'a [u8]>,
+    pub now: i64,
+}
+
+/// A device to unpair: its id, the shares it owns now (and their pseudonyms), and the
+/// pseudonyms of the shares it erased that still have tombstones.
+#[derive(Debug, Clone, Copy)]
+pub struct Unpairing<'a> {
+    pub device_id: &'a str,
+    pub shares: &'a [[u8; 16]],
+    pub share_refs: &'a [[u8; 32]],
 }
 
 /// A snapshot to store: its share, what it covers and its chunk id (from its sealed header).

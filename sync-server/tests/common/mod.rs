@@ -52,25 +52,45 @@ pub async fn fresh_pg_schema(url: &str) -> String {
     format!("{url}{sep}options=-csearch_path%3D{schema}")
 }
 
+/// The configuration every harness starts from.
+pub fn test_config() -> ApiConfig {
+    ApiConfig {
+        public_url: "https://sync.test.invalid".into(),
+        client_ip_header: Some(SOURCE_HEADER.into()),
+        ..ApiConfig::default()
+    }
+}
+
 impl Harness {
     pub async fn sqlite() -> Harness {
+        Self::sqlite_with(test_config()).await
+    }
+
+    pub async fn sqlite_with(config: ApiConfig) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let db = companion_server::open_db(None, dir.path()).await.unwrap();
-        Self::with(db, Backend::Sqlite(dir)).await
+        Self::with(db, Backend::Sqlite(dir), config).await
     }
 
     pub async fn postgres(url: &str) -> Harness {
-        let scoped = fresh_pg_schema(url).await;
-        let db = companion_server::open_db(Some(&scoped), std::path::Path::new("/nonexistent")).await.unwrap();
-        Self::with(db, Backend::Postgres(scoped)).await
+        Self::postgres_with(url, test_config()).await
     }
 
-    async fn with(db: Db, backend: Backend) -> Harness {
-        let config = ApiConfig {
-            public_url: "https://sync.test.invalid".into(),
-            client_ip_header: Some(SOURCE_HEADER.into()),
-            ..ApiConfig::default()
-        };
+    pub async fn postgres_with(url: &str, config: ApiConfig) -> Harness {
+        let scoped = fresh_pg_schema(url).await;
+        let db = companion_server::open_db(Some(&scoped), std::path::Path::new("/nonexistent")).await.unwrap();
+        Self::with(db, Backend::Postgres(scoped), config).await
+    }
+
+    /// A fresh server on the same kind of storage as this one, with another configuration.
+    pub async fn same_kind(&self, config: ApiConfig) -> Harness {
+        match &self.backend {
+            Backend::Sqlite(_) => Self::sqlite_with(config).await,
+            Backend::Postgres(_) => Self::postgres_with(&postgres_url().unwrap(), config).await,
+        }
+    }
+
+    async fn with(db: Db, backend: Backend, config: ApiConfig) -> Harness {
         let state = AppState::new(db, config).await.unwrap();
         Harness { app: router(Arc::clone(&state)), state, backend }
     }
@@ -260,6 +280,12 @@ impl Clinician {
         let l: ShareList = h.json(self.req("GET", "/v1/shares", vec![]), StatusCode::OK).await;
         l.shares
     }
+
+    /// The shares addressed to this clinician that their clients erased (tombstones).
+    pub async fn erased(&self, h: &Harness) -> Vec<ErasedShare> {
+        let l: ShareList = h.json(self.req("GET", "/v1/shares", vec![]), StatusCode::OK).await;
+        l.erased
+    }
 }
 
 /// A client device.
@@ -293,9 +319,15 @@ impl Device {
 
     /// Redeem an invite and check the clinician's key against its fingerprint.
     pub async fn pair(&mut self, h: &Harness, invite: &protocol::Invite) {
+        self.pair_labelled(h, invite, None).await
+    }
+
+    /// Redeem an invite giving a sealed label (any bytes: the server never parses it).
+    pub async fn pair_labelled(&mut self, h: &Harness, invite: &protocol::Invite, label: Option<Vec<u8>>) {
         let body = serde_json::to_vec(&RegisterDevice {
             invite_token: invite.token.clone(),
             public_key: B64(self.key.public_key().to_vec()),
+            label: label.map(B64),
         })
         .unwrap();
         let r: DeviceRegistered = h.json(self.req("POST", "/v1/devices", body), StatusCode::CREATED).await;
@@ -308,8 +340,15 @@ impl Device {
         self.recipient = Some(r.recipient);
     }
 
-    /// Create a share for the paired clinician; returns its id and key.
+    /// Create a share for the paired clinician that only this device writes; returns its id and
+    /// key.
     pub async fn share(&self, h: &Harness) -> (ShareId, ShareKey) {
+        self.share_with(h, false).await
+    }
+
+    /// Create a share for the paired clinician, letting them append (as for the coping plan)
+    /// or not.
+    pub async fn share_with(&self, h: &Harness, recipient_may_append: bool) -> (ShareId, ShareKey) {
         let rec = self.recipient.as_ref().unwrap();
         let id = ShareId::random().unwrap();
         let key = ShareKey::generate().unwrap();
@@ -319,9 +358,11 @@ impl Device {
             share_id: id,
             recipient: rec.clinician_id.clone(),
             wrapped_key: B64(wrapped),
+            recipient_may_append,
         })
         .unwrap();
-        let _: ShareInfo = h.json(self.req("POST", "/v1/shares", body), StatusCode::CREATED).await;
+        let info: ShareInfo = h.json(self.req("POST", "/v1/shares", body), StatusCode::CREATED).await;
+        assert_eq!(info.recipient_may_append, recipient_may_append);
         (id, key)
     }
 }

@@ -2,6 +2,8 @@
 //! `cargo run --release -p companion-tests --bin bench -- <name> [--quick]`, or `all`.
 //! Each benchmark prints a Markdown section for docs/benchmarks.md.
 
+#[path = "../../benches/builds.rs"]
+mod builds;
 #[path = "../../benches/ffi.rs"]
 mod ffi;
 #[path = "../../benches/insights.rs"]
@@ -29,6 +31,7 @@ const BENCHES: &[Bench] = &[
     ("server", server::run),
     ("sync", sync::run),
     ("ffi", ffi::run),
+    ("builds", builds::run),
 ];
 
 fn main() {

@@ -13,7 +13,7 @@ use tokio_postgres::{Client, Transaction};
 use crate::db::{DbError, DbResult};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 /// The first schema, frozen: the starting point of every upgrade (tests build version-1
 /// databases from it).
 #[cfg(test)]
@@ -89,6 +89,7 @@ async fn record_version(tx: &Transaction<'_>, version: i64, create: bool) -> DbR
 async fn upgrade_from(tx: &Transaction<'_>, v: i64) -> DbResult<()> {
     match v {
         1 => Ok(tx.batch_execute(V1_TO_V2).await?),
+        2 => Ok(tx.batch_execute(V2_TO_V3).await?),
         other => Err(DbError::Storage(format!("no upgrade from schema version {other}"))),
     }
 }
@@ -107,6 +108,20 @@ const V1_TO_V2: &str = "
     ALTER TABLE sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'full';
     CREATE TABLE login_attempts (id BYTEA PRIMARY KEY, email TEXT NOT NULL, state BYTEA NOT NULL, expires_ms BIGINT NOT NULL);
     CREATE TABLE login_tickets (token_hash BYTEA PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms BIGINT NOT NULL);";
+
+/// Version 2 → 3: who may write what, erasure notices, labels, retention. A share records
+/// whether its owner let the recipient append (shares made before say no: their owners never
+/// said yes), a chunk whether its recipient wrote it; pairings carry the client's sealed label;
+/// tombstones tell recipients of erased shares; audit rows get an index on time for the
+/// retention purge.
+const V2_TO_V3: &str = "
+    ALTER TABLE shares ADD COLUMN recipient_may_append BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE chunks ADD COLUMN by_recipient BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE pairings ADD COLUMN label BYTEA;
+    CREATE TABLE tombstones (
+        share_id BYTEA PRIMARY KEY, device_id TEXT NOT NULL, clinician_id TEXT NOT NULL, erased_ms BIGINT NOT NULL);
+    CREATE INDEX tombstones_clinician ON tombstones (clinician_id);
+    CREATE INDEX audit_time ON audit (at_ms);";
 
 /// Every column (type, nullability, default) and index of the current schema, as text: the
 /// layout, whatever statements produced it (for the "migrated equals new" test).

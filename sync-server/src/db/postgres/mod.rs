@@ -12,9 +12,10 @@ use tokio_postgres::NoTls;
 mod migrations;
 
 use super::{
-    arr16, arr32, parse_kind, parse_scope, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult,
-    InviteKind, InviteRow, LegacyLogin, LoginAttempt, NewInvite, NewSnapshot, Pulled, SessionRow, SessionScope,
-    ShareRow, SnapshotOutcome, Storage, TableDump,
+    arr16, arr32, parse_kind, parse_scope, to_i64, to_u64, AppendOutcome, AuditEntry, ClientRow, ClinicianRow, DbError,
+    DbResult, Freed, InviteKind, InviteRow, LegacyLogin, LoginAttempt, NewDevice, NewInvite, NewSnapshot, Pulled,
+    PulledChunk, Purged, SessionRow, SessionScope, ShareRow, SnapshotOutcome, Storage, TableDump, Tombstone,
+    UnpairOutcome, Unpairing, Usage, UsageOf, Writer,
 };
 
 pub struct PgDb {
@@ -49,12 +50,37 @@ impl PgDb {
             last_seq: to_u64(r.get(4)),
             snapshot_covers: to_u64(r.get(5)),
             created_ms: r.get(6),
+            recipient_may_append: r.get(7),
         })
     }
 
     const SHARE_COLUMNS: &'static str =
-        "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms
+        "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, s.last_seq, COALESCE(n.covers, 0), s.created_ms,
+                s.recipient_may_append
          FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id";
+
+    fn tombstone_from(r: &tokio_postgres::Row) -> DbResult<Tombstone> {
+        Ok(Tombstone {
+            share_id: arr16(r.get::<_, &[u8]>(0))?,
+            device_id: r.get(1),
+            clinician_id: r.get(2),
+            erased_ms: r.get(3),
+        })
+    }
+
+    async fn tombstones_where(&self, column: &'static str, value: &str) -> DbResult<Vec<Tombstone>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                &format!(
+                    "SELECT share_id, device_id, clinician_id, erased_ms FROM tombstones WHERE {column} = $1
+                     ORDER BY erased_ms, share_id"
+                ),
+                &[&value],
+            )
+            .await?;
+        rows.iter().map(Self::tombstone_from).collect()
+    }
 
     async fn shares_where(&self, column: &'static str, value: &str) -> DbResult<Vec<ShareRow>> {
         let c = self.client().await?;
@@ -89,6 +115,10 @@ impl Storage for PgDb {
         "postgres"
     }
 
+    fn shared_by_processes(&self) -> bool {
+        true
+    }
+
     async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>> {
         let c = self.client().await?;
         c.execute(
@@ -120,14 +150,16 @@ impl Storage for PgDb {
         Ok(())
     }
 
-    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool> {
+    async fn peek_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
         let c = self.client().await?;
-        Ok(c.query_opt(
-            "SELECT 1 FROM invites WHERE token_hash = $1 AND kind = $2 AND used_ms IS NULL AND expires_ms > $3",
-            &[&&token_hash[..], &kind.as_str(), &now],
-        )
-        .await?
-        .is_some())
+        let row = c
+            .query_opt(
+                "SELECT clinic_id, clinician_id FROM invites
+                 WHERE token_hash = $1 AND kind = $2 AND used_ms IS NULL AND expires_ms > $3",
+                &[&&token_hash[..], &kind.as_str(), &now],
+            )
+            .await?;
+        Ok(row.map(|r| InviteRow { kind, clinic_id: r.get(0), clinician_id: r.get(1) }))
     }
 
     async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
@@ -262,21 +294,22 @@ impl Storage for PgDb {
         Ok(())
     }
 
-    async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
+    async fn register_device(&self, d: &NewDevice<'_>) -> DbResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         tx.execute(
             "INSERT INTO devices (id, public_key, created_ms) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-            &[&id, &&public_key[..], &now],
+            &[&d.id, &&d.public_key[..], &d.now],
         )
         .await?;
-        let stored = tx.query_one("SELECT public_key FROM devices WHERE id = $1", &[&id]).await?;
-        if stored.get::<_, &[u8]>(0) != &public_key[..] {
+        let stored = tx.query_one("SELECT public_key FROM devices WHERE id = $1", &[&d.id]).await?;
+        if stored.get::<_, &[u8]>(0) != &d.public_key[..] {
             return Err(DbError::Conflict("device"));
         }
         tx.execute(
-            "INSERT INTO pairings (device_id, clinician_id, created_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            &[&id, &clinician_id, &now],
+            "INSERT INTO pairings (device_id, clinician_id, created_ms, label) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (device_id, clinician_id) DO UPDATE SET label = COALESCE(EXCLUDED.label, pairings.label)",
+            &[&d.id, &d.clinician_id, &d.now, &d.label],
         )
         .await?;
         tx.commit().await?;
@@ -297,6 +330,72 @@ impl Storage for PgDb {
         )
         .await?
         .is_some())
+    }
+
+    async fn set_label(&self, device_id: &str, clinician_id: &str, label: Option<Vec<u8>>) -> DbResult<bool> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "UPDATE pairings SET label = $3 WHERE device_id = $1 AND clinician_id = $2",
+                &[&device_id, &clinician_id, &label],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn clients_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ClientRow>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT device_id, created_ms, label FROM pairings WHERE clinician_id = $1 ORDER BY created_ms, device_id",
+                &[&clinician_id],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| ClientRow { device_id: r.get(0), paired_ms: r.get(1), label: r.get(2) }).collect())
+    }
+
+    async fn unpair(&self, u: &Unpairing<'_>) -> DbResult<UnpairOutcome> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        // The device row locked first: a concurrent create or erase of its shares waits for us.
+        tx.query_opt("SELECT 1 FROM devices WHERE id = $1 FOR UPDATE", &[&u.device_id]).await?;
+        let rows =
+            tx.query("SELECT id FROM shares WHERE device_id = $1 ORDER BY id FOR UPDATE", &[&u.device_id]).await?;
+        let now: Vec<Vec<u8>> = rows.iter().map(|r| r.get(0)).collect();
+        let mut given: Vec<&[u8]> = u.shares.iter().map(|s| &s[..]).collect();
+        given.sort();
+        if now.iter().map(Vec::as_slice).ne(given.iter().copied()) {
+            return Ok(UnpairOutcome::Changed);
+        }
+        let bytes: i64 = tx
+            .query_one(
+                "SELECT COALESCE((SELECT sum(length(c.data)) FROM shares s JOIN chunks c ON c.share_id = s.id WHERE s.device_id = $1), 0)::BIGINT
+                      + COALESCE((SELECT sum(length(n.data)) FROM shares s JOIN snapshots n ON n.share_id = s.id WHERE s.device_id = $1), 0)::BIGINT",
+                &[&u.device_id],
+            )
+            .await?
+            .get(0);
+        let shares: Vec<&[u8]> = now.iter().map(Vec::as_slice).collect();
+        tx.execute("DELETE FROM chunks WHERE share_id = ANY($1)", &[&shares]).await?;
+        tx.execute("DELETE FROM snapshots WHERE share_id = ANY($1)", &[&shares]).await?;
+        tx.execute("DELETE FROM shares WHERE device_id = $1", &[&u.device_id]).await?;
+        let refs: Vec<&[u8]> = u.share_refs.iter().map(|r| &r[..]).collect();
+        tx.execute("DELETE FROM erased WHERE share_ref = ANY($1)", &[&refs]).await?;
+        tx.execute(
+            "DELETE FROM audit WHERE actor = $1 OR share_ref = ANY($2)",
+            &[&format!("device:{}", u.device_id), &refs],
+        )
+        .await?;
+        for sql in [
+            "DELETE FROM tombstones WHERE device_id = $1",
+            "DELETE FROM pairings WHERE device_id = $1",
+            "DELETE FROM nonces WHERE device_id = $1",
+            "DELETE FROM devices WHERE id = $1",
+        ] {
+            tx.execute(sql, &[&u.device_id]).await?;
+        }
+        tx.commit().await?;
+        Ok(UnpairOutcome::Done(Freed { bytes: to_u64(bytes), shares: now.len() as u64 }))
     }
 
     async fn use_nonce(&self, device_id: &str, nonce: &[u8; 16], now: i64, expires: i64) -> DbResult<bool> {
@@ -321,8 +420,9 @@ impl Storage for PgDb {
         let c = self.client().await?;
         let r = c
             .execute(
-                "INSERT INTO shares (id, device_id, clinician_id, wrapped_key, last_seq, created_ms) VALUES ($1, $2, $3, $4, 0, $5)",
-                &[&&s.id[..], &s.device_id, &s.clinician_id, &s.wrapped_key, &s.created_ms],
+                    "INSERT INTO shares (id, device_id, clinician_id, wrapped_key, last_seq, created_ms, recipient_may_append)
+                 VALUES ($1, $2, $3, $4, 0, $5, $6)",
+                &[&&s.id[..], &s.device_id, &s.clinician_id, &s.wrapped_key, &s.created_ms, &s.recipient_may_append],
             )
             .await;
         match r.map_err(DbError::from) {
@@ -354,7 +454,13 @@ impl Storage for PgDb {
         r.as_ref().map(Self::share_from).transpose()
     }
 
-    async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
+    async fn append(
+        &self,
+        share: &[u8; 16],
+        chunk_id: &[u8; 16],
+        data: Vec<u8>,
+        by: Writer,
+    ) -> DbResult<AppendOutcome> {
         let mut c = self.client().await?;
         let find = c.prepare_cached("SELECT seq FROM chunks WHERE share_id = $1 AND chunk_id = $2").await?;
         let existing = c.query_opt(&find, &[&&share[..], &&chunk_id[..]]).await?;
@@ -368,9 +474,12 @@ impl Storage for PgDb {
         let Some(seq) = seq.map(|r| r.get::<_, i64>(0)) else {
             return Ok(AppendOutcome::NoShare);
         };
-        let insert =
-            tx.prepare_cached("INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES ($1, $2, $3, $4)").await?;
-        let ins = tx.execute(&insert, &[&&share[..], &seq, &&chunk_id[..], &data]).await;
+        let insert = tx
+            .prepare_cached(
+                "INSERT INTO chunks (share_id, seq, chunk_id, data, by_recipient) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .await?;
+        let ins = tx.execute(&insert, &[&&share[..], &seq, &&chunk_id[..], &data, &(by == Writer::Recipient)]).await;
         match ins.map_err(DbError::from) {
             Ok(_) => {
                 tx.commit().await?;
@@ -410,7 +519,9 @@ impl Storage for PgDb {
             }
         }
         let chunks = tx
-            .prepare_cached("SELECT seq, data FROM chunks WHERE share_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+            .prepare_cached(
+                "SELECT seq, data, by_recipient FROM chunks WHERE share_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            )
             .await?;
         let rows = tx.query(&chunks, &[&&share[..], &to_i64(from), &(i64::from(limit) + 1)]).await?;
         let mut bytes = out.snapshot.as_ref().map(|(_, d)| d.len()).unwrap_or(0);
@@ -421,7 +532,8 @@ impl Storage for PgDb {
                 break;
             }
             bytes += data.len();
-            out.chunks.push((to_u64(r.get(0)), data));
+            let by = if r.get(2) { Writer::Recipient } else { Writer::Owner };
+            out.chunks.push(PulledChunk { seq: to_u64(r.get(0)), data, by });
         }
         if out.chunks.len() > limit as usize {
             out.chunks.truncate(limit as usize);
@@ -451,6 +563,14 @@ impl Storage for PgDb {
         if covers > last || covers <= cur_cov {
             return Ok(SnapshotOutcome::Stale);
         }
+        let freed: i64 = tx
+            .query_one(
+                "SELECT COALESCE((SELECT sum(length(data)) FROM snapshots WHERE share_id = $1), 0)::BIGINT
+                      + COALESCE((SELECT sum(length(data)) FROM chunks WHERE share_id = $1 AND seq <= $2), 0)::BIGINT",
+                &[&&share[..], &to_i64(covers)],
+            )
+            .await?
+            .get(0);
         tx.execute(
             "INSERT INTO snapshots (share_id, covers, chunk_id, data) VALUES ($1, $2, $3, $4)
              ON CONFLICT (share_id) DO UPDATE SET covers = EXCLUDED.covers, chunk_id = EXCLUDED.chunk_id, data = EXCLUDED.data",
@@ -460,29 +580,86 @@ impl Storage for PgDb {
         let removed =
             tx.execute("DELETE FROM chunks WHERE share_id = $1 AND seq <= $2", &[&&share[..], &to_i64(covers)]).await?;
         tx.commit().await?;
-        Ok(SnapshotOutcome::Stored { removed })
+        Ok(SnapshotOutcome::Stored { removed, freed: to_u64(freed) })
     }
 
-    async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
+    async fn erase(&self, share_ref: &[u8; 32], t: &Tombstone) -> DbResult<Freed> {
+        let share = &t.share_id[..];
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        tx.execute("DELETE FROM chunks WHERE share_id = $1", &[&&share[..]]).await?;
-        tx.execute("DELETE FROM snapshots WHERE share_id = $1", &[&&share[..]]).await?;
-        tx.execute("DELETE FROM shares WHERE id = $1", &[&&share[..]]).await?;
+        let found = tx.query_opt("SELECT 1 FROM shares WHERE id = $1 FOR UPDATE", &[&share]).await?;
+        let bytes: i64 = tx
+            .query_one(
+                "SELECT COALESCE((SELECT sum(length(data)) FROM chunks WHERE share_id = $1), 0)::BIGINT
+                      + COALESCE((SELECT sum(length(data)) FROM snapshots WHERE share_id = $1), 0)::BIGINT",
+                &[&share],
+            )
+            .await?
+            .get(0);
+        tx.execute("DELETE FROM chunks WHERE share_id = $1", &[&share]).await?;
+        tx.execute("DELETE FROM snapshots WHERE share_id = $1", &[&share]).await?;
+        tx.execute("DELETE FROM shares WHERE id = $1", &[&share]).await?;
         tx.execute(
             "INSERT INTO erased (share_ref, erased_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[&&share_ref[..], &now],
+            &[&&share_ref[..], &t.erased_ms],
         )
         .await?;
+        tx.execute("DELETE FROM audit WHERE share_ref = $1", &[&&share_ref[..]]).await?;
+        if found.is_some() {
+            tx.execute(
+                "INSERT INTO tombstones (share_id, device_id, clinician_id, erased_ms) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+                &[&share, &t.device_id, &t.clinician_id, &t.erased_ms],
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(match found {
+            Some(_) => Freed { bytes: to_u64(bytes), shares: 1 },
+            None => Freed::default(),
+        })
+    }
+
+    async fn tombstones_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<Tombstone>> {
+        self.tombstones_where("clinician_id", clinician_id).await
+    }
+
+    async fn tombstones_of_device(&self, device_id: &str) -> DbResult<Vec<Tombstone>> {
+        self.tombstones_where("device_id", device_id).await
+    }
+
+    async fn usage(&self, of: UsageOf<'_>) -> DbResult<Usage> {
+        let c = self.client().await?;
+        let (sql, id) = match of {
+            UsageOf::Device(d) => (
+                "SELECT COALESCE((SELECT sum(length(c.data)) FROM shares s JOIN chunks c ON c.share_id = s.id
+                                  WHERE s.device_id = $1), 0)::BIGINT
+                      + COALESCE((SELECT sum(length(n.data)) FROM shares s JOIN snapshots n ON n.share_id = s.id
+                                  WHERE s.device_id = $1), 0)::BIGINT,
+                        (SELECT count(*) FROM shares WHERE device_id = $1)",
+                d,
+            ),
+            UsageOf::Clinic(k) => (
+                "SELECT COALESCE((SELECT sum(length(c.data)) FROM clinicians k JOIN shares s ON s.clinician_id = k.id
+                                  JOIN chunks c ON c.share_id = s.id WHERE k.clinic_id = $1), 0)::BIGINT
+                      + COALESCE((SELECT sum(length(n.data)) FROM clinicians k JOIN shares s ON s.clinician_id = k.id
+                                  JOIN snapshots n ON n.share_id = s.id WHERE k.clinic_id = $1), 0)::BIGINT,
+                        (SELECT count(*) FROM clinicians k JOIN shares s ON s.clinician_id = k.id WHERE k.clinic_id = $1)",
+                k,
+            ),
+        };
+        let r = c.query_one(sql, &[&id]).await?;
+        Ok(Usage { bytes: to_u64(r.get(0)), shares: to_u64(r.get(1)) })
     }
 
     async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let st = tx
-            .prepare_cached("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES ($1, $2, $3, $4, $5)")
+            .prepare_cached(
+                "INSERT INTO audit (at_ms, actor, action, share_ref, status) SELECT $1, $2, $3, $4, $5
+                 WHERE $4::BYTEA IS NULL OR NOT EXISTS (SELECT 1 FROM erased WHERE share_ref = $4)",
+            )
             .await?;
         for e in entries {
             let share_ref = e.share_ref.map(|r| r.to_vec());
@@ -499,6 +676,19 @@ impl Storage for PgDb {
         c.execute("DELETE FROM login_attempts WHERE expires_ms <= $1", &[&now]).await?;
         c.execute("DELETE FROM login_tickets WHERE expires_ms <= $1", &[&now]).await?;
         Ok(())
+    }
+
+    async fn purge_history(&self, audit_before: i64, tombstones_before: i64) -> DbResult<Purged> {
+        let c = self.client().await?;
+        // Rows naming a share erased meanwhile, should any have slipped past the erasure.
+        let audit = c
+            .execute(
+                "DELETE FROM audit WHERE at_ms < $1 OR share_ref IN (SELECT share_ref FROM erased)",
+                &[&audit_before],
+            )
+            .await?;
+        let tombstones = c.execute("DELETE FROM tombstones WHERE erased_ms < $1", &[&tombstones_before]).await?;
+        Ok(Purged { audit, tombstones })
     }
 
     async fn dump_tables(&self) -> DbResult<Vec<TableDump>> {

@@ -13,7 +13,7 @@ use super::queries::LAST_SEQ_OF_S;
 use crate::db::{DbError, DbResult};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 /// The first schema, frozen: the starting point of every upgrade (tests build version-1 files
 /// from it).
 #[cfg(test)]
@@ -71,6 +71,7 @@ fn upgrade_from(tx: &Transaction<'_>, v: i64) -> DbResult<()> {
     match v {
         1 => v1_to_v2(tx),
         2 => v2_to_v3(tx),
+        3 => v3_to_v4(tx),
         other => Err(DbError::Storage(format!("no upgrade from schema version {other}"))),
     }
 }
@@ -118,6 +119,24 @@ fn v2_to_v3(tx: &Transaction<'_>) -> DbResult<()> {
          ALTER TABLE sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'full';
          CREATE TABLE login_attempts (id BLOB PRIMARY KEY, email TEXT NOT NULL, state BLOB NOT NULL, expires_ms INTEGER NOT NULL);
          CREATE TABLE login_tickets (token_hash BLOB PRIMARY KEY, clinician_id TEXT NOT NULL, expires_ms INTEGER NOT NULL);",
+    )?;
+    Ok(())
+}
+
+/// Version 3 → 4: who may write what, erasure notices, labels, retention. A share records
+/// whether its owner let the recipient append (shares made before say no: their owners never
+/// said yes), a chunk whether its recipient wrote it; pairings carry the client's sealed label;
+/// tombstones tell recipients of erased shares; audit rows get an index on time for the
+/// retention purge.
+fn v3_to_v4(tx: &Transaction<'_>) -> DbResult<()> {
+    tx.execute_batch(
+        "ALTER TABLE shares ADD COLUMN recipient_may_append INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE chunks ADD COLUMN by_recipient INTEGER NOT NULL DEFAULT 0;
+         ALTER TABLE pairings ADD COLUMN label BLOB;
+         CREATE TABLE tombstones (
+             share_id BLOB PRIMARY KEY, device_id TEXT NOT NULL, clinician_id TEXT NOT NULL, erased_ms INTEGER NOT NULL);
+         CREATE INDEX tombstones_clinician ON tombstones (clinician_id);
+         CREATE INDEX audit_time ON audit (at_ms);",
     )?;
     Ok(())
 }

@@ -20,12 +20,13 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 pub use migrations::Opener;
-use queries::{ClinicianKey, ShareParty};
+use queries::{ClinicianKey, ShareParty, TombstoneParty};
 use writer::{NonceRow, Writer};
 
 use super::{
-    AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult, InviteKind, InviteRow, LegacyLogin, LoginAttempt,
-    NewInvite, NewSnapshot, Pulled, SessionRow, ShareRow, SnapshotOutcome, Storage, TableDump,
+    AppendOutcome, AuditEntry, ClientRow, ClinicianRow, DbError, DbResult, Freed, InviteKind, InviteRow, LegacyLogin,
+    LoginAttempt, NewDevice, NewInvite, NewSnapshot, Pulled, Purged, SessionRow, ShareRow, SnapshotOutcome, Storage,
+    TableDump, Tombstone, UnpairOutcome, Unpairing, Usage, UsageOf, Writer as ChunkWriter,
 };
 
 /// Reader connections kept open.
@@ -154,6 +155,10 @@ impl Storage for SqliteDb {
         "sqlite"
     }
 
+    fn shared_by_processes(&self) -> bool {
+        false
+    }
+
     async fn server_value(&self, name: &'static str, fresh: Vec<u8>) -> DbResult<Vec<u8>> {
         self.writer.write(move |c| queries::server_value(c, name, &fresh)).await
     }
@@ -185,8 +190,8 @@ impl Storage for SqliteDb {
             .await
     }
 
-    async fn invite_is_open(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool> {
-        self.read(|c| queries::invite_is_open(c, token_hash, kind, now))
+    async fn peek_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
+        self.read(|c| queries::peek_invite(c, token_hash, kind, now))
     }
 
     async fn take_invite(&self, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
@@ -249,9 +254,15 @@ impl Storage for SqliteDb {
         self.writer.write(move |c| queries::delete_session(c, &h)).await
     }
 
-    async fn register_device(&self, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
-        let (id, pk, clin) = (id.to_string(), *public_key, clinician_id.to_string());
-        self.writer.write(move |c| queries::register_device(c, &id, &pk, &clin, now)).await
+    async fn register_device(&self, d: &NewDevice<'_>) -> DbResult<()> {
+        let (id, pk, clin, label, now) =
+            (d.id.to_string(), *d.public_key, d.clinician_id.to_string(), d.label.map(<[u8]>::to_vec), d.now);
+        self.writer
+            .write(move |c| {
+                let d = NewDevice { id: &id, public_key: &pk, clinician_id: &clin, label: label.as_deref(), now };
+                queries::register_device(c, &d)
+            })
+            .await
     }
 
     async fn device_key(&self, id: &str) -> DbResult<Option<[u8; 32]>> {
@@ -260,6 +271,31 @@ impl Storage for SqliteDb {
 
     async fn is_paired(&self, device_id: &str, clinician_id: &str) -> DbResult<bool> {
         self.read(|c| queries::is_paired(c, device_id, clinician_id))
+    }
+
+    async fn set_label(&self, device_id: &str, clinician_id: &str, label: Option<Vec<u8>>) -> DbResult<bool> {
+        let (d, k) = (device_id.to_string(), clinician_id.to_string());
+        self.writer.write(move |c| queries::set_label(c, &d, &k, label.as_deref())).await
+    }
+
+    async fn clients_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<ClientRow>> {
+        self.read(|c| queries::clients_of_clinician(c, clinician_id))
+    }
+
+    async fn unpair(&self, u: &Unpairing<'_>) -> DbResult<UnpairOutcome> {
+        let (device, shares, refs) = (u.device_id.to_string(), u.shares.to_vec(), u.share_refs.to_vec());
+        let checkpoint = self.writer.checkpoint_after_commit();
+        let outcome = self
+            .writer
+            .write(move |c| {
+                checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
+                queries::unpair(c, &Unpairing { device_id: &device, shares: &shares, share_refs: &refs })
+            })
+            .await?;
+        if let (UnpairOutcome::Done(_), Ok(mut live)) = (outcome, self.nonces.lock()) {
+            live.retain(|(d, _), _| d != u.device_id);
+        }
+        Ok(outcome)
     }
 
     /// Replay check against the in-memory set; each accepted nonce is also written in the
@@ -302,9 +338,15 @@ impl Storage for SqliteDb {
         self.read(|c| queries::shares_of(c, ShareParty::Clinician, clinician_id))
     }
 
-    async fn append(&self, share: &[u8; 16], chunk_id: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
+    async fn append(
+        &self,
+        share: &[u8; 16],
+        chunk_id: &[u8; 16],
+        data: Vec<u8>,
+        by: ChunkWriter,
+    ) -> DbResult<AppendOutcome> {
         let (share, chunk) = (*share, *chunk_id);
-        self.writer.write(move |c| queries::append(c, &share, &chunk, data)).await
+        self.writer.write(move |c| queries::append(c, &share, &chunk, data, by)).await
     }
 
     async fn pull(&self, share: &[u8; 16], after: u64, limit: u32) -> DbResult<Pulled> {
@@ -318,16 +360,28 @@ impl Storage for SqliteDb {
             .await
     }
 
-    async fn erase(&self, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
-        let (share, r) = (*share, *share_ref);
+    async fn erase(&self, share_ref: &[u8; 32], tombstone: &Tombstone) -> DbResult<Freed> {
+        let (r, t) = (*share_ref, tombstone.clone());
         let checkpoint = self.writer.checkpoint_after_commit();
         self.writer
             .write(move |c| {
                 // Raised inside the batch, so the writer checkpoints right after this commit.
                 checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
-                queries::erase(c, &share, &r, now)
+                queries::erase(c, &r, &t)
             })
             .await
+    }
+
+    async fn tombstones_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<Tombstone>> {
+        self.read(|c| queries::tombstones_of(c, TombstoneParty::Clinician, clinician_id))
+    }
+
+    async fn tombstones_of_device(&self, device_id: &str) -> DbResult<Vec<Tombstone>> {
+        self.read(|c| queries::tombstones_of(c, TombstoneParty::Device, device_id))
+    }
+
+    async fn usage(&self, of: UsageOf<'_>) -> DbResult<Usage> {
+        self.read(|c| queries::usage(c, of))
     }
 
     async fn audit(&self, entries: Vec<AuditEntry>) -> DbResult<()> {
@@ -336,6 +390,10 @@ impl Storage for SqliteDb {
 
     async fn purge_expired(&self, now: i64) -> DbResult<()> {
         self.writer.write(move |c| queries::purge_expired(c, now)).await
+    }
+
+    async fn purge_history(&self, audit_before: i64, tombstones_before: i64) -> DbResult<Purged> {
+        self.writer.write(move |c| queries::purge_history(c, audit_before, tombstones_before)).await
     }
 
     async fn dump_tables(&self) -> DbResult<Vec<TableDump>> {
@@ -364,6 +422,7 @@ mod tests {
             last_seq: 0,
             snapshot_covers: 0,
             created_ms: 1,
+            recipient_may_append: false,
         };
         db.create_share(&row).await.expect("share");
         row.id
@@ -375,19 +434,22 @@ mod tests {
         let s = share(&db, 1).await;
         let big = MAX_PULL_BYTES / 3 + 1;
         for i in 0..4u8 {
-            assert!(matches!(db.append(&s, &[i; 16], vec![i; big]).await, Ok(AppendOutcome::Stored(_))));
+            assert!(matches!(
+                db.append(&s, &[i; 16], vec![i; big], ChunkWriter::Owner).await,
+                Ok(AppendOutcome::Stored(_))
+            ));
         }
         let first = db.pull(&s, 0, 1000).await.expect("pull");
-        assert_eq!(first.chunks.iter().map(|c| c.0).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(first.chunks.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1, 2]);
         assert!(first.more, "two more chunks wait");
         let rest = db.pull(&s, 2, 1000).await.expect("pull");
-        assert_eq!(rest.chunks.iter().map(|c| c.0).collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(rest.chunks.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![3, 4]);
         assert!(!rest.more);
-        assert_eq!(rest.chunks[1].1, vec![3u8; big], "the bytes come back as stored");
+        assert_eq!(rest.chunks[1].data, vec![3u8; big], "the bytes come back as stored");
         // One chunk larger than the cap still comes back alone, so a reader never stalls.
         let s2 = share(&db, 2).await;
-        db.append(&s2, &[9; 16], vec![9; MAX_PULL_BYTES + 1]).await.expect("append");
-        db.append(&s2, &[8; 16], vec![8; 10]).await.expect("append");
+        db.append(&s2, &[9; 16], vec![9; MAX_PULL_BYTES + 1], ChunkWriter::Owner).await.expect("append");
+        db.append(&s2, &[8; 16], vec![8; 10], ChunkWriter::Owner).await.expect("append");
         let p = db.pull(&s2, 0, 1000).await.expect("pull");
         assert_eq!((p.chunks.len(), p.more), (1, true));
     }
@@ -455,11 +517,11 @@ mod tests {
         assert_eq!((row.last_seq, row.snapshot_covers), (3, 1));
         let p = db.pull(&s, 0, 100).await.expect("pull");
         assert_eq!(
-            (p.snapshot.map(|s| s.0), p.chunks.iter().map(|c| c.0).collect::<Vec<_>>(), p.last_seq),
+            (p.snapshot.map(|s| s.0), p.chunks.iter().map(|c| c.seq).collect::<Vec<_>>(), p.last_seq),
             (Some(1), vec![2, 3], 3)
         );
         assert!(
-            matches!(db.append(&s, &[9; 16], vec![3]).await, Ok(AppendOutcome::Stored(4))),
+            matches!(db.append(&s, &[9; 16], vec![3], ChunkWriter::Owner).await, Ok(AppendOutcome::Stored(4))),
             "numbering goes on from 3"
         );
         assert!(

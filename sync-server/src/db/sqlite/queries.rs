@@ -6,9 +6,10 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::db::{
-    arr16, arr32, parse_kind, parse_scope, to_i64, to_u64, AppendOutcome, AuditEntry, ClinicianRow, DbError, DbResult,
-    InviteKind, InviteRow, LegacyLogin, LoginAttempt, NewInvite, NewSnapshot, Pulled, SessionRow, SessionScope,
-    ShareRow, SnapshotOutcome, TableDump, MAX_PULL_BYTES,
+    arr16, arr32, parse_kind, parse_scope, to_i64, to_u64, AppendOutcome, AuditEntry, ClientRow, ClinicianRow, DbError,
+    DbResult, Freed, InviteKind, InviteRow, LegacyLogin, LoginAttempt, NewDevice, NewInvite, NewSnapshot, Pulled,
+    PulledChunk, Purged, SessionRow, SessionScope, ShareRow, SnapshotOutcome, TableDump, Tombstone, UnpairOutcome,
+    Unpairing, Usage, UsageOf, Writer, MAX_PULL_BYTES,
 };
 
 /// A share's last sequence number, for the share row `s`: its newest chunk, or what its
@@ -32,7 +33,7 @@ macro_rules! share_select {
         concat!(
             "SELECT s.id, s.device_id, s.clinician_id, s.wrapped_key, ",
             last_seq_of_s!(),
-            ", COALESCE(n.covers, 0), s.created_ms FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id"
+            ", COALESCE(n.covers, 0), s.created_ms, s.recipient_may_append FROM shares s LEFT JOIN snapshots n ON n.share_id = s.id"
         )
     };
 }
@@ -61,13 +62,15 @@ pub fn create_invite(c: &Connection, i: &NewInvite<'_>) -> DbResult<()> {
     Ok(())
 }
 
-pub fn invite_is_open(c: &Connection, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<bool> {
+pub fn peek_invite(c: &Connection, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
     Ok(c.prepare_cached(
-        "SELECT 1 FROM invites WHERE token_hash = ?1 AND kind = ?2 AND used_ms IS NULL AND expires_ms > ?3",
+        "SELECT clinic_id, clinician_id FROM invites
+         WHERE token_hash = ?1 AND kind = ?2 AND used_ms IS NULL AND expires_ms > ?3",
     )?
-    .query_row(params![&token_hash[..], kind.as_str(), now], |_| Ok(()))
-    .optional()?
-    .is_some())
+    .query_row(params![&token_hash[..], kind.as_str(), now], |r| {
+        Ok(InviteRow { kind, clinic_id: r.get(0)?, clinician_id: r.get(1)? })
+    })
+    .optional()?)
 }
 
 pub fn take_invite(c: &Connection, token_hash: &[u8; 32], kind: InviteKind, now: i64) -> DbResult<Option<InviteRow>> {
@@ -208,20 +211,40 @@ pub fn delete_session(c: &Connection, token_hash: &[u8; 32]) -> DbResult<()> {
     Ok(())
 }
 
-pub fn register_device(c: &Connection, id: &str, public_key: &[u8; 32], clinician_id: &str, now: i64) -> DbResult<()> {
+pub fn register_device(c: &Connection, d: &NewDevice<'_>) -> DbResult<()> {
     let existing: Option<Vec<u8>> =
-        c.prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+        c.prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?.query_row([d.id], |r| r.get(0)).optional()?;
     match existing {
-        Some(k) if k != public_key => return Err(DbError::Conflict("device")),
+        Some(k) if k != d.public_key => return Err(DbError::Conflict("device")),
         Some(_) => {}
         None => {
             c.prepare_cached("INSERT INTO devices (id, public_key, created_ms) VALUES (?1, ?2, ?3)")?
-                .execute(params![id, &public_key[..], now])?;
+                .execute(params![d.id, &d.public_key[..], d.now])?;
         }
     }
-    c.prepare_cached("INSERT OR IGNORE INTO pairings (device_id, clinician_id, created_ms) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, clinician_id, now])?;
+    c.prepare_cached(
+        "INSERT INTO pairings (device_id, clinician_id, created_ms, label) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (device_id, clinician_id) DO UPDATE SET label = COALESCE(excluded.label, label)",
+    )?
+    .execute(params![d.id, d.clinician_id, d.now, d.label])?;
     Ok(())
+}
+
+pub fn set_label(c: &Connection, device_id: &str, clinician_id: &str, label: Option<&[u8]>) -> DbResult<bool> {
+    let n = c
+        .prepare_cached("UPDATE pairings SET label = ?3 WHERE device_id = ?1 AND clinician_id = ?2")?
+        .execute(params![device_id, clinician_id, label])?;
+    Ok(n == 1)
+}
+
+pub fn clients_of_clinician(c: &Connection, clinician_id: &str) -> DbResult<Vec<ClientRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT device_id, created_ms, label FROM pairings WHERE clinician_id = ?1 ORDER BY created_ms, device_id",
+    )?;
+    let rows = st.query_map([clinician_id], |r| {
+        Ok(ClientRow { device_id: r.get(0)?, paired_ms: r.get(1)?, label: r.get(2)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn device_key(c: &Connection, id: &str) -> DbResult<Option<[u8; 32]>> {
@@ -264,9 +287,17 @@ pub fn create_share(c: &Connection, s: &ShareRow) -> DbResult<()> {
         return Err(DbError::Conflict("share"));
     }
     c.prepare_cached(
-        "INSERT INTO shares (id, device_id, clinician_id, wrapped_key, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO shares (id, device_id, clinician_id, wrapped_key, created_ms, recipient_may_append)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![&s.id[..], s.device_id, s.clinician_id, s.wrapped_key, s.created_ms])?;
+    .execute(params![
+        &s.id[..],
+        s.device_id,
+        s.clinician_id,
+        s.wrapped_key,
+        s.created_ms,
+        s.recipient_may_append
+    ])?;
     Ok(())
 }
 
@@ -281,6 +312,7 @@ fn share_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Vec<u8>, ShareRow)> {
             last_seq: to_u64(r.get(4)?),
             snapshot_covers: to_u64(r.get(5)?),
             created_ms: r.get(6)?,
+            recipient_may_append: r.get(7)?,
         },
     ))
 }
@@ -321,7 +353,13 @@ fn last_seq(c: &Connection, share: &[u8; 16]) -> DbResult<Option<u64>> {
     Ok(last.map(to_u64))
 }
 
-pub fn append(c: &Connection, share: &[u8; 16], chunk: &[u8; 16], data: Vec<u8>) -> DbResult<AppendOutcome> {
+pub fn append(
+    c: &Connection,
+    share: &[u8; 16],
+    chunk: &[u8; 16],
+    data: Vec<u8>,
+    by: Writer,
+) -> DbResult<AppendOutcome> {
     let existing: Option<i64> = c
         .prepare_cached("SELECT seq FROM chunks WHERE share_id = ?1 AND chunk_id = ?2")?
         .query_row(params![&share[..], &chunk[..]], |r| r.get(0))
@@ -338,8 +376,8 @@ pub fn append(c: &Connection, share: &[u8; 16], chunk: &[u8; 16], data: Vec<u8>)
     }
     let Some(last) = last_seq(c, share)? else { return Ok(AppendOutcome::NoShare) };
     let seq = last + 1;
-    c.prepare_cached("INSERT INTO chunks (share_id, seq, chunk_id, data) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![&share[..], to_i64(seq), &chunk[..], data])?;
+    c.prepare_cached("INSERT INTO chunks (share_id, seq, chunk_id, data, by_recipient) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![&share[..], to_i64(seq), &chunk[..], data, by == Writer::Recipient])?;
     Ok(AppendOutcome::Stored(seq))
 }
 
@@ -365,14 +403,15 @@ pub fn pull(c: &Connection, share: &[u8; 16], after: u64, limit: u32) -> DbResul
 
 /// One page of a pull: chunks in `seq` order, and whether more remain.
 struct Page {
-    chunks: Vec<(u64, Vec<u8>)>,
+    chunks: Vec<PulledChunk>,
     more: bool,
 }
 
 /// Read chunks after `from`, stopping at `limit` chunks or the pull byte cap (`bytes` already
 /// taken by the snapshot).
 fn chunks_after(c: &Connection, share: &[u8; 16], from: u64, limit: u32, mut bytes: usize) -> DbResult<Page> {
-    let mut st = c.prepare_cached("SELECT seq, data FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq")?;
+    let mut st =
+        c.prepare_cached("SELECT seq, data, by_recipient FROM chunks WHERE share_id = ?1 AND seq > ?2 ORDER BY seq")?;
     let mut rows = st.query(params![&share[..], to_i64(from)])?;
     let mut page = Page { chunks: Vec::new(), more: false };
     while let Some(r) = rows.next()? {
@@ -386,7 +425,8 @@ fn chunks_after(c: &Connection, share: &[u8; 16], from: u64, limit: u32, mut byt
             break;
         }
         bytes += data.len();
-        page.chunks.push((to_u64(r.get::<_, i64>(0)?), data));
+        let by = if r.get(2)? { Writer::Recipient } else { Writer::Owner };
+        page.chunks.push(PulledChunk { seq: to_u64(r.get::<_, i64>(0)?), data, by });
     }
     Ok(page)
 }
@@ -406,30 +446,171 @@ pub fn put_snapshot(c: &Connection, s: &NewSnapshot<'_>, data: Vec<u8>) -> DbRes
     if s.covers > last || s.covers <= cur_cov {
         return Ok(SnapshotOutcome::Stale);
     }
+    let freed = stored_bytes(
+        c,
+        "SELECT (SELECT COALESCE(sum(length(data)), 0) FROM snapshots WHERE share_id = ?1)
+              + (SELECT COALESCE(sum(length(data)), 0) FROM chunks WHERE share_id = ?1 AND seq <= ?2)",
+        params![&s.share[..], to_i64(s.covers)],
+    )?;
     c.prepare_cached("INSERT OR REPLACE INTO snapshots (share_id, covers, chunk_id, data) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![&s.share[..], to_i64(s.covers), &s.chunk_id[..], data])?;
     let removed = c
         .prepare_cached("DELETE FROM chunks WHERE share_id = ?1 AND seq <= ?2")?
         .execute(params![&s.share[..], to_i64(s.covers)])?;
-    Ok(SnapshotOutcome::Stored { removed: removed as u64 })
+    Ok(SnapshotOutcome::Stored { removed: removed as u64, freed })
 }
 
-pub fn erase(c: &Connection, share: &[u8; 16], share_ref: &[u8; 32], now: i64) -> DbResult<()> {
-    c.prepare_cached("DELETE FROM chunks WHERE share_id = ?1")?.execute([&share[..]])?;
-    c.prepare_cached("DELETE FROM snapshots WHERE share_id = ?1")?.execute([&share[..]])?;
-    c.prepare_cached("DELETE FROM shares WHERE id = ?1")?.execute([&share[..]])?;
-    c.prepare_cached("INSERT OR IGNORE INTO erased (share_ref, erased_ms) VALUES (?1, ?2)")?
-        .execute(params![&share_ref[..], now])?;
+/// A byte count computed by `sql` (a sum of stored lengths).
+fn stored_bytes(c: &Connection, sql: &str, p: impl rusqlite::Params) -> DbResult<u64> {
+    Ok(to_u64(c.prepare_cached(sql)?.query_row(p, |r| r.get(0))?))
+}
+
+/// The bytes of a share's chunks and snapshot.
+fn share_bytes(c: &Connection, share: &[u8]) -> DbResult<u64> {
+    stored_bytes(
+        c,
+        "SELECT (SELECT COALESCE(sum(length(data)), 0) FROM chunks WHERE share_id = ?1)
+              + (SELECT COALESCE(sum(length(data)), 0) FROM snapshots WHERE share_id = ?1)",
+        [share],
+    )
+}
+
+/// Delete a share's chunks, snapshot and row (its wrapped key).
+fn delete_share(c: &Connection, share: &[u8]) -> DbResult<()> {
+    c.prepare_cached("DELETE FROM chunks WHERE share_id = ?1")?.execute([share])?;
+    c.prepare_cached("DELETE FROM snapshots WHERE share_id = ?1")?.execute([share])?;
+    c.prepare_cached("DELETE FROM shares WHERE id = ?1")?.execute([share])?;
     Ok(())
 }
 
+pub fn erase(c: &Connection, share_ref: &[u8; 32], t: &Tombstone) -> DbResult<Freed> {
+    let exists =
+        c.prepare_cached("SELECT 1 FROM shares WHERE id = ?1")?.query_row([&t.share_id[..]], |_| Ok(())).optional()?;
+    let freed = match exists {
+        Some(()) => Freed { bytes: share_bytes(c, &t.share_id)?, shares: 1 },
+        None => Freed::default(),
+    };
+    delete_share(c, &t.share_id)?;
+    c.prepare_cached("INSERT OR IGNORE INTO erased (share_ref, erased_ms) VALUES (?1, ?2)")?
+        .execute(params![&share_ref[..], t.erased_ms])?;
+    c.prepare_cached("DELETE FROM audit WHERE share_ref = ?1")?.execute([&share_ref[..]])?;
+    if exists.is_some() {
+        c.prepare_cached(
+            "INSERT OR IGNORE INTO tombstones (share_id, device_id, clinician_id, erased_ms) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![&t.share_id[..], t.device_id, t.clinician_id, t.erased_ms])?;
+    }
+    Ok(freed)
+}
+
+/// Which party's tombstones to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TombstoneParty {
+    Device,
+    Clinician,
+}
+
+pub fn tombstones_of(c: &Connection, party: TombstoneParty, id: &str) -> DbResult<Vec<Tombstone>> {
+    let sql = match party {
+        TombstoneParty::Device => {
+            "SELECT share_id, device_id, clinician_id, erased_ms FROM tombstones WHERE device_id = ?1
+             ORDER BY erased_ms, share_id"
+        }
+        TombstoneParty::Clinician => {
+            "SELECT share_id, device_id, clinician_id, erased_ms FROM tombstones WHERE clinician_id = ?1
+             ORDER BY erased_ms, share_id"
+        }
+    };
+    let mut st = c.prepare_cached(sql)?;
+    let rows = st.query_map([id], |r| {
+        Ok((
+            r.get::<_, Vec<u8>>(0)?,
+            Tombstone { share_id: [0; 16], device_id: r.get(1)?, clinician_id: r.get(2)?, erased_ms: r.get(3)? },
+        ))
+    })?;
+    rows.map(|r| {
+        let (id, t) = r?;
+        Ok(Tombstone { share_id: arr16(&id)?, ..t })
+    })
+    .collect()
+}
+
+pub fn usage(c: &Connection, of: UsageOf<'_>) -> DbResult<Usage> {
+    let (sql, id) = match of {
+        UsageOf::Device(d) => (
+            "SELECT (SELECT COALESCE(sum(length(c.data)), 0) FROM shares s JOIN chunks c ON c.share_id = s.id
+                     WHERE s.device_id = ?1)
+                  + (SELECT COALESCE(sum(length(n.data)), 0) FROM shares s JOIN snapshots n ON n.share_id = s.id
+                     WHERE s.device_id = ?1),
+                    (SELECT count(*) FROM shares WHERE device_id = ?1)",
+            d,
+        ),
+        UsageOf::Clinic(k) => (
+            "SELECT (SELECT COALESCE(sum(length(c.data)), 0) FROM clinicians k JOIN shares s ON s.clinician_id = k.id
+                     JOIN chunks c ON c.share_id = s.id WHERE k.clinic_id = ?1)
+                  + (SELECT COALESCE(sum(length(n.data)), 0) FROM clinicians k JOIN shares s ON s.clinician_id = k.id
+                     JOIN snapshots n ON n.share_id = s.id WHERE k.clinic_id = ?1),
+                    (SELECT count(*) FROM clinicians k JOIN shares s ON s.clinician_id = k.id WHERE k.clinic_id = ?1)",
+            k,
+        ),
+    };
+    Ok(c.prepare_cached(sql)?.query_row([id], |r| Ok(Usage { bytes: to_u64(r.get(0)?), shares: to_u64(r.get(1)?) }))?)
+}
+
+pub fn unpair(c: &Connection, u: &Unpairing<'_>) -> DbResult<UnpairOutcome> {
+    let mut st = c.prepare_cached("SELECT id FROM shares WHERE device_id = ?1 ORDER BY id")?;
+    let now: Vec<Vec<u8>> = st.query_map([u.device_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut given: Vec<&[u8]> = u.shares.iter().map(|s| &s[..]).collect();
+    given.sort();
+    if now.iter().map(Vec::as_slice).ne(given.iter().copied()) {
+        return Ok(UnpairOutcome::Changed);
+    }
+    let mut freed = Freed::default();
+    for share in &now {
+        freed.bytes += share_bytes(c, share)?;
+        freed.shares += 1;
+        delete_share(c, share)?;
+    }
+    for r in u.share_refs {
+        c.prepare_cached("DELETE FROM erased WHERE share_ref = ?1")?.execute([&r[..]])?;
+    }
+    // One pass over the audit table for the rows the device made and those naming its shares.
+    let names: Vec<String> = (0..u.share_refs.len()).map(|i| format!("?{}", i + 2)).collect();
+    let sql = format!("DELETE FROM audit WHERE actor = ?1 OR share_ref IN ({})", names.join(", "));
+    let actor = format!("device:{}", u.device_id);
+    let refs = u.share_refs.iter().map(|r| rusqlite::types::Value::Blob(r.to_vec()));
+    c.prepare(&sql)?
+        .execute(rusqlite::params_from_iter(std::iter::once(rusqlite::types::Value::Text(actor)).chain(refs)))?;
+    for sql in [
+        "DELETE FROM tombstones WHERE device_id = ?1",
+        "DELETE FROM pairings WHERE device_id = ?1",
+        "DELETE FROM nonces WHERE device_id = ?1",
+        "DELETE FROM devices WHERE id = ?1",
+    ] {
+        c.prepare_cached(sql)?.execute([u.device_id])?;
+    }
+    Ok(UnpairOutcome::Done(freed))
+}
+
 pub fn audit(c: &Connection, entries: Vec<AuditEntry>) -> DbResult<()> {
-    let mut st =
-        c.prepare_cached("INSERT INTO audit (at_ms, actor, action, share_ref, status) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut st = c.prepare_cached(
+        "INSERT INTO audit (at_ms, actor, action, share_ref, status) SELECT ?1, ?2, ?3, ?4, ?5
+         WHERE ?4 IS NULL OR NOT EXISTS (SELECT 1 FROM erased WHERE share_ref = ?4)",
+    )?;
     for e in entries {
         st.execute(params![e.at_ms, e.actor, e.action, e.share_ref.map(|r| r.to_vec()), e.status])?;
     }
     Ok(())
+}
+
+pub fn purge_history(c: &Connection, audit_before: i64, tombstones_before: i64) -> DbResult<Purged> {
+    // Rows naming a share erased meanwhile, should any have slipped past the erasure.
+    let audit = c.prepare_cached(
+        "DELETE FROM audit WHERE at_ms < ?1 OR (share_ref IS NOT NULL AND share_ref IN (SELECT share_ref FROM erased))",
+    )?
+    .execute([audit_before])?;
+    let tombstones = c.prepare_cached("DELETE FROM tombstones WHERE erased_ms < ?1")?.execute([tombstones_before])?;
+    Ok(Purged { audit: audit as u64, tombstones: tombstones as u64 })
 }
 
 pub fn purge_expired(c: &Connection, now: i64) -> DbResult<()> {
