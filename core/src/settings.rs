@@ -30,11 +30,14 @@ use crate::notify::ReminderSettings;
 use crate::store::{NoBody, Payload, Period, PlainRecord, Record, RecordKind, Store};
 
 /// The names of every settings record (never renamed: ids are derived from them).
-pub(crate) const NAMES: [&[u8]; 2] = [NOTIFICATIONS, APP];
+pub(crate) const NAMES: [&[u8]; 3] = [NOTIFICATIONS, APP, SAFETY];
 /// The notification wording ([`crate::notify`]).
 pub(crate) const NOTIFICATIONS: &[u8] = b"notifications";
 /// [`AppSettings`].
 pub(crate) const APP: &[u8] = b"app";
+/// The safety settings (the emergency number, the high mark), whose id the safety module
+/// derives the same way.
+pub(crate) const SAFETY: &[u8] = b"safety";
 
 /// The id of the settings record `name` in this journal.
 pub(crate) fn settings_id(store: &Store, name: &[u8]) -> RecordId {
@@ -255,6 +258,10 @@ mod tests {
         let a = TestStore::new();
         a.set_app_settings(&chosen()).unwrap();
         a.set_notification_wording(Wording::Explicit).unwrap();
+        // The safety module's settings record, as its bytes (this test does not decode it).
+        let safety = b"\x01safety settings".to_vec();
+        a.write(|tx| tx.put_raw(RecordKind::Settings, settings_id(&a, SAFETY), Period::Timeless, &safety, None))
+            .unwrap();
         a.log_urge(crate::urge::NewUrge { intensity: 3, ..Default::default() }).unwrap();
         let pass = Passphrase::new(b"backup passphrase".to_vec()).unwrap();
         let export = a.export(&pass, KdfCost::insecure_for_tests(1_000)).unwrap();
@@ -270,6 +277,8 @@ mod tests {
         b.import(&export.bytes, &pass).unwrap();
         assert_eq!(b.app_settings().unwrap(), chosen());
         assert_eq!(b.notification_wording().unwrap(), Wording::Explicit);
+        let restored = b.get_raw(RecordKind::Settings, settings_id(&b, SAFETY), false).unwrap().unwrap();
+        assert_eq!(restored.head.to_vec(), safety);
         // The portable ids exist only inside the export.
         let (records, _) = b.dump().unwrap();
         let portable: Vec<RecordId> = NAMES.iter().map(|n| portable_id(n)).collect();

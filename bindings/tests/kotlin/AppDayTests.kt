@@ -305,7 +305,9 @@ fun registerAppDayTests() {
                 check(card.suggestions.any { "call Sam" in it }) { "suggestion shown: ${card.suggestions}" }
                 go(Event.Sharing(SharingAction.StopSharing(card.pairingId)))
                 v = go(Event.Sharing(SharingAction.SyncNow))
-                assertEquals(listOf("Nothing shared."), v.screen<ScreenView.Sharing>().view.pairings.first().shares, "stopped")
+                val stopped = v.screen<ScreenView.Sharing>().view
+                assertEquals(listOf("Nothing shared."), stopped.pairings.first().shares, "stopped")
+                assertEquals(emptyList<String>(), stopped.unreadable, "everything opened")
 
                 // Locked: a background sync reads nothing.
                 go(Event.LockNow)

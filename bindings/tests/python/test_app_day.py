@@ -306,9 +306,25 @@ class AppDayTests(StoreTest):
         self.assertEqual(erased, [])
         self.assertEqual(shell.screen(ScreenView.SHARING).pairings[0].shares, ["Nothing shared."])
         shell.send(Event.SHARING(action=SharingAction.SHOW_RECEIPTS()))
-        receipts = shell.screen(ScreenView.SHARING).receipts
-        self.assertEqual(sum("Stopped sharing" in r for r in receipts), 2)
+        sharing = shell.screen(ScreenView.SHARING)
+        self.assertEqual(sum("Stopped sharing" in r for r in sharing.receipts), 2)
+        self.assertEqual(sharing.unreadable, [], "everything opened")
+
+        # A longer lock time, kept in the journal.
+        shell.open(Route.SETTINGS)
+        shell.send(Event.SETTINGS(action=SettingsAction.LOCK_AFTER(secs=300)))
 
         # Locked again: a background sync reads nothing.
         shell.send(Event.LOCK_NOW())
         self.assertIsInstance(model.background_sync(), BackgroundSync.LOCKED)
+
+        # The phone restarts the app: its settings come back with the journal, not from the shell.
+        restarted = Shell(AppModel(self.path("journal.db"), PHONE, keystore, UrllibTransport()))
+        restarted.model.core().freeze_clock_for_test(clock[0])
+        restarted.model.core().set_time_zone("Europe/Berlin")
+        restarted.screen(ScreenView.LOCKED)
+        effects = restarted.send(Event.GATE(action=GateAction.UNLOCK_WITH_PASSPHRASE(passphrase=PASSPHRASE)))
+        self.assertIn(Effect.APP_IDENTITY(discreet=True, name="Journal"), effects)
+        rearmed = upcoming_reminders(restarted.reminders_json, clock[0], "Europe/Berlin")
+        self.assertEqual((rearmed[0].kind, rearmed[0].at_utc_ms), (NotificationKind.DAILY_CHECK_IN, armed[0].at_utc_ms))
+        self.assertEqual(restarted.send(Event.WENT_TO_BACKGROUND()), [Effect.LOCK_AFTER(ms=300_000)])

@@ -5,12 +5,12 @@
 use chrono::NaiveDate;
 
 use super::app::{Cx, Effect, Reaction};
-use super::common::{relative_day, when, Notice};
+use super::common::{count, relative_day, when, Notice};
 use crate::error::{Error, Result};
 use crate::id::RecordId;
 use crate::protocol::Invite;
-use crate::share::{Category, ConsentRequest, ReceiptAction, ShareState};
-use crate::store::Store;
+use crate::share::{Category, ConsentReceipt, ConsentRequest, ReceiptAction, ShareState};
+use crate::store::{Records, Store, Unreadable};
 
 /// Where the screen is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +83,8 @@ pub struct SharingView {
     pub receipts_label: String,
     /// Entering an invite.
     pub invite_label: String,
+    /// Sends the pasted invite.
+    pub invite_next_label: String,
     pub scan_label: String,
     /// Comparing the code.
     pub clinician: String,
@@ -99,6 +101,9 @@ pub struct SharingView {
     pub preview: Vec<PreviewPart>,
     pub consent_label: String,
     pub receipts: Vec<String>,
+    /// Sharing records this phone could not read, one calm sentence per kind (empty when
+    /// everything opened). Shown on the overview; the receipts' line with the receipts.
+    pub unreadable: Vec<String>,
 }
 
 /// What the person does.
@@ -195,11 +200,17 @@ impl SharingScreen {
     pub fn view(&self, cx: &Cx<'_>) -> Result<SharingView> {
         let today = cx.today();
         let stage = self.stage();
-        let shares = cx.store.shares()?.records;
-        let pairings: Vec<PairingCard> = cx
-            .store
-            .pairings()?
-            .records
+        let Records { records: shares, unreadable: unreadable_shares } = cx.store.shares()?;
+        let Records { records: paired, unreadable: unreadable_pairings } = cx.store.pairings()?;
+        let mut unreadable = unreadable_words(&unreadable_pairings, &unreadable_shares);
+        let receipts = if stage == SharingStage::Receipts {
+            let listing = cx.store.consent_receipts()?;
+            unreadable.extend(unreadable_receipts_words(&listing.unreadable));
+            receipts(&listing.records, today)
+        } else {
+            Vec::new()
+        };
+        let pairings: Vec<PairingCard> = paired
             .into_iter()
             .map(|p| {
                 let mine: Vec<_> =
@@ -246,6 +257,7 @@ impl SharingScreen {
             sync_label: "Send now".into(),
             receipts_label: "What I agreed to".into(),
             invite_label: "Paste the invite your clinician gave you".into(),
+            invite_next_label: "Next".into(),
             scan_label: "Scan the code".into(),
             compare_text: format!("Ask {} to read out their code. Does it match this one exactly?", if clinician.is_empty() { "your clinician" } else { &clinician }),
             clinician,
@@ -267,7 +279,8 @@ impl SharingScreen {
             preview_label: "See exactly what would be sent".into(),
             preview,
             consent_label: "I agree: share this".into(),
-            receipts: if stage == SharingStage::Receipts { receipts(cx.store, today)? } else { Vec::new() },
+            receipts,
+            unreadable,
         })
     }
 
@@ -353,7 +366,7 @@ impl SharingScreen {
             }
             SharingAction::SyncNow => {
                 let report = cx.store.sync(cx.host.transport().as_ref(), true)?;
-                let text = match (report.errors.len(), report.suggestions.len()) {
+                let mut text = match (report.errors.len(), report.suggestions.len()) {
                     (0, 0) => "Up to date.".to_string(),
                     (0, n) => format!(
                         "Up to date. {} from your clinician.",
@@ -361,6 +374,9 @@ impl SharingScreen {
                     ),
                     _ => "Some of it couldn't be sent just now. It stays here and is tried again later.".to_string(),
                 };
+                if !report.unreadable.is_empty() {
+                    text.push_str(" Some of it couldn't be read on this phone and wasn't sent; nothing was deleted.");
+                }
                 Ok(Reaction::notice(Notice::info(text)))
             }
             SharingAction::ShowReceipts => self.go(SharingStage::Receipts),
@@ -402,10 +418,8 @@ fn share_line(s: &crate::share::Share, today: NaiveDate) -> String {
     format!("{}: {state}", label(s.category))
 }
 
-fn receipts(store: &Store, today: NaiveDate) -> Result<Vec<String>> {
-    Ok(store
-        .consent_receipts()?
-        .records
+fn receipts(receipts: &[ConsentReceipt], today: NaiveDate) -> Vec<String> {
+    receipts
         .iter()
         .rev()
         .map(|r| {
@@ -415,5 +429,34 @@ fn receipts(store: &Store, today: NaiveDate) -> Result<Vec<String>> {
             };
             format!("{} · {what} \"{}\" with {}", when(&r.at, today), label(r.category).to_lowercase(), r.recipient)
         })
-        .collect())
+        .collect()
+}
+
+/// Pairings and shares that could not be opened, in words: what it means for the person
+/// (not sent, nothing deleted), never a record id or a technical cause.
+fn unreadable_words(pairings: &[Unreadable], shares: &[Unreadable]) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !pairings.is_empty() {
+        lines.push(format!(
+            "{} couldn't be read on this phone, so they aren't shown here. Nothing was deleted.",
+            count(pairings.len() as i64, "clinician you paired with", "clinicians you paired with"),
+        ));
+    }
+    if !shares.is_empty() {
+        lines.push(format!(
+            "{} couldn't be read on this phone, so {} sent for now. Nothing was deleted, and everything else is sent as usual.",
+            count(shares.len() as i64, "thing you share", "things you share"),
+            if shares.len() == 1 { "it isn't" } else { "they aren't" },
+        ));
+    }
+    lines
+}
+
+fn unreadable_receipts_words(receipts: &[Unreadable]) -> Option<String> {
+    (!receipts.is_empty()).then(|| {
+        format!(
+            "{} of what you agreed to couldn't be read on this phone; the rest are listed here.",
+            count(receipts.len() as i64, "record", "records")
+        )
+    })
 }

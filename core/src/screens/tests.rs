@@ -486,6 +486,46 @@ fn reminders_follow_the_settings_in_neutral_words() {
 }
 
 #[test]
+fn a_goal_counted_by_hand_moves_with_progress_and_is_put_away() {
+    let (host, mut app) = opened();
+    open(&mut app, &host, Route::Goals);
+    let v = screen!(app, &host, Goals);
+    assert!(v.goals.is_empty() && v.empty_text.is_some());
+    app.send(&host, Event::Goals { action: GoalsAction::StartNew });
+    let v = screen!(app, &host, Goals);
+    assert_eq!(v.stage, super::goals::GoalsStage::New);
+    let counted = v.templates.iter().find(|t| t.kind == GoalKind::Counted).unwrap();
+    assert!(counted.asks_unit);
+    let create = |unit: Option<&str>| Event::Goals {
+        action: GoalsAction::Create {
+            kind: GoalKind::Counted,
+            text: "Go to 4 meetings".into(),
+            why: Some("  ".into()),
+            target: 4,
+            span: GoalSpan::ThisMonth,
+            unit: unit.map(Into::into),
+        },
+    };
+    app.send(&host, create(None));
+    assert!(notice(&mut app, &host).starts_with("Unit: say what you will count"));
+    assert_eq!(screen!(app, &host, Goals).stage, super::goals::GoalsStage::New, "still choosing");
+    app.send(&host, create(Some("meetings")));
+    let goal = &screen!(app, &host, Goals).goals[0];
+    assert_eq!((goal.progress_text.as_str(), goal.percent, goal.counted_by_hand), ("0 of 4 meetings", 0, true));
+    assert_eq!(goal.why, None, "blank reasons are not kept");
+    assert!(goal.state_text.ends_with("days left"), "{}", goal.state_text);
+    let id = goal.id.clone();
+    app.send(&host, Event::Goals { action: GoalsAction::AddProgress { goal_id: id.clone(), amount: 1 } });
+    let goal = &screen!(app, &host, Goals).goals[0];
+    assert_eq!((goal.progress_text.as_str(), goal.percent), ("1 of 4 meetings", 25));
+    app.send(&host, Event::Goals { action: GoalsAction::UndoProgress { goal_id: id.clone() } });
+    assert_eq!(screen!(app, &host, Goals).goals[0].progress_text, "0 of 4 meetings");
+    app.send(&host, Event::Goals { action: GoalsAction::Archive { goal_id: id } });
+    assert_eq!(notice(&mut app, &host), "Put away. It stays in your history.");
+    assert!(screen!(app, &host, Goals).goals.is_empty());
+}
+
+#[test]
 fn discreet_mode_names_the_app_neutrally_and_guards_the_words() {
     let (host, mut app) = opened();
     assert_eq!(app.view(&host).app_name, "Journal");
@@ -669,6 +709,55 @@ fn pairing_shows_the_code_to_compare_and_fails_kindly_offline() {
     app.send(&host, Event::Sharing { action: SharingAction::CodesMatch });
     assert!(notice(&mut app, &host).starts_with("You're offline"));
     assert!(host.store().unwrap().pairings().unwrap().records.is_empty());
+}
+
+/// A share, a pairing and a receipt that no longer open (a damaged file, a later release's
+/// format): the Sharing screen says so in calm words, without an id or a cause, and the rest
+/// of the screen still works.
+#[test]
+fn sharing_names_what_could_not_be_read_calmly() {
+    use crate::store::{Period, RecordKind};
+    let (host, mut app) = opened();
+    open(&mut app, &host, Route::Sharing);
+    assert!(screen!(app, &host, Sharing).unreadable.is_empty());
+    let month = Period::Month(crate::time::Month::of(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()));
+    let damaged = [
+        (RecordKind::Share, 1, Period::Timeless),
+        (RecordKind::Share, 2, Period::Timeless),
+        (RecordKind::Pairing, 3, Period::Timeless),
+        (RecordKind::ConsentReceipt, 4, month),
+    ];
+    host.store()
+        .unwrap()
+        .write(|tx| {
+            for (kind, n, period) in damaged {
+                tx.put_raw(kind, crate::id::RecordId::from_bytes([n; 16]), period, b"\x09garbled", None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let v = screen!(app, &host, Sharing);
+    assert_eq!(
+        v.unreadable,
+        [
+            "1 clinician you paired with couldn't be read on this phone, so they aren't shown here. Nothing was deleted.",
+            "2 things you share couldn't be read on this phone, so they aren't sent for now. Nothing was deleted, and everything else is sent as usual.",
+        ]
+    );
+    for line in &v.unreadable {
+        assert!(!line.contains("0101") && !line.to_lowercase().contains("integrity"), "{line}");
+    }
+    app.send(&host, Event::Sharing { action: SharingAction::SyncNow });
+    assert!(notice(&mut app, &host)
+        .ends_with("Some of it couldn't be read on this phone and wasn't sent; nothing was deleted."));
+    app.send(&host, Event::Sharing { action: SharingAction::ShowReceipts });
+    let v = screen!(app, &host, Sharing);
+    assert!(v.receipts.is_empty());
+    assert_eq!(v.unreadable.len(), 3);
+    assert_eq!(
+        v.unreadable[2],
+        "1 record of what you agreed to couldn't be read on this phone; the rest are listed here."
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ struct SharingScreen: View {
             switch v.stage {
             case .overview:
                 Paragraph(v.intro)
+                ForEach(v.unreadable, id: \.self) { Hint($0) }
                 ForEach(v.pairings, id: \.pairingId) { p in
                     Heading(p.name)
                     Hint(p.detail)
@@ -27,7 +28,7 @@ struct SharingScreen: View {
             case .enterInvite:
                 ActionButton(v.scanLabel) { act(.scan) }
                 TextField(v.inviteLabel, text: $invite).textFieldStyle(.roundedBorder)
-                SecondaryButton("Next") { act(.inviteEntered(text: invite)) }
+                SecondaryButton(v.inviteNextLabel) { act(.inviteEntered(text: invite)) }
             case .compareCode:
                 Heading(v.clinician)
                 Heading(v.code).font(.system(.title2, design: .monospaced))
@@ -52,6 +53,7 @@ struct SharingScreen: View {
                 ActionButton(v.consentLabel) { act(.consent) }
             case .receipts:
                 ForEach(v.receipts, id: \.self) { Paragraph($0) }
+                ForEach(v.unreadable, id: \.self) { Hint($0) }
             }
         }
     }

@@ -30,6 +30,7 @@ fun SharingScreen(v: SharingView, send: Send) = ScreenColumn {
     when (v.stage) {
         SharingStage.OVERVIEW -> {
             Paragraph(v.intro)
+            v.unreadable.forEach { Hint(it) }
             v.pairings.forEach { p ->
                 Heading(p.name)
                 Hint(p.detail)
@@ -46,7 +47,7 @@ fun SharingScreen(v: SharingView, send: Send) = ScreenColumn {
             var text by remember { mutableStateOf("") }
             Action(v.scanLabel) { act(SharingAction.Scan) }
             OutlinedTextField(value = text, onValueChange = { text = it }, label = { Text(v.inviteLabel) })
-            Secondary("Next") { act(SharingAction.InviteEntered(text)) }
+            Secondary(v.inviteNextLabel) { act(SharingAction.InviteEntered(text)) }
         }
         SharingStage.COMPARE_CODE -> {
             Heading(v.clinician)
@@ -74,6 +75,9 @@ fun SharingScreen(v: SharingView, send: Send) = ScreenColumn {
             }
             Action(v.consentLabel) { act(SharingAction.Consent) }
         }
-        SharingStage.RECEIPTS -> v.receipts.forEach { Paragraph(it) }
+        SharingStage.RECEIPTS -> {
+            v.receipts.forEach { Paragraph(it) }
+            v.unreadable.forEach { Hint(it) }
+        }
     }
 }
