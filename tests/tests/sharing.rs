@@ -344,7 +344,7 @@ fn revocation_erases_the_share_and_nothing_more_is_sent() {
     let needle = shares[0].share_id();
     let tables = server.block_on(server.state.db.dump_tables()).unwrap();
     for t in &tables {
-        let holds = t.values.iter().any(|v| v.windows(needle.len()).any(|w| w == needle.as_bytes()));
+        let holds = t.values.iter().any(|v| v.windows(needle.as_bytes().len()).any(|w| w == needle.as_bytes()));
         assert_eq!(holds, t.table == "tombstones", "table {} and the erased share's id", t.table);
     }
     let far_future = i64::MAX;

@@ -60,6 +60,8 @@ impl InsightData {
                 factors: s.factors,
                 status: s.status,
                 completed_day: s.completed_day,
+                // Insights count slips; a risk flag is read where the words are shown.
+                risk: None,
             })
             .collect();
         slips.sort_by_key(|h| (h.utc_ms, h.id));
