@@ -393,7 +393,15 @@ impl Storage for SqliteDb {
     }
 
     async fn purge_history(&self, audit_before: i64, tombstones_before: i64) -> DbResult<Purged> {
-        self.writer.write(move |c| queries::purge_history(c, audit_before, tombstones_before)).await
+        let checkpoint = self.writer.checkpoint_after_commit();
+        self.writer
+            .write(move |c| {
+                // Purged rows are erased history too: checkpoint right after this commit, so
+                // no copy of them stays in the database file or the WAL.
+                checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
+                queries::purge_history(c, audit_before, tombstones_before)
+            })
+            .await
     }
 
     async fn dump_tables(&self) -> DbResult<Vec<TableDump>> {
