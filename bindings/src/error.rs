@@ -50,14 +50,13 @@ pub enum CompanionError {
     /// sync is tried again later.
     Offline { detail: String },
     /// The sync server answered with an error (`status` is its HTTP status: 401/403 after an
-    /// account change, 404 for an unknown invite, 5xx for a server in trouble).
+    /// account change, 404 for an unknown invite, 507 when an allowance of this device or of
+    /// the clinic is used up (nothing is lost: the data stays here and is sent later), 5xx for a
+    /// server in trouble).
     ServerRefused { status: u16, detail: String },
     /// The clinician's key does not match the code in their invite: nothing was kept. Ask them
     /// for a new invite and compare the code together.
     KeyMismatch { detail: String },
-    /// The sharing server will not store more for now (an allowance of this device or of the
-    /// clinic is used up). Nothing is lost: the data stays on the phone and is sent later.
-    SharingFull { detail: String },
 }
 
 impl fmt::Display for CompanionError {
@@ -77,8 +76,7 @@ impl fmt::Display for CompanionError {
             | CompanionError::StorageFailed { detail }
             | CompanionError::Offline { detail }
             | CompanionError::ServerRefused { detail, .. }
-            | CompanionError::KeyMismatch { detail }
-            | CompanionError::SharingFull { detail } => f.write_str(detail),
+            | CompanionError::KeyMismatch { detail } => f.write_str(detail),
         }
     }
 }
@@ -112,7 +110,9 @@ impl From<Error> for CompanionError {
             Error::Network(_) => CompanionError::Offline { detail },
             Error::Server { status, .. } => CompanionError::ServerRefused { status, detail },
             Error::KeyMismatch => CompanionError::KeyMismatch { detail },
-            Error::QuotaReached(_) => CompanionError::SharingFull { detail },
+            // Only sync meets an allowance, and sync reports it per share (its words name it);
+            // should a call ever meet one, it is the server's 507.
+            Error::QuotaReached(_) => CompanionError::ServerRefused { status: 507, detail },
         }
     }
 }
@@ -168,7 +168,7 @@ mod tests {
             (Error::Protocol(companion_core::protocol::ProtocolError::Authentication), "StorageCorrupt"),
             (Error::KeyMismatch, "KeyMismatch"),
             (Error::LoginRefused, "WrongKey"),
-            (Error::QuotaReached(companion_core::protocol::wire::Quota::DeviceStorage), "SharingFull"),
+            (Error::QuotaReached(companion_core::protocol::wire::Quota::DeviceStorage), "ServerRefused"),
         ];
         for (core, variant) in cases {
             let message = core.to_string();

@@ -295,7 +295,7 @@ fun registerAppDayTests() {
                 assertEquals(emptyList<String>(), synced.report.errors, "no errors")
 
                 // A suggestion from the clinician arrives; then sharing stops and is erased.
-                val shares = Regex("\"share\":\"([^\"]+)\"").findAll(clinician("shares").second).map { it.groupValues[1] }
+                val shares = Regex("\"share\"\\s*:\\s*\"([^\"]+)\"").findAll(clinician("shares").second).map { it.groupValues[1] }
                 val accepted = shares.count {
                     clinician("suggest", "--share", it, "--trigger", "Lonely evenings", "--strategy", "call Sam", check = false).first == 0
                 }

@@ -291,7 +291,7 @@ fun registerProgressAndSharingTests() {
 
                 val read = clinician("read").second
                 check("lonely" in read && "canary-note" !in read) { "the clinician reads what was consented" }
-                val shareIds = Regex("\"share\":\"([^\"]+)\"").findAll(clinician("shares").second).map { it.groupValues[1] }.toList()
+                val shareIds = Regex("\"share\"\\s*:\\s*\"([^\"]+)\"").findAll(clinician("shares").second).map { it.groupValues[1] }.toList()
                 val suggested = shareIds.count { id ->
                     clinician("suggest", "--share", id, "--trigger", "lonely", "--strategy", "text Sam Example", check = false).first == 0
                 }
