@@ -284,11 +284,9 @@ impl Storage for SqliteDb {
 
     async fn unpair(&self, u: &Unpairing<'_>) -> DbResult<UnpairOutcome> {
         let (device, shares, refs) = (u.device_id.to_string(), u.shares.to_vec(), u.share_refs.to_vec());
-        let checkpoint = self.writer.checkpoint_after_commit();
         let outcome = self
             .writer
-            .write(move |c| {
-                checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
+            .write_erasing(move |c| {
                 queries::unpair(c, &Unpairing { device_id: &device, shares: &shares, share_refs: &refs })
             })
             .await?;
@@ -362,14 +360,7 @@ impl Storage for SqliteDb {
 
     async fn erase(&self, share_ref: &[u8; 32], tombstone: &Tombstone) -> DbResult<Freed> {
         let (r, t) = (*share_ref, tombstone.clone());
-        let checkpoint = self.writer.checkpoint_after_commit();
-        self.writer
-            .write(move |c| {
-                // Raised inside the batch, so the writer checkpoints right after this commit.
-                checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
-                queries::erase(c, &r, &t)
-            })
-            .await
+        self.writer.write_erasing(move |c| queries::erase(c, &r, &t)).await
     }
 
     async fn tombstones_of_clinician(&self, clinician_id: &str) -> DbResult<Vec<Tombstone>> {
@@ -393,15 +384,8 @@ impl Storage for SqliteDb {
     }
 
     async fn purge_history(&self, audit_before: i64, tombstones_before: i64) -> DbResult<Purged> {
-        let checkpoint = self.writer.checkpoint_after_commit();
-        self.writer
-            .write(move |c| {
-                // Purged rows are erased history too: checkpoint right after this commit, so
-                // no copy of them stays in the database file or the WAL.
-                checkpoint.store(true, std::sync::atomic::Ordering::SeqCst);
-                queries::purge_history(c, audit_before, tombstones_before)
-            })
-            .await
+        // Purged rows are erased history too.
+        self.writer.write_erasing(move |c| queries::purge_history(c, audit_before, tombstones_before)).await
     }
 
     async fn dump_tables(&self) -> DbResult<Vec<TableDump>> {

@@ -92,10 +92,20 @@ impl Writer {
         });
     }
 
-    /// Checkpoint and truncate the WAL right after the batch that is being built commits (set
-    /// from inside a job, so that batch is the one holding it).
-    pub fn checkpoint_after_commit(&self) -> Arc<AtomicBool> {
-        Arc::clone(&self.checkpoint)
+    /// [`Writer::write`] for a write that erases (a share, a device, purged history): right
+    /// after the batch holding it commits, the WAL is checkpointed and truncated, so no copy of
+    /// the erased rows stays in the WAL or, unzeroed, in the database file.
+    pub async fn write_erasing<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> DbResult<T> + Send + 'static,
+    ) -> DbResult<T> {
+        let checkpoint = Arc::clone(&self.checkpoint);
+        self.write(move |c| {
+            // Raised inside the batch, so the writer checkpoints right after this commit.
+            checkpoint.store(true, Ordering::SeqCst);
+            f(c)
+        })
+        .await
     }
 
     fn send(&self, job: Job) -> DbResult<()> {
